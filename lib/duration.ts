@@ -1,0 +1,34 @@
+import { UsageError } from "./errors.ts";
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses `500ms`, `30s`, `10m`, `2h` or a bare number of seconds into milliseconds.
+ * Throws a UsageError naming `what` when the text is not a positive duration.
+ */
+export function parseDuration(text: string | number, what: string): number {
+  if (typeof text === "number") {
+    if (Number.isFinite(text) && text > 0) return text * 1000;
+    throw new UsageError(`${what} must be a positive duration, got ${JSON.stringify(text)}`, {
+      hint: "Use a value such as 500ms, 30s, 10m or 2h.",
+    });
+  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  const value = m ? Number(m[1]) * UNITS[m[2] ?? "s"]! : NaN;
+  if (!m || !Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${what} must be a positive duration, got ${JSON.stringify(text)}`, {
+      hint: "Use a value such as 500ms, 30s, 10m or 2h.",
+    });
+  }
+  return value;
+}
+
+/** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`, `1h02m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const totalS = Math.round(ms / 1000);
+  if (totalS < 3600) return `${Math.floor(totalS / 60)}m${String(totalS % 60).padStart(2, "0")}s`;
+  const totalM = Math.floor(totalS / 60);
+  return `${Math.floor(totalM / 60)}h${String(totalM % 60).padStart(2, "0")}m`;
+}
