@@ -21,7 +21,8 @@ export type StepOutcome =
   | "stopped"
   | "timed_out"
   | "skipped"
-  | "not_started";
+  | "not_started"
+  | "running"; // still running remotely: left so by --leave-running
 
 export type RunOutcome = "succeeded" | "failed" | "timed_out" | "interrupted" | "error";
 

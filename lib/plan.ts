@@ -73,3 +73,14 @@ export function buildPlan(input: PlanInput): Plan {
 export function planFingerprint(plan: Plan): string {
   return plan.steps.map((s) => `${s.id}<${s.dependsOn.join(",")}>`).join("|");
 }
+
+/** The step id a job's configuration belongs to (`load:<sourceId>` ...), or null for another kind. */
+export function stepIdFor(configuration: unknown): string | null {
+  const c = configuration as Record<string, Record<string, unknown> | undefined> | null;
+  if (!c || typeof c !== "object") return null;
+  if (typeof c.load?.sourceId === "string") return `load:${c.load.sourceId}`;
+  if (typeof c.update?.dataProductId === "string") return `update:${c.update.dataProductId}`;
+  if (typeof c.update?.workflowId === "string") return `index:${c.update.workflowId}`;
+  if (typeof c.publish?.destinationId === "string") return `publish:${c.publish.destinationId}`;
+  return null;
+}

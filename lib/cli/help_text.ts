@@ -1,0 +1,14 @@
+/** Help text shared by every command. */
+export const ENV_HELP = `Environment:
+  TAMR_API_KEY    the API key (never a flag, never read from the config file)
+  TAMR_TENANT     the tenant, as --tenant
+  TAMR_BASE_URL   the base URL, as --base-url
+  CI              when set, never prompt or draw the dashboard`;
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    every step succeeded (or a dry run printed its plan)
+  1    a job failed or was stopped by someone else
+  2    usage or config error: nothing was created
+  3    a job ran past --timeout
+  4    the API refused us (401/403/404/400) or stayed unreachable after retries
+  130  interrupted by SIGINT (143 for SIGTERM), after stopping the jobs in flight`;

@@ -1,0 +1,140 @@
+import { UsageError } from "../errors.ts";
+import type { EventBus } from "../event_bus.ts";
+import {
+  defaultJournalPath,
+  expectedDurations,
+  type JournalData,
+  journalReduce,
+  newJournal,
+  parseJournal,
+  priorSteps,
+} from "../journal.ts";
+import { type Plan, planFingerprint } from "../plan.ts";
+import type { RunResult } from "../runner.ts";
+import type { RunSettings } from "../config.ts";
+import type { Io } from "./io.ts";
+
+export interface JournalHandle {
+  path: string;
+  prior: Map<string, { jobId?: string; outcome?: string }> | undefined;
+  expectedDurations: Map<string, number>;
+  resumeCommand: string;
+  /** Keeps the journal up to date with the run's events. */
+  attach(bus: EventBus): void;
+  /** Resolves once every change so far is on disk. */
+  flush(): Promise<void>;
+  finish(result: RunResult): Promise<void>;
+}
+
+/** Quotes a shell word when it needs it. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Where this run's journal lives: `--state`, or a default path per tenant and data product. */
+export function journalPath(
+  flags: { state?: string | undefined },
+  env: Record<string, string | undefined>,
+  tenant: string,
+  dataProduct: string,
+): string {
+  return flags.state ?? defaultJournalPath(env, tenant, dataProduct);
+}
+
+/** Reads the journal at `path`, or null when there is none. */
+export async function readJournal(path: string, io: Io): Promise<JournalData | null> {
+  if (!(await io.exists(path))) return null;
+  return parseJournal(await io.readTextFile(path), path);
+}
+
+/**
+ * Opens the run journal: with `--resume` continues the one on disk (refusing one written for
+ * another plan); otherwise starts a new one, keeping the earlier runs' durations.
+ */
+export async function prepareJournal(
+  run: RunSettings,
+  plan: Plan,
+  flags: { state?: string | undefined; resume?: boolean | undefined },
+  io: Io,
+  commandForResume = "tamr-refresh run",
+): Promise<JournalHandle> {
+  const path = journalPath(flags, io.env, run.tenant, run.dataProduct);
+  const existing = await readJournal(path, io);
+  const now = new Date(io.clock.now()).toISOString();
+  let journal: JournalData;
+  let prior: JournalHandle["prior"];
+  if (flags.resume) {
+    if (!existing) {
+      throw new UsageError(`There is no run journal to resume at ${path}`, {
+        hint: "Pass the --state file the interrupted run printed, or run without --resume.",
+      });
+    }
+    if (existing.fingerprint !== planFingerprint(plan) || existing.baseUrl !== run.baseUrl) {
+      throw new UsageError(
+        `The run journal ${path} was written for another plan (${existing.plan.steps.length} steps on ${existing.baseUrl}), not this one (${plan.steps.length} steps on ${run.baseUrl})`,
+        {
+          hint:
+            "Resume with the same sources, data product, workflow and destinations, or drop --resume.",
+        },
+      );
+    }
+    journal = { ...existing, finished: false, updatedAt: now };
+    delete journal.outcome;
+    prior = priorSteps(existing);
+  } else {
+    if (existing && !existing.finished) {
+      io.err(
+        `warning: an earlier run of this plan did not finish (journal ${path}); starting a new run. ` +
+          `Jobs it left running are attached to, not created twice. Use --resume to continue it instead.\n`,
+      );
+    }
+    journal = newJournal(plan, run, now, existing?.history ?? {});
+    prior = undefined;
+  }
+
+  let writing: Promise<void> = Promise.resolve();
+  let dirty = false;
+  let warned = false;
+  const write = () => {
+    dirty = true;
+    writing = writing.then(async () => {
+      if (!dirty) return;
+      dirty = false;
+      try {
+        await io.writeTextFile(path, JSON.stringify(journal, null, 2) + "\n");
+      } catch (e) {
+        if (!warned) {
+          warned = true;
+          io.err(`warning: cannot write the run journal ${path}: ${(e as Error).message}\n`);
+        }
+      }
+    });
+    return writing;
+  };
+  try {
+    await io.writeTextFile(path, JSON.stringify(journal, null, 2) + "\n");
+  } catch (e) {
+    throw new UsageError(`Cannot write the run journal ${path}: ${(e as Error).message}`, {
+      hint: "Pass --state with a writable file path.",
+    });
+  }
+  return {
+    path,
+    prior,
+    expectedDurations: expectedDurations(journal),
+    resumeCommand: `${commandForResume} --resume --state ${shellQuote(path)}`,
+    attach(bus) {
+      bus.subscribe((e) => {
+        const next = journalReduce(journal, e);
+        if (next !== journal) {
+          journal = next;
+          void write();
+        }
+      });
+    },
+    flush: () => writing,
+    async finish() {
+      await writing;
+    },
+  };
+}

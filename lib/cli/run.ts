@@ -1,0 +1,164 @@
+import { createJobClient } from "../client.ts";
+import { requireRunSettings, resolveSettings, type RunFlags, type RunSettings } from "../config.ts";
+import { UsageError } from "../errors.ts";
+import { createEventBus } from "../event_bus.ts";
+import { buildPlan, type Plan } from "../plan.ts";
+import { createJsonReporter } from "../reporters/json.ts";
+import { createTextReporter } from "../reporters/text.ts";
+import { runPipeline } from "../runner.ts";
+import { formatPlan } from "./plan_text.ts";
+import { type Io, isInteractive } from "./io.ts";
+import { prepareJournal } from "./journal_setup.ts";
+
+/** The `run` flags beyond the config ones. */
+export interface RunCommandFlags extends RunFlags {
+  output?: string | undefined;
+  headless?: boolean | undefined;
+  dryRun?: boolean | undefined;
+  state?: string | undefined;
+  resume?: boolean | undefined;
+  leaveRunning?: boolean | undefined;
+  attach?: boolean | undefined;
+  verbose?: boolean | undefined;
+}
+
+/** `tamr-refresh run`: resolves settings (prompting when interactive), then runs the plan. */
+export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
+  const output = checkOutput(flags.output);
+  const settings = await resolveSettings(flags, {
+    env: io.env,
+    readTextFile: io.readTextFile,
+    exists: io.exists,
+  });
+  if (settings.apiKey) io.secrets.add(settings.apiKey);
+  const interactive = isInteractive(io, { headless: flags.headless, output });
+  let run: RunSettings;
+  if (interactive) {
+    const { askForMissing } = await import("../../tui/interactive.ts");
+    const answered = await askForMissing(settings, io, { review: !flags.resume });
+    if (answered === null) {
+      io.err("Cancelled; nothing was created.\n");
+      return 0;
+    }
+    run = answered;
+  } else {
+    run = requireRunSettings(settings, { needKey: !flags.dryRun });
+  }
+  const plan = buildPlan({
+    sources: run.sources,
+    dataProduct: run.dataProduct,
+    workflow: run.workflow,
+    destinations: run.destinations,
+  });
+  if (flags.dryRun) {
+    if (output === "json") io.out(JSON.stringify({ type: "plan", ...planJson(run, plan) }) + "\n");
+    else io.out(formatPlan(run, plan));
+    return 0;
+  }
+  return await executePlan(run, plan, flags, io, { interactive, output });
+}
+
+/** Runs a resolved plan with the reporters or the dashboard; shared by `run` and `demo`. */
+export async function executePlan(
+  run: RunSettings,
+  plan: Plan,
+  flags: RunCommandFlags,
+  io: Io,
+  mode: { interactive: boolean; output: "text" | "json"; commandForResume?: string },
+): Promise<number> {
+  const bus = createEventBus();
+  const journal = await prepareJournal(run, plan, flags, io, mode.commandForResume);
+  const verbose = flags.verbose === true;
+  const client = createJobClient({
+    baseUrl: run.baseUrl,
+    apiKey: run.apiKey,
+    fetch: io.fetch,
+    clock: io.clock,
+    requestTimeoutMs: run.requestTimeoutMs,
+    onRetry: (r) => bus.emit({ type: "retry", time: new Date(io.clock.now()).toISOString(), ...r }),
+    ...(verbose
+      ? {
+        onExchange: (x) =>
+          io.err(
+            `http ${x.method} ${x.path} ${x.status ?? "-"} ${
+              Math.round(x.durationMs)
+            }ms attempt ${x.attempt}${x.error ? ` (${x.error})` : ""}\n`,
+          ),
+      }
+      : {}),
+  });
+  journal.attach(bus);
+  let dashboard: Promise<{ detached: boolean }> | null = null;
+  const controller = new AbortController();
+  io.signal.addEventListener("abort", () => controller.abort(io.signal.reason), { once: true });
+  if (mode.interactive) {
+    const { startDashboard } = await import("../../tui/interactive.ts");
+    dashboard = startDashboard(bus, controller, journal.resumeCommand);
+  } else if (mode.output === "json") {
+    bus.subscribe(createJsonReporter(io.out));
+    bus.subscribe(createTextReporter(io.err, { verbose }));
+  } else {
+    bus.subscribe(createTextReporter(io.out, { verbose }));
+  }
+  const runPromise = runPipeline({
+    client,
+    plan,
+    tenant: run.tenant,
+    baseUrl: run.baseUrl,
+    emit: bus.emit,
+    concurrency: run.concurrency,
+    pollIntervalMs: run.pollIntervalMs,
+    timeoutMs: run.timeoutMs,
+    leaveRunning: flags.leaveRunning === true,
+    signal: controller.signal,
+    hardSignal: io.hardSignal,
+    clock: io.clock,
+    attach: flags.attach !== false,
+    prior: journal.prior,
+    expectedDurations: journal.expectedDurations,
+    resumeCommand: journal.resumeCommand,
+  });
+  if (dashboard) {
+    const outcome = await Promise.race([
+      runPromise.then(() => null),
+      dashboard,
+    ]);
+    if (outcome?.detached) {
+      io.err(
+        `Detached: the jobs keep running on Tamr. To pick them up again: ${journal.resumeCommand}\n`,
+      );
+      await journal.flush();
+      return 0;
+    }
+    await dashboard;
+  }
+  const result = await runPromise;
+  await journal.finish(result);
+  return result.exitCode;
+}
+
+function checkOutput(output: string | undefined): "text" | "json" {
+  if (output === undefined || output === "text" || output === "json") return output ?? "text";
+  throw new UsageError(`--output must be text or json, got ${JSON.stringify(output)}`);
+}
+
+/** The plan with the exact request bodies, as `--dry-run --output json` prints it. */
+export function planJson(run: RunSettings, plan: Plan) {
+  return {
+    tenant: run.tenant,
+    baseUrl: run.baseUrl,
+    dataProduct: plan.dataProduct,
+    concurrency: run.concurrency,
+    steps: plan.steps.map((s) => ({
+      step: s.id,
+      kind: s.kind,
+      target: s.target,
+      dependsOn: s.dependsOn,
+      request: {
+        method: "POST",
+        path: "/api/v1beta1/jobs",
+        body: { configuration: s.configuration },
+      },
+    })),
+  };
+}

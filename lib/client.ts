@@ -1,0 +1,682 @@
+/**
+ * The job client: Tamr's Jobs API over `fetch`, with retries of transient failures, creates that
+ * are never sent twice when the first may have reached the server, and the API key kept out of
+ * every error, event and callback.
+ */
+import { type Clock, realClock } from "./clock.ts";
+import { ApiError, UsageError } from "./errors.ts";
+import { redact } from "./redact.ts";
+import {
+  decideRetry,
+  isTransientStatus,
+  parseRetryAfter,
+  resolveRetryPolicy,
+  type RetryPolicy,
+} from "./retry.ts";
+import type {
+  ExchangeInfo,
+  Job,
+  JobClient,
+  JobConfiguration,
+  RequestOptions,
+  RetryInfo,
+} from "./types.ts";
+
+export interface ClientOptions {
+  /** `https://acme.tamr.cloud` or `http://127.0.0.1:1234`; paths are `/api/v1beta1/jobs...`. */
+  baseUrl: string;
+  /** Sent as `X-API-KEY`; never appears in any error, event or callback. */
+  apiKey: string;
+  /** Defaults to `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Per attempt, body included; default 30 000. */
+  requestTimeoutMs?: number;
+  /** Every backoff wait goes through `clock.sleep`; elapsed time is `clock.now()`. */
+  clock?: Clock;
+  /** For jitter; default `Math.random`. */
+  random?: () => number;
+  retry?: Partial<RetryPolicy>;
+  /** A larger body is an error, not a crash; default 5 MiB. */
+  maxResponseBytes?: number;
+  onRetry?: (info: RetryInfo) => void;
+  /** Called once per HTTP attempt. */
+  onExchange?: (info: ExchangeInfo) => void;
+}
+
+export const API_PREFIX = "/api/v1beta1";
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+export const MAX_PAGE_SIZE = 30;
+
+/** Creates a client for one tenant. Checks its options at once; sends nothing until asked. */
+export function createJobClient(options: ClientOptions): JobClient {
+  const cfg = resolveOptions(options);
+  return {
+    async createJob(configuration, opts) {
+      const path = `${API_PREFIX}/jobs`;
+      return await request(cfg, {
+        method: "POST",
+        path,
+        body: { configuration },
+        isCreate: true,
+        signal: opts?.signal,
+        parse: (json) => parseCreatedJob(json, configuration),
+      });
+    },
+
+    async getJob(jobId, opts) {
+      const path = `${API_PREFIX}/jobs/${jobSegment(jobId, "get")}`;
+      return await request(cfg, {
+        method: "GET",
+        path,
+        isCreate: false,
+        signal: opts?.signal,
+        parse: (json) => parseJob(json, "the answer"),
+      });
+    },
+
+    async stopJob(jobId, opts) {
+      const path = `${API_PREFIX}/jobs/${jobSegment(jobId, "stop")}:stop`;
+      await request(cfg, {
+        method: "POST",
+        path,
+        body: {},
+        isCreate: false,
+        allowEmpty: true,
+        signal: opts?.signal,
+        parse: () => ({ ok: true, value: undefined }),
+      });
+    },
+
+    listJobs(opts) {
+      return listJobs(cfg, opts ?? {});
+    },
+  };
+}
+
+interface ResolvedOptions {
+  base: string;
+  apiKey: string;
+  fetch: typeof fetch;
+  requestTimeoutMs: number;
+  clock: Clock;
+  random: () => number;
+  policy: RetryPolicy;
+  maxResponseBytes: number;
+  onRetry: ((info: RetryInfo) => void) | undefined;
+  onExchange: ((info: ExchangeInfo) => void) | undefined;
+}
+
+function resolveOptions(options: ClientOptions): ResolvedOptions {
+  const apiKey = options.apiKey;
+  if (typeof apiKey !== "string" || apiKey.trim() === "") {
+    throw new UsageError("Cannot create the job client: the API key is empty", {
+      hint: "Set TAMR_API_KEY or run `tamr-refresh init`.",
+    });
+  }
+  // A header value with a line break or a non-ASCII character makes fetch throw an error that
+  // quotes the value; refuse it here with a message that does not.
+  if (!/^[\x20-\x7e]+$/.test(apiKey)) {
+    throw new UsageError(
+      "Cannot create the job client: the API key has a character that cannot go in an HTTP header " +
+        "(a line break, a control character or a non-ASCII character)",
+      { hint: "Copy the key again from Admin > API Keys in Tamr Cloud." },
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(options.baseUrl);
+  } catch (error) {
+    throw new UsageError(
+      `Cannot create the job client: 'baseUrl' is not a URL, got ${
+        JSON.stringify(redact(String(options.baseUrl), [apiKey]))
+      }`,
+      { cause: new Error(redact(String(error), [apiKey])) },
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new UsageError(
+      `Cannot create the job client: 'baseUrl' must be an http or https URL, got ${
+        JSON.stringify(redact(options.baseUrl, [apiKey]))
+      }`,
+    );
+  }
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    throw new UsageError(
+      `Cannot create the job client: 'requestTimeoutMs' must be a positive number of milliseconds, got ${requestTimeoutMs}`,
+    );
+  }
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes <= 0) {
+    throw new UsageError(
+      `Cannot create the job client: 'maxResponseBytes' must be a positive whole number, got ${maxResponseBytes}`,
+    );
+  }
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  return {
+    base: options.baseUrl.replace(/\/+$/, ""),
+    apiKey,
+    fetch: fetchFn,
+    requestTimeoutMs,
+    clock: options.clock ?? realClock,
+    random: options.random ?? Math.random,
+    policy: resolveRetryPolicy(options.retry),
+    maxResponseBytes,
+    onRetry: options.onRetry,
+    onExchange: options.onExchange,
+  };
+}
+
+/** A job id as one path segment. "." and ".." would be read as dot segments even encoded. */
+function jobSegment(jobId: string, verb: string): string {
+  if (typeof jobId !== "string" || jobId === "" || jobId === "." || jobId === "..") {
+    throw new UsageError(
+      `Cannot ${verb} job: 'jobId' must be a non-empty job id, got ${JSON.stringify(jobId)}`,
+    );
+  }
+  return encodeURIComponent(jobId);
+}
+
+async function* listJobs(
+  cfg: ResolvedOptions,
+  opts: RequestOptions & { pageSize?: number; filter?: string },
+): AsyncGenerator<Job, void, undefined> {
+  const pageSize = opts.pageSize ?? MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1) {
+    throw new UsageError(
+      `Cannot list jobs: 'pageSize' must be a whole number from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`,
+    );
+  }
+  let pageToken: string | undefined;
+  const seen = new Set<string>();
+  while (true) {
+    const query = new URLSearchParams({ pageSize: String(Math.min(pageSize, MAX_PAGE_SIZE)) });
+    if (pageToken) query.set("pageToken", pageToken);
+    if (opts.filter !== undefined && opts.filter !== "") query.set("filter", opts.filter);
+    const path = `${API_PREFIX}/jobs?${query}`;
+    const page = await request(cfg, {
+      method: "GET",
+      path,
+      isCreate: false,
+      signal: opts.signal,
+      parse: parsePage,
+    });
+    for (const job of page.jobs) yield job;
+    if (!page.nextPageToken) return;
+    if (seen.has(page.nextPageToken)) {
+      throw new ApiError({
+        status: 200,
+        method: "GET",
+        path,
+        detail: "the server gave a page token it had given before, so the list would never end",
+      });
+    }
+    seen.add(page.nextPageToken);
+    pageToken = page.nextPageToken;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; why: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A Job needs a string `jobId` and a string `status.state`; other fields pass through. */
+function parseJob(json: unknown, what: string): Parsed<Job> {
+  if (!isObject(json)) return { ok: false, why: `${what} is not a JSON object` };
+  if (typeof json.jobId !== "string" || json.jobId === "") {
+    return { ok: false, why: `${what} has no string 'jobId'` };
+  }
+  if (!isObject(json.status) || typeof json.status.state !== "string") {
+    return { ok: false, why: `${what} for job ${json.jobId} has no string 'status.state'` };
+  }
+  return { ok: true, value: json as unknown as Job };
+}
+
+/** The create answer: a string `jobId` is required; a missing status or configuration is filled in. */
+function parseCreatedJob(json: unknown, sent: JobConfiguration): Parsed<Job> {
+  if (!isObject(json)) return { ok: false, why: "the answer is not a JSON object" };
+  if (typeof json.jobId !== "string" || json.jobId === "") {
+    return { ok: false, why: "the answer has no string 'jobId'" };
+  }
+  const status = isObject(json.status) ? json.status : {};
+  const job = {
+    ...json,
+    configuration: isObject(json.configuration) ? json.configuration : sent,
+    status: { ...status, state: typeof status.state === "string" ? status.state : "PENDING" },
+  };
+  return { ok: true, value: job as unknown as Job };
+}
+
+interface Page {
+  jobs: Job[];
+  nextPageToken: string | undefined;
+}
+
+function parsePage(json: unknown): Parsed<Page> {
+  if (!isObject(json)) return { ok: false, why: "the answer is not a JSON object" };
+  // Proto-style JSON leaves out empty lists and empty strings.
+  const rawJobs = json.jobs ?? [];
+  if (!Array.isArray(rawJobs)) return { ok: false, why: "the answer's 'jobs' is not a list" };
+  const jobs: Job[] = [];
+  for (const [i, raw] of rawJobs.entries()) {
+    const parsed = parseJob(raw, `jobs[${i}]`);
+    if (!parsed.ok) return parsed;
+    jobs.push(parsed.value);
+  }
+  const token = json.nextPageToken;
+  if (token !== undefined && token !== null && typeof token !== "string") {
+    return { ok: false, why: "the answer's 'nextPageToken' is not a string" };
+  }
+  return { ok: true, value: { jobs, nextPageToken: token ?? undefined } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One call, with its retries
+
+interface Call<T> {
+  method: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  isCreate: boolean;
+  /** A 2xx with an empty body is fine (stop answers `{}` or nothing). */
+  allowEmpty?: boolean;
+  signal: AbortSignal | undefined;
+  parse: (json: unknown) => Parsed<T>;
+}
+
+/** How one attempt went, with everything the retry loop needs to decide. */
+type Verdict<T> =
+  | { ok: true; value: T; status: number }
+  | {
+    ok: false;
+    status: number | null;
+    /** Worth another attempt (subject to the create rule and the budget). */
+    transient: boolean;
+    /** The request certainly never reached the server (connection refused, DNS failure). */
+    notSent: boolean;
+    /** For a create: the job may exist after this. */
+    mayHaveCreated: boolean;
+    /** No usable HTTP answer (network error, timeout, a 2xx that is not JSON, too big or malformed). */
+    unusable: boolean;
+    tamrMessage?: string | undefined;
+    /** A short, sanitized description; never the key, never a whole page. */
+    detail: string;
+    retryAfterMs?: number | undefined;
+    cause?: unknown;
+  };
+
+async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
+  const { clock, policy } = cfg;
+  const signal = call.signal;
+  const url = cfg.base + call.path;
+  const bodyText = call.body === undefined ? undefined : JSON.stringify(call.body);
+  const startedAt = clock.now();
+  for (let attempt = 1;; attempt++) {
+    if (signal?.aborted) throw signal.reason;
+    const t0 = clock.now();
+    const verdict = await attemptOnce(cfg, call, url, bodyText);
+    const exchange: ExchangeInfo = {
+      method: call.method,
+      path: call.path,
+      status: verdict.status,
+      durationMs: Math.max(0, clock.now() - t0),
+      attempt,
+    };
+    if (!verdict.ok && verdict.unusable) exchange.error = verdict.detail;
+    cfg.onExchange?.(exchange);
+    if (verdict.ok) return verdict.value;
+
+    const fail = (ambiguous: boolean, extra?: string) =>
+      new ApiError({
+        status: verdict.status,
+        method: call.method,
+        path: call.path,
+        tamrMessage: verdict.tamrMessage,
+        attempts: attempt,
+        ambiguous,
+        detail: extra ? `${verdict.detail}; ${extra}` : verdict.detail,
+        cause: verdict.cause,
+      });
+
+    if (!verdict.transient) throw fail(call.isCreate && verdict.mayHaveCreated);
+    if (call.isCreate && !(verdict.status === 429 || verdict.notSent)) {
+      throw fail(true, "the job may have been created, so the request was not sent again");
+    }
+    const decision = decideRetry({
+      attempt,
+      startedAt,
+      now: clock.now(),
+      retryAfterMs: verdict.retryAfterMs,
+      policy,
+      random: cfg.random,
+    });
+    if (!decision.retry) throw fail(false, `gave up: ${decision.why}`);
+    cfg.onRetry?.({
+      method: call.method,
+      path: call.path,
+      status: verdict.status,
+      attempt,
+      delayMs: Math.round(decision.delayMs),
+      reason: verdict.unusable || verdict.status === null
+        ? verdict.detail
+        : `answered ${verdict.status}: ${verdict.detail}`,
+    });
+    try {
+      await clock.sleep(decision.delayMs, signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
+    }
+  }
+}
+
+/** One HTTP attempt, its body read (or cancelled) before it returns. */
+async function attemptOnce<T>(
+  cfg: ResolvedOptions,
+  call: Call<T>,
+  url: string,
+  bodyText: string | undefined,
+): Promise<Verdict<T>> {
+  const callerSignal = call.signal;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => {
+    timeout.abort(
+      new DOMException(`No answer within ${cfg.requestTimeoutMs}ms`, "TimeoutError"),
+    );
+  }, cfg.requestTimeoutMs);
+  const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
+  const headers: Record<string, string> = {
+    "Accept": "application/json",
+    "X-API-KEY": cfg.apiKey,
+  };
+  if (bodyText !== undefined) headers["Content-Type"] = "application/json";
+  const init: RequestInit = { method: call.method, headers, signal, redirect: "manual" };
+  if (bodyText !== undefined) init.body = bodyText;
+
+  const noAnswer = (error: unknown, sent: "fetch" | "body"): Verdict<T> => {
+    if (callerSignal?.aborted) throw callerSignal.reason;
+    if (timeout.signal.aborted) {
+      return {
+        ok: false,
+        status: null,
+        transient: true,
+        notSent: false,
+        mayHaveCreated: true,
+        unusable: true,
+        detail: `no answer within ${formatMs(cfg.requestTimeoutMs)}`,
+      };
+    }
+    const notSent = sent === "fetch" && neverReachedServer(error);
+    return {
+      ok: false,
+      status: null,
+      transient: true,
+      notSent,
+      mayHaveCreated: !notSent,
+      unusable: true,
+      detail: describeNetworkError(error, cfg.apiKey),
+      cause: safeCause(error, cfg.apiKey),
+    };
+  };
+
+  try {
+    let response: Response;
+    try {
+      response = await cfg.fetch(url, init);
+    } catch (error) {
+      return noAnswer(error, "fetch");
+    }
+    let body: BodyRead;
+    try {
+      body = await readBody(response, cfg.maxResponseBytes);
+    } catch (error) {
+      return noAnswer(error, "body");
+    }
+    return judgeAnswer(cfg, call, response, body);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type BodyRead = { text: string } | { oversized: true };
+
+/** Reads the whole body, or cancels it as soon as it passes `limit` bytes. */
+async function readBody(response: Response, limit: number): Promise<BodyRead> {
+  const stream = response.body;
+  if (stream === null) return { text: "" };
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await stream.cancel();
+    return { oversized: true };
+  }
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      return { oversized: true };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return { text: new TextDecoder().decode(bytes) };
+}
+
+function judgeAnswer<T>(
+  cfg: ResolvedOptions,
+  call: Call<T>,
+  response: Response,
+  body: BodyRead,
+): Verdict<T> {
+  const status = response.status;
+  const key = cfg.apiKey;
+  if (status >= 200 && status < 300) {
+    if ("oversized" in body) {
+      return {
+        ok: false,
+        status,
+        transient: false,
+        notSent: false,
+        mayHaveCreated: true,
+        unusable: true,
+        detail: `the answer was larger than ${cfg.maxResponseBytes} bytes`,
+      };
+    }
+    let json: unknown;
+    if (body.text.trim() === "" && call.allowEmpty) {
+      json = {};
+    } else {
+      try {
+        json = JSON.parse(body.text);
+      } catch {
+        // Not JSON: most likely a proxy's page in front of Tamr. Say what it looked like.
+        return {
+          ok: false,
+          status,
+          transient: true,
+          notSent: false,
+          mayHaveCreated: true,
+          unusable: true,
+          detail: `the answer was not JSON (${describeBody(body.text, key)})`,
+        };
+      }
+    }
+    const parsed = call.parse(json);
+    if (parsed.ok) return { ok: true, value: parsed.value, status };
+    return {
+      ok: false,
+      status,
+      transient: false,
+      notSent: false,
+      mayHaveCreated: true,
+      unusable: true,
+      detail: `the answer was not what the API documents: ${redact(parsed.why, [key])}`,
+    };
+  }
+
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get("location");
+    return {
+      ok: false,
+      status,
+      transient: false,
+      notSent: false,
+      mayHaveCreated: false,
+      unusable: false,
+      detail: location
+        ? `redirected to ${
+          clip(redact(location, [key]), 200)
+        }, which is not followed so the API key stays with the base URL`
+        : "a redirect without a location",
+    };
+  }
+
+  const tamrMessage = "oversized" in body ? undefined : errorMessageOf(body.text, key);
+  const detail = "oversized" in body
+    ? `an error body larger than ${cfg.maxResponseBytes} bytes`
+    : tamrMessage ?? describeBody(body.text, key);
+  const transient = isTransientStatus(status);
+  return {
+    ok: false,
+    status,
+    transient,
+    notSent: false,
+    // A 4xx is a refusal: nothing was created. A 5xx may come after the work was done.
+    mayHaveCreated: status >= 500,
+    unusable: false,
+    tamrMessage,
+    detail,
+    retryAfterMs: transient
+      ? parseRetryAfter(response.headers.get("retry-after"), cfg.clock.now())
+      : undefined,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Describing what went wrong, without the key and without whole pages
+
+/** Tamr's `{"statusCode":N,"message":"..."}` (or Google-style `{"error":{"message":...}}`). */
+function errorMessageOf(text: string, key: string): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined; // not JSON: the caller describes the body instead
+  }
+  if (!isObject(json)) return undefined;
+  const message = typeof json.message === "string"
+    ? json.message
+    : isObject(json.error) && typeof json.error.message === "string"
+    ? json.error.message
+    : undefined;
+  if (message === undefined || message.trim() === "") return undefined;
+  return clip(oneLine(redact(message, [key])), 500);
+}
+
+/** A few words on a body that is not the JSON we wanted: an HTML page's title, or its start. */
+export function describeBody(text: string, key: string): string {
+  const clean = redact(text, [key]);
+  if (clean.trim() === "") return "an empty body";
+  if (/<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<title[\s>]/i.test(clean)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(clean)?.[1];
+    const t = title ? clip(oneLine(decodeEntities(title)), 80) : "";
+    return t ? `an HTML page titled ${JSON.stringify(t)}` : "an HTML page";
+  }
+  return `a body starting ${JSON.stringify(clip(oneLine(clean), 80))}`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\s]+/gu, " ").trim();
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function decodeEntities(text: string): string {
+  return text.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Every message along an error's cause chain, outermost first. */
+function causeMessages(error: unknown): string[] {
+  const out: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    out.push(e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return out;
+}
+
+/**
+ * True when fetch failed before the request could reach the server: the connection was refused
+ * or the name did not resolve. Deno says `fetch failed` with a cause like `client error
+ * (Connect): tcp connect error: Connection refused (os error 111)` or `dns error`.
+ */
+export function neverReachedServer(error: unknown): boolean {
+  const text = causeMessages(error).join(" | ");
+  return /connection refused|os error 111|ECONNREFUSED|client error \(Connect\)|dns error|failed to lookup address|name or service not known|ENOTFOUND|EAI_AGAIN/i
+    .test(text);
+}
+
+/** A short phrase for a network error; the raw text (key removed) when it is not a known one. */
+function describeNetworkError(error: unknown, key: string): string {
+  const text = causeMessages(error).join(" | ");
+  if (/connection refused|os error 111|ECONNREFUSED/i.test(text)) return "connection refused";
+  if (
+    /dns error|failed to lookup address|name or service not known|ENOTFOUND|EAI_AGAIN/i.test(text)
+  ) {
+    return "the host name did not resolve";
+  }
+  if (
+    /connection closed before message completed|connection reset|ECONNRESET|os error 104/i.test(
+      text,
+    )
+  ) {
+    return "the connection was closed before an answer came";
+  }
+  const messages = causeMessages(error);
+  const innermost = messages[messages.length - 1] ?? "unknown error";
+  return `network error: ${clip(oneLine(redact(innermost, [key])), 200)}`;
+}
+
+/**
+ * The error to keep as `cause`: the original when the key appears nowhere along its chain, else a
+ * plain copy of its messages with the key removed.
+ */
+function safeCause(error: unknown, key: string): unknown {
+  const parts: string[] = [];
+  let e: unknown = error;
+  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    parts.push(String(e));
+    if (e instanceof Error) parts.push(e.message, e.stack ?? "");
+    try {
+      parts.push(JSON.stringify(e) ?? "");
+    } catch (jsonError) {
+      parts.push(String(jsonError));
+    }
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  if (!parts.some((p) => p.includes(key))) return error;
+  return new Error(redact(causeMessages(error).join(": "), [key]));
+}

@@ -1,0 +1,204 @@
+import type { RunEvent, RunOutcome, StepOutcome, StepState, StepSummary } from "./events.ts";
+import type { StepKind } from "./plan.ts";
+import type { JobError } from "./types.ts";
+
+/** One step as every view shows it. Times are milliseconds since the epoch. */
+export interface StepView {
+  id: string;
+  kind: StepKind;
+  target: string;
+  state: StepState;
+  jobId: string | null;
+  jobState: string | null;
+  /** When the step began its create (null while waiting). */
+  startedAt: number | null;
+  /** When it reached a final state. */
+  endedAt: number | null;
+  /** Retries of HTTP requests made for this step. */
+  retries: number;
+  error: JobError | null;
+  attached: boolean;
+}
+
+export interface Notice {
+  level: "warning" | "failure";
+  message: string;
+  step: string | null;
+  time: number;
+}
+
+/** Everything the reporters and the dashboard render, folded from the run's events. */
+export interface ViewState {
+  tenant: string;
+  baseUrl: string;
+  dataProduct: string;
+  concurrency: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  steps: StepView[];
+  /** The latest warning or failure, with Tamr's reason and message for failures. */
+  notice: Notice | null;
+  warnings: number;
+  retries: number;
+  outcome: RunOutcome | null;
+  exitCode: number | null;
+  message: string | null;
+  resumeCommand: string | null;
+}
+
+export const initialViewState: ViewState = {
+  tenant: "",
+  baseUrl: "",
+  dataProduct: "",
+  concurrency: 0,
+  startedAt: null,
+  finishedAt: null,
+  steps: [],
+  notice: null,
+  warnings: 0,
+  retries: 0,
+  outcome: null,
+  exitCode: null,
+  message: null,
+  resumeCommand: null,
+};
+
+const FINAL: ReadonlySet<StepState> = new Set([
+  "succeeded",
+  "failed",
+  "stopped",
+  "timed_out",
+  "skipped",
+]);
+
+/** True when a step state will not change again. */
+export function isFinalState(state: StepState): boolean {
+  return FINAL.has(state);
+}
+
+/** The pure reducer: a new state for each event, nothing else happens here. */
+export function reduce(state: ViewState, event: RunEvent): ViewState {
+  const t = Date.parse(event.time);
+  switch (event.type) {
+    case "start":
+      return {
+        ...initialViewState,
+        tenant: event.tenant,
+        baseUrl: event.baseUrl,
+        dataProduct: event.dataProduct,
+        concurrency: event.concurrency,
+        startedAt: t,
+        steps: event.steps.map((s) => ({
+          id: s.step,
+          kind: s.kind,
+          target: s.target,
+          state: "waiting",
+          jobId: null,
+          jobState: null,
+          startedAt: null,
+          endedAt: null,
+          retries: 0,
+          error: null,
+          attached: false,
+        })),
+      };
+    case "step": {
+      const steps = state.steps.map((s) => {
+        if (s.id !== event.step) return s;
+        const starting = s.startedAt === null && event.state !== "waiting" &&
+          event.state !== "queued" && event.state !== "skipped";
+        return {
+          ...s,
+          state: event.state,
+          jobId: event.jobId ?? s.jobId,
+          jobState: event.jobState ?? s.jobState,
+          startedAt: starting ? t : s.startedAt,
+          endedAt: isFinalState(event.state) && event.state !== "skipped" ? t : s.endedAt,
+          error: event.error ?? s.error,
+          attached: s.attached || event.attached === true,
+        };
+      });
+      const notice: Notice | null = event.error &&
+          (event.state === "failed" || event.state === "stopped" || event.state === "timed_out")
+        ? {
+          level: "failure",
+          message: `${event.error.reason}: ${event.error.message}`,
+          step: event.step,
+          time: t,
+        }
+        : state.notice;
+      return { ...state, steps, notice };
+    }
+    case "retry":
+      return {
+        ...state,
+        retries: state.retries + 1,
+        steps: event.step === undefined
+          ? state.steps
+          : state.steps.map((s) => s.id === event.step ? { ...s, retries: s.retries + 1 } : s),
+      };
+    case "warning":
+      return {
+        ...state,
+        warnings: state.warnings + 1,
+        notice: { level: "warning", message: event.message, step: event.step ?? null, time: t },
+      };
+    case "finish":
+      return {
+        ...state,
+        finishedAt: t,
+        outcome: event.outcome,
+        exitCode: event.exitCode,
+        message: event.message ?? null,
+        resumeCommand: event.resumeCommand ?? null,
+      };
+  }
+}
+
+/** Folds a whole list of events. */
+export function reduceAll(events: readonly RunEvent[], from = initialViewState): ViewState {
+  return events.reduce(reduce, from);
+}
+
+/** A step's outcome for the `finish` event. */
+export function stepOutcome(step: StepView): StepOutcome {
+  switch (step.state) {
+    case "succeeded":
+    case "failed":
+    case "stopped":
+    case "timed_out":
+    case "skipped":
+      return step.state;
+    case "waiting":
+    case "queued":
+      return "not_started";
+    case "creating":
+    case "running":
+    case "stopping":
+      return step.jobId ? "running" : "not_started";
+  }
+}
+
+/** The `steps` array of the contract's `finish` event. */
+export function summarize(state: ViewState): StepSummary[] {
+  return state.steps.map((s) => ({
+    step: s.id,
+    kind: s.kind,
+    target: s.target,
+    jobId: s.jobId,
+    outcome: stepOutcome(s),
+    error: s.error,
+    durationMs: s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null,
+  }));
+}
+
+/** Counts of steps by state, for progress displays. */
+export function progress(state: ViewState): { done: number; total: number; failed: number } {
+  let done = 0;
+  let failed = 0;
+  for (const s of state.steps) {
+    if (isFinalState(s.state)) done++;
+    if (s.state === "failed" || s.state === "timed_out" || s.state === "stopped") failed++;
+  }
+  return { done, total: state.steps.length, failed };
+}

@@ -1,0 +1,54 @@
+/**
+ * tamr-refresh's one entry point and its one exit point: builds the real effects, runs the
+ * command, maps any error to the contract's exit code, and exits.
+ */
+import { cli } from "./lib/cli/program.ts";
+import { createRealIo } from "./lib/cli/real_io.ts";
+import {
+  ApiError,
+  exitCodeFor,
+  InterruptedError,
+  JobFailedError,
+  JobTimeoutError,
+  UsageError,
+} from "./lib/errors.ts";
+
+const first = new AbortController();
+const hard = new AbortController();
+const onSignal = (signal: "SIGINT" | "SIGTERM") => () => {
+  if (first.signal.aborted) {
+    // A second signal: give up at once.
+    hard.abort(new InterruptedError(signal));
+    Deno.exit(signal === "SIGINT" ? 130 : 143);
+  }
+  first.abort(new InterruptedError(signal));
+};
+Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
+Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
+
+const io = createRealIo(first.signal, hard.signal);
+let code: number;
+try {
+  code = await cli(Deno.args, io);
+} catch (e) {
+  code = exitCodeFor(e);
+  if (e instanceof UsageError) {
+    io.err(`error: ${e.message}\n${e.hint ? `${e.hint}\n` : ""}`);
+  } else if (e instanceof Error && e.name === "ExitPromptError") {
+    // inquirer's answer to Ctrl-C at a prompt: nothing was created.
+    code = 130;
+    io.err("Cancelled; nothing was created.\n");
+  } else if (
+    e instanceof ApiError || e instanceof JobFailedError || e instanceof JobTimeoutError ||
+    e instanceof InterruptedError
+  ) {
+    io.err(`error: ${e.message}\n`);
+  } else {
+    io.err(
+      `error: unexpected failure (a bug; please report it): ${
+        e instanceof Error ? e.stack : String(e)
+      }\n`,
+    );
+  }
+}
+Deno.exit(code);

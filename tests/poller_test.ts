@@ -1,0 +1,383 @@
+import assert from "node:assert/strict";
+import type { Clock } from "../lib/clock.ts";
+import { ApiError, JobFailedError, JobTimeoutError } from "../lib/errors.ts";
+import { pollSchedule, waitForJob, type WaitOptions } from "../lib/poller.ts";
+import type { Job, JobClient, JobConfiguration, JobError } from "../lib/types.ts";
+
+// ---- fakes -------------------------------------------------------------------------------------
+
+/** A clock whose sleeps return at once, advance `now` and are recorded. */
+function fakeClock(start = 1_000_000) {
+  let now = start;
+  const sleeps: number[] = [];
+  const clock: Clock = {
+    now: () => now,
+    sleep(ms: number, signal?: AbortSignal): Promise<void> {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    },
+  };
+  return { clock, sleeps, start, elapsed: () => now - start };
+}
+
+const CONFIG: JobConfiguration = { load: { sourceId: "src_1" } };
+
+function job(state: string, error?: JobError): Job {
+  return { jobId: "job_1", configuration: CONFIG, status: error ? { state, error } : { state } };
+}
+
+interface Script {
+  /** The job to answer the n-th getJob (0-based) with, given whether stop was asked and when. */
+  (poll: number, info: { stopped: boolean; elapsedMs: number }): Job;
+}
+
+/** A JobClient answering getJob from a script and recording every call. */
+function scriptedClient(script: Script, elapsed: () => number) {
+  const calls = { get: [] as number[], stop: [] as string[], create: [] as JobConfiguration[] };
+  let stopped = false;
+  const client: JobClient = {
+    createJob(configuration) {
+      calls.create.push(configuration);
+      return Promise.resolve({ ...job("PENDING"), configuration });
+    },
+    getJob(jobId) {
+      assert.equal(jobId, "job_1");
+      const n = calls.get.length;
+      calls.get.push(elapsed());
+      return Promise.resolve(script(n, { stopped, elapsedMs: elapsed() }));
+    },
+    listJobs() {
+      throw new Error("listJobs is not expected in poller tests");
+    },
+    stopJob(jobId) {
+      calls.stop.push(jobId);
+      stopped = true;
+      return Promise.resolve();
+    },
+  };
+  return { client, calls };
+}
+
+const plain = { firstIntervalMs: 1_000, maxIntervalMs: 30_000, backoff: 1.5 };
+
+// ---- pollSchedule ------------------------------------------------------------------------------
+
+Deno.test("pollSchedule() starts at a second, grows by the backoff and is capped at maxInterval", () => {
+  const delays = Array.from(
+    { length: 14 },
+    (_, polls) => pollSchedule({ polls, elapsedMs: 0 }, plain),
+  );
+  assert.deepEqual(delays.slice(0, 5), [1000, 1500, 2250, 3375, 5062.5]);
+  for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! >= delays[i - 1]!);
+  assert.equal(delays.at(-1), 30_000);
+  assert.ok(delays.every((d) => d <= 30_000));
+  // Far on it stays at the cap (no overflow to Infinity or NaN).
+  assert.equal(pollSchedule({ polls: 5000, elapsedMs: 0 }, plain), 30_000);
+});
+
+Deno.test("pollSchedule() never waits longer than a maxInterval shorter than the first interval", () => {
+  const short = { ...plain, maxIntervalMs: 400 };
+  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, short), 400);
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 0 }, short), 400);
+});
+
+Deno.test("pollSchedule() with an expected duration is sparse early, dense near the end, then backs off", () => {
+  const options = { ...plain, expectedDurationMs: 600_000 }; // 10 minutes: dense polls 6s apart
+  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, options), 1_000);
+  assert.equal(pollSchedule({ polls: 1, elapsedMs: 1_000 }, options), 30_000); // capped
+  assert.equal(pollSchedule({ polls: 5, elapsedMs: 530_000 }, options), 10_000); // up to 90%
+  assert.equal(pollSchedule({ polls: 6, elapsedMs: 539_000 }, options), 6_000); // no sliver
+  assert.equal(pollSchedule({ polls: 6, elapsedMs: 540_000 }, options), 6_000);
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 700_000 }, options), 6_000);
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 740_000 }, options), 10_000); // past 120%
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 900_000 }, options), 30_000);
+  // A short job polls about every firstInterval near its end.
+  const short = { ...plain, expectedDurationMs: 20_000 };
+  assert.equal(pollSchedule({ polls: 3, elapsedMs: 18_500 }, short), 1_000);
+});
+
+// ---- waitForJob: outcomes ----------------------------------------------------------------------
+
+Deno.test("waitForJob() resolves with the job when it is DONE without an error", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient((n) => job(n < 3 ? "RUNNING" : "DONE"), t.elapsed);
+  const polled: string[] = [];
+  const result = await waitForJob(client, "job_1", {
+    clock: t.clock,
+    onPoll: (j) => polled.push(j.status.state),
+  });
+  assert.equal(result.status.state, "DONE");
+  assert.deepEqual(polled, ["RUNNING", "RUNNING", "RUNNING", "DONE"]);
+  assert.deepEqual(t.sleeps, [1000, 1500, 2250, 3375]);
+  assert.equal(calls.get[0], 1000, "the first poll is about a second after the call");
+  assert.equal(calls.stop.length, 0);
+});
+
+Deno.test("waitForJob() throws JobFailedError with Tamr's reason and message when DONE has an error", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(
+    (n) =>
+      n < 2
+        ? job("RUNNING")
+        : job("DONE", { reason: "PLANNING_FAILED", message: "No such column." }),
+    t.elapsed,
+  );
+  await assert.rejects(waitForJob(client, "job_1", { clock: t.clock }), (error: unknown) => {
+    assert.ok(error instanceof JobFailedError);
+    assert.equal(error.jobId, "job_1");
+    assert.equal(error.reason, "PLANNING_FAILED");
+    assert.equal(error.tamrMessage, "No such column.");
+    return true;
+  });
+  assert.equal(calls.stop.length, 0);
+});
+
+Deno.test("waitForJob() treats an unknown state as running: warns once and polls at the normal pace", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(
+    (n) => job(n < 20 ? (n % 2 ? "STATE_UNSPECIFIED" : "SOMETHING_NEW") : "DONE"),
+    t.elapsed,
+  );
+  const warnings: string[] = [];
+  const result = await waitForJob(client, "job_1", {
+    clock: t.clock,
+    onWarning: (m) => warnings.push(m),
+  });
+  assert.equal(result.status.state, "DONE");
+  assert.equal(calls.get.length, 21);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /job_1/);
+  assert.match(warnings[0]!, /SOMETHING_NEW/);
+  const expected = Array.from(
+    { length: 21 },
+    (_, polls) => pollSchedule({ polls, elapsedMs: 0 }, plain),
+  );
+  assert.deepEqual(t.sleeps, expected);
+  assert.ok(t.sleeps.every((ms) => ms >= 1000), "no busy loop");
+});
+
+Deno.test("waitForJob() lets a getJob ApiError propagate", async () => {
+  const t = fakeClock();
+  const refusal = new ApiError({ status: 404, method: "GET", path: "/api/v1beta1/jobs/job_1" });
+  const client: JobClient = {
+    ...scriptedClient(() => job("RUNNING"), t.elapsed).client,
+    getJob: () => Promise.reject(refusal),
+  };
+  await assert.rejects(waitForJob(client, "job_1", { clock: t.clock }), (e) => e === refusal);
+});
+
+// ---- waitForJob: the deadline ------------------------------------------------------------------
+
+Deno.test("waitForJob() stops the job once at the deadline, polls until DONE and reports it stopped", async () => {
+  const t = fakeClock();
+  let afterStop = 0;
+  const { client, calls } = scriptedClient((_n, { stopped }) => {
+    if (!stopped) return job("RUNNING");
+    afterStop++;
+    return afterStop < 4
+      ? job("STOPPING")
+      : job("DONE", { reason: "STOPPED_BY_USER", message: "The job was stopped by a user." });
+  }, t.elapsed);
+  const stopRequested: string[] = [];
+  await assert.rejects(
+    waitForJob(client, "job_1", {
+      clock: t.clock,
+      timeoutMs: 100_000,
+      onStopRequested: (id) => stopRequested.push(id),
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof JobTimeoutError);
+      assert.equal(error.jobId, "job_1");
+      assert.equal(error.timeoutMs, 100_000);
+      assert.equal(error.stopped, true);
+      return true;
+    },
+  );
+  assert.deepEqual(calls.stop, ["job_1"]);
+  assert.deepEqual(stopRequested, ["job_1"]);
+  assert.equal(afterStop, 4, "polled after the stop until DONE, and no further");
+  // After the stop: about a second, backing off, never above 5 s.
+  const stopSleeps = t.sleeps.slice(-4);
+  assert.equal(stopSleeps[0], 1000);
+  assert.ok(stopSleeps.every((ms) => ms <= 5000));
+});
+
+Deno.test("waitForJob() never sleeps past the deadline and polls exactly at it", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(() => job("RUNNING"), t.elapsed);
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, timeoutMs: 100_000, leaveRunning: true }),
+    JobTimeoutError,
+  );
+  const total = t.sleeps.reduce((a, b) => a + b, 0);
+  assert.equal(total, 100_000, "the sleeps add up to the deadline, not beyond");
+  assert.equal(calls.get.at(-1), 100_000, "the last poll is at the deadline");
+  assert.ok(t.sleeps.at(-1)! < 30_000, "the last sleep was clipped");
+});
+
+Deno.test("waitForJob() with leaveRunning throws JobTimeoutError(stopped=false) without stopping", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(() => job("RUNNING"), t.elapsed);
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, timeoutMs: 60_000, leaveRunning: true }),
+    (error: unknown) => error instanceof JobTimeoutError && error.stopped === false,
+  );
+  assert.equal(calls.stop.length, 0);
+  assert.ok(calls.get.every((at) => at <= 60_000), "no poll after the deadline");
+});
+
+Deno.test("waitForJob() resolves when the job turns out DONE at the deadline, without stopping it", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(
+    (_n, { elapsedMs }) => job(elapsedMs >= 60_000 ? "DONE" : "RUNNING"),
+    t.elapsed,
+  );
+  const result = await waitForJob(client, "job_1", { clock: t.clock, timeoutMs: 60_000 });
+  assert.equal(result.status.state, "DONE");
+  assert.equal(calls.stop.length, 0);
+});
+
+Deno.test("waitForJob() gives up after stopGraceMs when the stopped job never reaches DONE", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(
+    (_n, { stopped }) => job(stopped ? "STOPPING" : "RUNNING"),
+    t.elapsed,
+  );
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, timeoutMs: 10_000, stopGraceMs: 20_000 }),
+    (error: unknown) => error instanceof JobTimeoutError && error.stopped === false,
+  );
+  assert.equal(calls.stop.length, 1);
+  assert.equal(t.elapsed(), 30_000, "waited exactly the grace period after the deadline");
+  assert.equal(calls.get.at(-1), 30_000);
+});
+
+Deno.test("waitForJob() warns and reports a timeout when stopping the job fails", async () => {
+  const t = fakeClock();
+  const base = scriptedClient(() => job("RUNNING"), t.elapsed);
+  const client: JobClient = {
+    ...base.client,
+    stopJob: () =>
+      Promise.reject(
+        new ApiError({ status: 409, method: "POST", path: "/api/v1beta1/jobs/job_1:stop" }),
+      ),
+  };
+  const warnings: string[] = [];
+  await assert.rejects(
+    waitForJob(client, "job_1", {
+      clock: t.clock,
+      timeoutMs: 5_000,
+      onWarning: (m) => warnings.push(m),
+    }),
+    (error: unknown) => error instanceof JobTimeoutError && error.stopped === false,
+  );
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /Could not stop job job_1.*409/);
+});
+
+// ---- waitForJob: abort -------------------------------------------------------------------------
+
+Deno.test("waitForJob() rejects with the abort reason during a sleep and polls no more", async () => {
+  const controller = new AbortController();
+  let now = 0;
+  const hangingClock: Clock = {
+    now: () => now,
+    sleep: (ms, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        if (now < 3_000) { // the first sleeps pass; then one hangs until the abort
+          now += ms;
+          return resolve();
+        }
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+  };
+  const { client, calls } = scriptedClient(() => job("RUNNING"), () => now);
+  const waiting = waitForJob(client, "job_1", { clock: hangingClock, signal: controller.signal });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const pollsBefore = calls.get.length;
+  assert.ok(pollsBefore >= 2);
+  const reason = new Error("interrupted");
+  controller.abort(reason);
+  await assert.rejects(waiting, (e) => e === reason);
+  assert.equal(calls.get.length, pollsBefore);
+  assert.equal(calls.stop.length, 0, "the caller stops jobs itself");
+});
+
+Deno.test("waitForJob() rejects at once on abort even while a getJob ignores the signal", async () => {
+  const controller = new AbortController();
+  const t = fakeClock();
+  let gets = 0;
+  const client: JobClient = {
+    ...scriptedClient(() => job("RUNNING"), t.elapsed).client,
+    getJob: () => {
+      gets++;
+      return new Promise<Job>(() => {}); // never answers
+    },
+  };
+  const waiting = waitForJob(client, "job_1", { clock: t.clock, signal: controller.signal });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(gets, 1);
+  const reason = new Error("interrupted");
+  controller.abort(reason);
+  await assert.rejects(waiting, (e) => e === reason);
+  assert.equal(gets, 1);
+});
+
+Deno.test("waitForJob() with an already aborted signal rejects without polling", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(() => job("RUNNING"), t.elapsed);
+  const reason = new Error("already gone");
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, signal: AbortSignal.abort(reason) }),
+    (e) => e === reason,
+  );
+  assert.equal(calls.get.length, 0);
+  assert.equal(t.sleeps.length, 0);
+});
+
+// ---- waitForJob: duration-aware polling --------------------------------------------------------
+
+Deno.test("waitForJob() with expectedDurationMs polls densely near the end and fewer times than a short cap", async () => {
+  const finishAt = 600_000; // the job really takes 10 minutes, as expected
+  const run = async (options: WaitOptions) => {
+    const t = fakeClock();
+    const { client, calls } = scriptedClient(
+      (_n, { elapsedMs }) => job(elapsedMs >= finishAt ? "DONE" : "RUNNING"),
+      t.elapsed,
+    );
+    await waitForJob(client, "job_1", { clock: t.clock, ...options });
+    return { polls: calls.get.length, times: calls.get, latency: t.elapsed() - finishAt };
+  };
+  const aware = await run({ maxIntervalMs: 30_000, expectedDurationMs: 600_000 });
+  const shortCap = await run({ maxIntervalMs: 6_000 });
+  const plainDefault = await run({});
+
+  assert.ok(aware.latency <= 6_000, `noticed the finish within 6s, took ${aware.latency}ms`);
+  assert.ok(
+    aware.polls * 2 < shortCap.polls,
+    `duration-aware made ${aware.polls} polls, a 6s cap ${shortCap.polls}`,
+  );
+  assert.ok(aware.latency <= shortCap.latency + 1_000);
+  assert.ok(plainDefault.latency > aware.latency, "plain backoff at 30s notices the finish later");
+  // Dense near the end: every gap from 90% of the expected duration on is at most 6 s.
+  const gaps = aware.times.slice(1).map((at, i) => ({ at, gap: at - aware.times[i]! }));
+  assert.ok(gaps.filter((g) => g.at > 546_000).every((g) => g.gap <= 6_000));
+  assert.ok(gaps.some((g) => g.at < 540_000 && g.gap === 30_000), "sparse before that");
+});
+
+Deno.test("waitForJob() refuses nonsensical options with a sentence naming the value", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(() => job("DONE"), t.elapsed);
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, maxIntervalMs: -3 }),
+    (e: unknown) => e instanceof RangeError && /maxIntervalMs.*-3/.test(e.message),
+  );
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, backoff: 0.5 }),
+    (e: unknown) => e instanceof RangeError && /backoff.*0\.5/.test(e.message),
+  );
+  assert.equal(calls.get.length, 0);
+});

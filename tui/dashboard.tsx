@@ -1,0 +1,477 @@
+/** @jsxImportSourceTypes @types/react */
+import { Box, Text } from "ink";
+import { Spinner } from "@inkjs/ui";
+import type { JSX } from "react";
+import type { StepState } from "../lib/events.ts";
+import { PHASES, type StepKind } from "../lib/plan.ts";
+import { formatDuration } from "../lib/duration.ts";
+import { progress, type StepView, summarize, type ViewState } from "../lib/view_state.ts";
+import { bar, cellWidth, fit, plural, truncateEnd, wrapText } from "./_format.ts";
+
+export type Overlay = "help" | "confirm-quit" | null;
+
+export interface DashboardProps {
+  state: ViewState;
+  /** The time the frame shows, in milliseconds since the epoch (elapsed times count to it). */
+  now: number;
+  /** Terminal height: when given, finished rows fold so the whole view fits. */
+  rows?: number | undefined;
+  /** Terminal width; every line is kept within it. Default 80. */
+  columns?: number | undefined;
+  overlay?: Overlay | undefined;
+  /** The user confirmed quitting: the run is stopping its jobs. */
+  quitting?: boolean | undefined;
+}
+
+type Tone = "dim" | "green" | "red" | "yellow" | "cyan" | "bold";
+interface Part {
+  text: string;
+  tone?: Tone;
+}
+type Line =
+  | { kind: "text"; parts: Part[] }
+  | { kind: "step"; step: StepView }
+  | { kind: "blank" };
+
+const HEADINGS: Record<StepKind, string> = {
+  load: "Sources",
+  update: "Data product",
+  index: "Search index",
+  publish: "Publish",
+};
+
+const NOUNS: Record<StepKind, [string, string]> = {
+  load: ["source", "sources"],
+  update: ["data product", "data products"],
+  index: ["search index", "search indexes"],
+  publish: ["destination", "destinations"],
+};
+
+const MARKS: Record<StepState, Part | null> = {
+  waiting: { text: "○", tone: "dim" },
+  queued: { text: "○", tone: "dim" },
+  creating: null,
+  running: null,
+  stopping: null,
+  succeeded: { text: "✔", tone: "green" },
+  failed: { text: "✖", tone: "red" },
+  stopped: { text: "■", tone: "yellow" },
+  timed_out: { text: "⏱", tone: "red" },
+  skipped: { text: "–", tone: "dim" },
+};
+
+const INACTIVE: ReadonlySet<StepState> = new Set(["waiting", "queued", "skipped"]);
+const ACTIVE: ReadonlySet<StepState> = new Set(["creating", "running", "stopping"]);
+const PROBLEM: ReadonlySet<StepState> = new Set(["failed", "stopped", "timed_out"]);
+
+/** The live dashboard: a pure function of the view state, the time and the terminal size. */
+export function Dashboard(props: DashboardProps): JSX.Element {
+  const columns = Math.max(20, props.columns ?? 80);
+  const lines = layout({ ...props, columns });
+  const widths = rowWidths(props.state.steps, props.now, columns);
+  return (
+    <Box flexDirection="column" width={columns}>
+      {lines.map((line, i) => renderLine(line, i, widths, props.now))}
+    </Box>
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layout: which lines the frame has, so that it fits `rows`.
+
+type FoldCategory = "succeeded" | "skipped" | "waiting";
+const FOLD_ORDER: readonly FoldCategory[] = ["succeeded", "skipped", "waiting"];
+const FOLD_MARK: Record<FoldCategory, Part> = {
+  succeeded: { text: "✔", tone: "green" },
+  skipped: { text: "–", tone: "dim" },
+  waiting: { text: "○", tone: "dim" },
+};
+
+type Item = { kind: "step"; step: StepView } | { kind: "fold"; category: FoldCategory; n: number };
+interface Group {
+  kind: StepKind;
+  items: Item[];
+}
+
+function categoryOf(state: StepState): FoldCategory | null {
+  if (state === "succeeded") return "succeeded";
+  if (state === "skipped") return "skipped";
+  if (state === "waiting" || state === "queued") return "waiting";
+  return null;
+}
+
+/** Replaces the rows of one category with a count line, in every phase holding two or more. */
+function fold(groups: Group[], category: FoldCategory): Group[] {
+  return groups.map((g) => {
+    const matching = g.items.filter((it) =>
+      it.kind === "step" && categoryOf(it.step.state) === category
+    );
+    if (matching.length < 2) return g;
+    const rest = g.items.filter((it) => !matching.includes(it));
+    const line: Item = { kind: "fold", category, n: matching.length };
+    // Finished work reads first, what is still to come last.
+    return { ...g, items: category === "succeeded" ? [line, ...rest] : [...rest, line] };
+  });
+}
+
+function bodyHeight(groups: Group[]): number {
+  return groups.reduce((n, g) => n + 1 + g.items.length, 0);
+}
+
+function groupLines(groups: Group[]): Line[] {
+  const lines: Line[] = [];
+  for (const g of groups) {
+    lines.push({ kind: "text", parts: [{ text: HEADINGS[g.kind], tone: "bold" }] });
+    for (const it of g.items) {
+      if (it.kind === "step") lines.push({ kind: "step", step: it.step });
+      else {
+        const [one, many] = NOUNS[g.kind];
+        const word = it.category === "waiting" ? "waiting" : it.category;
+        lines.push({
+          kind: "text",
+          parts: [
+            { text: "  " },
+            FOLD_MARK[it.category],
+            { text: ` ${plural(it.n, one, many)} ${word}`, tone: "dim" },
+          ],
+        });
+      }
+    }
+  }
+  return lines;
+}
+
+/** Lower ranks stay visible longest: problems, then running jobs, then the rest. */
+function rank(step: StepView): number {
+  if (PROBLEM.has(step.state)) return 0;
+  if (ACTIVE.has(step.state)) return 1;
+  return 2;
+}
+
+/** How many steps are in each state, in words: running, succeeded, waiting, failed… */
+function countWords(steps: StepView[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of steps) {
+    const word = ACTIVE.has(s.state) ? "running" : categoryOf(s.state) ?? s.state.replace("_", " ");
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** `… and 3 more running`, or `… and 5 more (2 running, 3 waiting)`. */
+function moreLine(hidden: StepView[]): Line {
+  const counts = countWords(hidden);
+  const only = counts.size === 1 ? [...counts.keys()][0] : undefined;
+  const text = only !== undefined
+    ? `… and ${hidden.length} more ${only}`
+    : `… and ${hidden.length} more (${[...counts].map(([w, n]) => `${n} ${w}`).join(", ")})`;
+  return { kind: "text", parts: [{ text, tone: "dim" }] };
+}
+
+/** The step list, folded and cut until it takes at most `budget` lines. */
+function body(steps: StepView[], budget: number | null): Line[] {
+  let groups: Group[] = PHASES
+    .map((kind) => ({
+      kind,
+      items: steps.filter((s) => s.kind === kind).map((step): Item => ({ kind: "step", step })),
+    }))
+    .filter((g) => g.items.length > 0);
+  if (budget === null) return groupLines(groups);
+  for (const category of FOLD_ORDER) {
+    if (bodyHeight(groups) <= budget) return groupLines(groups);
+    groups = fold(groups, category);
+  }
+  if (bodyHeight(groups) <= budget) return groupLines(groups);
+
+  // Even folded it does not fit: keep as many rows as fit, problems first, and count the rest.
+  const rows = groups.flatMap((g) => g.items).flatMap((it) => it.kind === "step" ? [it.step] : []);
+  const byRank = [...rows].sort((a, b) => rank(a) - rank(b));
+  for (let keep = byRank.length - 1; keep >= 0; keep--) {
+    const kept = new Set(byRank.slice(0, keep));
+    const cut = groups
+      .map((g) => ({
+        ...g,
+        items: g.items.filter((it) => it.kind === "fold" || kept.has(it.step)),
+      }))
+      .filter((g) => g.items.length > 0);
+    if (bodyHeight(cut) + 1 <= budget) return [...groupLines(cut), moreLine(byRank.slice(keep))];
+  }
+  // Not even the count lines fit: one line for everything.
+  return [summaryOfSteps(steps)];
+}
+
+/** `202 steps: 194 succeeded, 2 running, 1 failed, 5 waiting`, for the smallest terminals. */
+function summaryOfSteps(steps: StepView[]): Line {
+  const counts = countWords(steps);
+  const text = `${plural(steps.length, "step", "steps")}: ${
+    [...counts].map(([w, n]) => `${n} ${w}`).join(", ")
+  }`;
+  return { kind: "text", parts: [{ text, tone: "dim" }] };
+}
+
+function elapsedOf(state: ViewState, now: number): number {
+  if (state.startedAt === null) return 0;
+  return Math.max(0, (state.finishedAt ?? now) - state.startedAt);
+}
+
+function header(state: ViewState, now: number): Line[] {
+  const title: Part[] = [{ text: "tamr-refresh", tone: "bold" }];
+  if (state.startedAt === null) {
+    return [{ kind: "text", parts: [...title, { text: " · starting…", tone: "dim" }] }, {
+      kind: "blank",
+    }];
+  }
+  title.push({ text: ` · tenant ${state.tenant} · data product ${state.dataProduct}` });
+  const p = progress(state);
+  const status: Part[] = [
+    { text: bar(p.done, p.total, 20), tone: p.failed > 0 ? "red" : "green" },
+    { text: ` ${p.done}/${p.total} steps · ${formatDuration(elapsedOf(state, now))}` },
+  ];
+  if (p.failed > 0) status.push({ text: ` · ${p.failed} failed`, tone: "red" });
+  if (state.retries > 0) {
+    status.push({ text: ` · ↻${plural(state.retries, "retry", "retries")}`, tone: "yellow" });
+  }
+  if (state.warnings > 0) {
+    status.push({ text: ` · ${plural(state.warnings, "warning", "warnings")}`, tone: "yellow" });
+  }
+  return [{ kind: "text", parts: title }, { kind: "text", parts: status }];
+}
+
+function notice(state: ViewState, columns: number, maxLines: number): Line[] {
+  const n = state.notice;
+  if (n === null) return [];
+  let text: string;
+  let tone: Tone;
+  if (n.level === "failure") {
+    const step = state.steps.find((s) => s.id === n.step);
+    const how = step ? ` ${step.state.replace("_", " ")}` : "";
+    text = `✖ ${n.step ?? "a step"}${how}: ${n.message}`;
+    tone = "red";
+  } else {
+    text = `⚠ ${n.step ? `${n.step}: ` : ""}${n.message}`;
+    tone = "yellow";
+  }
+  return wrapText(text, columns, maxLines).map((t) => ({
+    kind: "text",
+    parts: [{ text: t, tone }],
+  }));
+}
+
+const OUTCOME_TEXT: Record<string, [string, Tone]> = {
+  succeeded: ["✔ Refresh succeeded", "green"],
+  failed: ["✖ Refresh failed", "red"],
+  timed_out: ["⏱ Refresh timed out", "red"],
+  interrupted: ["■ Refresh interrupted", "yellow"],
+  error: ["✖ Refresh stopped by an error", "red"],
+};
+
+const OUTCOME_ORDER: readonly [string, string][] = [
+  ["succeeded", "succeeded"],
+  ["failed", "failed"],
+  ["stopped", "stopped"],
+  ["timed_out", "timed out"],
+  ["skipped", "skipped"],
+  ["not_started", "not started"],
+  ["running", "left running"],
+];
+
+function summaryLines(state: ViewState, columns: number): Line[] {
+  const [title, tone] = OUTCOME_TEXT[state.outcome ?? "error"] ?? ["Refresh ended", "bold"];
+  const counts = new Map<string, number>();
+  for (const s of summarize(state)) counts.set(s.outcome, (counts.get(s.outcome) ?? 0) + 1);
+  const parts = OUTCOME_ORDER.flatMap(([key, word]) => {
+    const n = counts.get(key) ?? 0;
+    return n > 0 ? [`${n} ${word}`] : [];
+  });
+  const total = formatDuration(elapsedOf(state, state.finishedAt ?? 0));
+  const lines: Line[] = [{
+    kind: "text",
+    parts: [{ text: title, tone: "bold" }, {
+      text: ` · ${[...parts, `${total} total`].join(" · ")}`,
+    }],
+  }];
+  if (state.message) {
+    for (const t of wrapText(state.message, columns, 2)) {
+      lines.push({ kind: "text", parts: [{ text: t, tone }] });
+    }
+  }
+  if (state.resumeCommand) {
+    for (const t of wrapText(`Resume with: ${state.resumeCommand}`, columns, 3)) {
+      lines.push({ kind: "text", parts: [{ text: t, tone: "cyan" }] });
+    }
+  }
+  return lines;
+}
+
+/** Jobs the run started and that have not ended: what quitting would stop. */
+export function runningJobs(state: ViewState): number {
+  return state.steps.filter((s) => s.state === "creating" || s.state === "running").length;
+}
+
+function footer(state: ViewState, overlay: Overlay, quitting: boolean, columns: number): Line[] {
+  if (state.finishedAt !== null) return summaryLines(state, columns);
+  if (overlay === "confirm-quit") {
+    const n = runningJobs(state);
+    const ask = n > 0
+      ? `Stop ${plural(n, "running job", "running jobs")} and quit? y/n`
+      : "Quit? y/n";
+    return [{ kind: "text", parts: [{ text: ask, tone: "yellow" }] }];
+  }
+  if (quitting) {
+    return [{
+      kind: "text",
+      parts: [{
+        text: "Stopping our jobs… the dashboard closes when the run ends.",
+        tone: "yellow",
+      }],
+    }];
+  }
+  const keys: Part[] = [
+    { text: "q", tone: "bold" },
+    { text: " quit (stops our jobs) · ", tone: "dim" },
+    { text: "d", tone: "bold" },
+    { text: " detach (jobs keep running) · ", tone: "dim" },
+    { text: "?", tone: "bold" },
+    { text: overlay === "help" ? " close help" : " help", tone: "dim" },
+  ];
+  return [{ kind: "text", parts: keys }];
+}
+
+const HELP: readonly Part[][] = [
+  [{ text: "Keys", tone: "bold" }],
+  [{ text: "  q, Ctrl-C  quit: asks first, then stops the jobs this run started and exits" }],
+  [{ text: "  d          detach: close the dashboard; the jobs keep running in Tamr" }],
+  [{ text: "  ?, Esc     close this help" }],
+  [{ text: "Marks", tone: "bold" }],
+  [{ text: "  ⠋ creating, running or stopping   " }, { text: "✔ succeeded", tone: "green" }],
+  [
+    { text: "  " },
+    { text: "✖ failed", tone: "red" },
+    { text: "   " },
+    { text: "■ stopped", tone: "yellow" },
+    { text: "   " },
+    { text: "⏱ timed out", tone: "red" },
+  ],
+  [{ text: "  ○ waiting or queued   – skipped (an earlier step did not succeed)", tone: "dim" }],
+  [{ text: "  ↻N  requests for this step were retried N times", tone: "yellow" }],
+];
+
+function layout(props: DashboardProps & { columns: number }): Line[] {
+  const { state, now, columns } = props;
+  const overlay = props.overlay ?? null;
+  const top = header(state, now);
+  const rows = props.rows ?? null;
+  const noticeLines = rows === null || rows >= 20 ? 3 : 1;
+  const bottom = [
+    ...notice(state, columns, noticeLines),
+    ...footer(state, overlay, props.quitting ?? false, columns),
+  ];
+  let gaps = 2;
+  if (rows !== null && rows - top.length - bottom.length - gaps < 3) gaps = 0;
+  const budget = rows === null ? null : Math.max(1, rows - top.length - bottom.length - gaps);
+  const blank: Line[] = gaps > 0 ? [{ kind: "blank" }] : [];
+  const middle: Line[] = overlay === "help" && state.finishedAt === null
+    ? HELP.slice(0, budget ?? HELP.length).map((parts) => ({ kind: "text", parts }))
+    : body(state.steps, budget);
+  return [...top, ...blank, ...middle, ...blank, ...bottom];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+interface RowWidths {
+  target: number;
+  job: number;
+  state: number;
+  elapsed: number;
+  detail: number;
+}
+
+function stateText(s: StepView): string {
+  if (s.state === "stopping") return "stopping";
+  if (s.jobState) return s.jobState;
+  return s.state.replace("_", " ");
+}
+
+function elapsedText(s: StepView, now: number): string {
+  return s.startedAt === null ? "" : formatDuration(Math.max(0, (s.endedAt ?? now) - s.startedAt));
+}
+
+function detailParts(s: StepView): Part[] {
+  const parts: Part[] = [];
+  if (s.retries > 0) parts.push({ text: `↻${s.retries}`, tone: "yellow" });
+  if (s.error && PROBLEM.has(s.state)) parts.push({ text: s.error.reason, tone: "red" });
+  if (s.attached) parts.push({ text: "attached", tone: "dim" });
+  return parts;
+}
+
+/** Column widths shared by every row, so folding does not make the columns jump. */
+function rowWidths(steps: StepView[], now: number, columns: number): RowWidths {
+  const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
+  let target = Math.max(4, max(steps.map((s) => cellWidth(s.target))));
+  let job = max(steps.map((s) => cellWidth(s.jobId ?? "")));
+  const state = Math.min(12, max(steps.map((s) => cellWidth(stateText(s)))));
+  const elapsed = Math.max(5, max(steps.map((s) => cellWidth(elapsedText(s, now)))));
+  // indent, mark and space; the gaps between columns; a little room for the details.
+  const fixed = 4 + 2 + (job > 0 ? 2 : 0) + state + 2 + elapsed + 2 + 10;
+  const room = Math.max(8, columns - fixed);
+  if (target + job > room) {
+    const t = job === 0 ? room : Math.max(4, Math.floor(room * target / (target + job)));
+    job = job === 0 ? 0 : Math.max(4, room - t);
+    target = t;
+  }
+  const used = 4 + target + 2 + (job > 0 ? job + 2 : 0) + state + 2 + elapsed;
+  return { target, job, state, elapsed, detail: Math.max(0, columns - used) };
+}
+
+const TONES: Record<Tone, { color?: string; dimColor?: boolean; bold?: boolean }> = {
+  dim: { dimColor: true },
+  green: { color: "green" },
+  red: { color: "red" },
+  yellow: { color: "yellow" },
+  cyan: { color: "cyan" },
+  bold: { bold: true },
+};
+
+function renderParts(parts: Part[]): JSX.Element[] {
+  return parts.map((p, i) => (
+    <Text key={i} {...(p.tone ? TONES[p.tone] : {})}>
+      {p.text}
+    </Text>
+  ));
+}
+
+function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Element {
+  if (line.kind === "blank") return <Text key={key}>{" "}</Text>;
+  if (line.kind === "text") {
+    return <Text key={key} wrap="truncate-end">{renderParts(line.parts)}</Text>;
+  }
+  const s = line.step;
+  const mark = MARKS[s.state];
+  const cells = [
+    fit(s.target, w.target),
+    ...(w.job > 0 ? [fit(s.jobId ?? "", w.job)] : []),
+    fit(stateText(s), w.state),
+    fit(elapsedText(s, now), w.elapsed, "right"),
+  ].join("  ");
+  let room = w.detail;
+  const details: Part[] = [];
+  for (const p of detailParts(s)) {
+    const sep = details.length === 0 ? "  " : " ";
+    if (room <= sep.length + 1) break;
+    const text = truncateEnd(p.text, room - sep.length);
+    details.push({ ...p, text: sep + text });
+    room -= sep.length + cellWidth(text);
+  }
+  const dim = INACTIVE.has(s.state) ? TONES.dim : {};
+  return (
+    <Box key={key}>
+      <Text>{"  "}</Text>
+      {mark === null ? <Spinner /> : <Text {...TONES[mark.tone ?? "dim"]}>{mark.text}</Text>}
+      <Text wrap="truncate-end">
+        <Text {...dim}>{details.length > 0 ? ` ${cells}` : ` ${cells}`.trimEnd()}</Text>
+        {renderParts(details)}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,206 @@
+/** @jsxImportSourceTypes @types/react */
+import process from "node:process";
+import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink";
+import { useEffect, useRef, useState } from "react";
+import type { JSX } from "react";
+import type { RunEvent } from "../lib/events.ts";
+import { initialViewState, reduce, type ViewState } from "../lib/view_state.ts";
+import { Dashboard, type Overlay } from "./dashboard.tsx";
+
+/** The longest a new event waits before it is drawn: at most ten frames a second. */
+export const RENDER_THROTTLE_MS = 100;
+/** How often elapsed times move on while nothing else happens. */
+export const TICK_MS = 1000;
+
+export interface DashboardResult {
+  /** The user pressed `d`: the dashboard closed, the run was left to go on. */
+  detached: boolean;
+  /** The user confirmed quitting and the run then finished. */
+  quit: boolean;
+}
+
+export interface DashboardOptions {
+  /** Where run events come from (an EventBus's `subscribe`). */
+  subscribe: (listener: (e: RunEvent) => void) => () => void;
+  stdout?: NodeJS.WriteStream | undefined;
+  stdin?: NodeJS.ReadStream | undefined;
+  /** The user confirmed quitting: abort the run (which stops its jobs); the dashboard stays until `finish`. */
+  onQuit: () => void;
+  /** The user detached: the dashboard is closing, the jobs keep running. */
+  onDetach: () => void;
+  clock?: { now(): number } | undefined;
+}
+
+/** What a key press does, given the overlay shown. */
+export type KeyAction =
+  | { type: "overlay"; overlay: Overlay }
+  | { type: "quit" }
+  | { type: "detach" }
+  | { type: "none" };
+
+/**
+ * The dashboard's keys as a pure function: `q`/Ctrl-C ask to quit, `y` confirms, `n`/Esc go back,
+ * `d` detaches, `?` toggles help. Once quitting, only help works: the run is already stopping.
+ */
+export function keyAction(
+  overlay: Overlay,
+  input: string,
+  key: Pick<Key, "ctrl" | "escape">,
+  quitting = false,
+): KeyAction {
+  const ctrlC = key.ctrl && input === "c";
+  if (overlay === "confirm-quit") {
+    if (input === "y" || input === "Y" || ctrlC) return { type: "quit" };
+    if (input === "n" || input === "N" || key.escape) return { type: "overlay", overlay: null };
+    return { type: "none" };
+  }
+  if (input === "?") return { type: "overlay", overlay: overlay === "help" ? null : "help" };
+  if (overlay === "help" && key.escape) return { type: "overlay", overlay: null };
+  if (quitting) return { type: "none" };
+  if (input === "q" || ctrlC) return { type: "overlay", overlay: "confirm-quit" };
+  if (input === "d") return { type: "detach" };
+  return { type: "none" };
+}
+
+/** Run events folded as they arrive, outside React, so none is lost between two frames. */
+interface Store {
+  get(): ViewState;
+  listen(listener: () => void): () => void;
+}
+
+function createStore(
+  subscribe: DashboardOptions["subscribe"],
+): Store & { close(): void } {
+  let state = initialViewState;
+  const listeners = new Set<() => void>();
+  const unsubscribe = subscribe((e) => {
+    state = reduce(state, e);
+    for (const l of listeners) l();
+  });
+  return {
+    get: () => state,
+    listen(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: unsubscribe,
+  };
+}
+
+interface AppProps {
+  store: Store;
+  clock: { now(): number };
+  onQuit: () => void;
+  onDetach: () => void;
+}
+
+function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element {
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { rows, columns } = useWindowSize();
+  const [view, setView] = useState(() => ({ state: store.get(), now: clock.now() }));
+  const [overlay, setOverlay] = useState<Overlay>(null);
+  const [quitting, setQuitting] = useState(false);
+  const quitRef = useRef(false);
+  const finished = view.state.finishedAt !== null;
+
+  // Events: drawn at most every RENDER_THROTTLE_MS; the finish event at once.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const flush = () => {
+      timer = undefined;
+      const state = store.get();
+      setView((v) => v.state === state ? v : { state, now: clock.now() });
+    };
+    const off = store.listen(() => {
+      if (store.get().finishedAt !== null) {
+        clearTimeout(timer);
+        flush();
+      } else if (timer === undefined) {
+        timer = setTimeout(flush, RENDER_THROTTLE_MS);
+      }
+    });
+    flush(); // events that came before this effect ran
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [store, clock]);
+
+  // Elapsed times move on while the run goes on.
+  useEffect(() => {
+    if (finished) return;
+    const tick = setInterval(() => setView((v) => ({ ...v, now: clock.now() })), TICK_MS);
+    return () => clearInterval(tick);
+  }, [finished, clock]);
+
+  // The final frame (with its summary) has been drawn: leave it on screen and unmount.
+  useEffect(() => {
+    if (finished) exit({ detached: false, quit: quitRef.current } satisfies DashboardResult);
+  }, [finished, exit]);
+
+  useInput((input, key) => {
+    const action = keyAction(overlay, input, key, quitting);
+    switch (action.type) {
+      case "overlay":
+        setOverlay(action.overlay);
+        return;
+      case "quit":
+        setOverlay(null);
+        if (!quitRef.current) {
+          quitRef.current = true;
+          setQuitting(true);
+          onQuit();
+        }
+        return;
+      case "detach":
+        onDetach();
+        exit({ detached: true, quit: false } satisfies DashboardResult);
+        return;
+      case "none":
+        return;
+    }
+  }, { isActive: isRawModeSupported && !finished });
+
+  return (
+    <Dashboard
+      state={view.state}
+      now={view.now}
+      rows={rows}
+      columns={columns}
+      overlay={finished ? null : overlay}
+      quitting={quitting}
+    />
+  );
+}
+
+/**
+ * Shows the live dashboard until the run's `finish` event (the summary stays on screen) or until
+ * the user detaches. Keys work only where stdin supports raw mode.
+ */
+export async function runDashboard(options: DashboardOptions): Promise<DashboardResult> {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const store = createStore(options.subscribe);
+  try {
+    const instance = render(
+      <DashboardApp
+        store={store}
+        clock={clock}
+        onQuit={options.onQuit}
+        onDetach={options.onDetach}
+      />,
+      {
+        stdout: options.stdout ?? process.stdout,
+        stdin: options.stdin ?? process.stdin,
+        // CI may be set in a real terminal; the caller already decided this is interactive.
+        interactive: true,
+        exitOnCtrlC: false,
+        patchConsole: false,
+      },
+    );
+    const result = await instance.waitUntilExit();
+    return result as DashboardResult;
+  } finally {
+    store.close();
+  }
+}
