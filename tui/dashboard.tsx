@@ -416,7 +416,9 @@ function rowWidths(steps: StepView[], now: number, columns: number): RowWidths {
   const fixed = 4 + 2 + (job > 0 ? 2 : 0) + state + 2 + elapsed + 2 + 10;
   const room = Math.max(8, columns - fixed);
   if (target + job > room) {
-    const t = job === 0 ? room : Math.max(4, Math.floor(room * target / (target + job)));
+    // The target names the step: it keeps most of the room, the job id at least 40% of it.
+    const jobShare = Math.min(job, Math.max(8, Math.floor(room * 0.4)));
+    const t = Math.max(4, Math.min(target, room - jobShare));
     job = job === 0 ? 0 : Math.max(4, room - t);
     target = t;
   }
@@ -442,7 +444,7 @@ function renderParts(parts: Part[]): JSX.Element[] {
 }
 
 function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Element {
-  if (line.kind === "blank") return <Text key={key}>{" "}</Text>;
+  if (line.kind === "blank") return <Box key={key} height={1} />;
   if (line.kind === "text") {
     return <Text key={key} wrap="truncate-end">{renderParts(line.parts)}</Text>;
   }
@@ -466,7 +468,7 @@ function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Ele
   const dim = INACTIVE.has(s.state) ? TONES.dim : {};
   return (
     <Box key={key}>
-      <Text>{"  "}</Text>
+      <Box width={2} flexShrink={0} />
       {mark === null ? <Spinner /> : <Text {...TONES[mark.tone ?? "dim"]}>{mark.text}</Text>}
       <Text wrap="truncate-end">
         <Text {...dim}>{details.length > 0 ? ` ${cells}` : ` ${cells}`.trimEnd()}</Text>

@@ -117,7 +117,7 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
         clearTimeout(timer);
         flush();
       } else if (timer === undefined) {
-        timer = setTimeout(flush, RENDER_THROTTLE_MS);
+        flush();
       }
     });
     flush(); // events that came before this effect ran

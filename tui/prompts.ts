@@ -369,7 +369,7 @@ class Flow {
     if (!seen?.length) {
       const text = await this.#p.input({
         message: q.typed,
-        
+        ...(current.length ? { default: current.join(", ") } : {}),
         validate,
       });
       return parseIds(text);

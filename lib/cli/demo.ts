@@ -1,0 +1,62 @@
+import { buildPlan } from "../plan.ts";
+import { startSimTenant } from "../sim/server.ts";
+import { DEMO_IDS, demoScenario } from "../sim/demo_scenario.ts";
+import { UsageError } from "../errors.ts";
+import type { RunSettings } from "../config.ts";
+import { type Io, isInteractive } from "./io.ts";
+import { executePlan } from "./run.ts";
+
+interface DemoFlags {
+  headless?: boolean | undefined;
+  fail?: boolean | undefined;
+  output?: string | undefined;
+  concurrency?: string | undefined;
+  verbose?: boolean | undefined;
+}
+
+/** `tamr-refresh demo`: the sample pipeline against the built-in simulated tenant. */
+export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
+  const output = flags.output ?? "text";
+  if (output !== "text" && output !== "json") {
+    throw new UsageError(`--output must be text or json, got ${JSON.stringify(flags.output)}`);
+  }
+  const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to 50, got ${JSON.stringify(flags.concurrency)}`,
+    );
+  }
+  const sim = await startSimTenant({ scenario: demoScenario({ fail: flags.fail === true }) });
+  try {
+    const run: RunSettings = {
+      tenant: "demo",
+      baseUrl: sim.baseUrl,
+      apiKey: sim.apiKey,
+      sources: [...DEMO_IDS.sources],
+      dataProduct: DEMO_IDS.dataProduct,
+      workflow: DEMO_IDS.workflow,
+      destinations: [...DEMO_IDS.destinations],
+      concurrency,
+      pollIntervalMs: 2_000,
+      timeoutMs: 120_000,
+      requestTimeoutMs: 10_000,
+      configFile: undefined,
+    };
+    const plan = buildPlan(run);
+    const interactive = isInteractive(io, { headless: flags.headless, output });
+    const stateDir = await Deno.makeTempDir({ prefix: "tamr-refresh-demo-" });
+    try {
+      return await executePlan(
+        run,
+        plan,
+        { state: `${stateDir}/journal.json`, verbose: flags.verbose },
+        io,
+        { interactive, output },
+      );
+    } finally {
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  } finally {
+    await sim.close();
+  }
+}

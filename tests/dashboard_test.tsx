@@ -1,0 +1,467 @@
+/** @jsxImportSourceTypes @types/react */
+import assert from "node:assert/strict";
+import { EventEmitter } from "node:events";
+import { render } from "ink-testing-library";
+import type { JSX } from "react";
+import type { RunEvent, RunOutcome, StepEvent, StepState } from "../lib/events.ts";
+import { buildPlan, type PlanInput } from "../lib/plan.ts";
+import { reduceAll, summarize, type ViewState } from "../lib/view_state.ts";
+import { Dashboard } from "../tui/dashboard.tsx";
+import { keyAction, runDashboard } from "../tui/dashboard_app.tsx";
+import { createEventBus } from "../lib/event_bus.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const T0 = Date.parse("2025-03-01T09:00:00.000Z");
+const at = (seconds: number) => T0 + seconds * 1000;
+
+const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;?]*[ -/]*[@-~]", "g");
+
+/** Strips colour and cursor codes and trailing spaces: the frame as a person reads it. */
+function plain(text: string): string {
+  return text.replace(ANSI, "").split("\n").map((l) => l.trimEnd()).join("\n");
+}
+
+/** Renders one frame at 100 columns (ink-testing-library's width) and returns its lines. */
+function frame(element: JSX.Element): string[] {
+  const r = render(element);
+  const out = plain(r.lastFrame() ?? "");
+  r.unmount();
+  r.cleanup();
+  return out.split("\n");
+}
+
+/** The one line that contains `needle`; fails when there is none. */
+function lineWith(lines: string[], needle: string): string {
+  const line = lines.find((l) => l.includes(needle));
+  assert.ok(
+    line !== undefined,
+    `no line contains ${JSON.stringify(needle)} in:\n${lines.join("\n")}`,
+  );
+  return line;
+}
+
+/** Builds real event sequences for a plan, at times counted in seconds from T0. */
+function run(input: PlanInput, tenant = "acme") {
+  const plan = buildPlan(input);
+  const events: RunEvent[] = [];
+  const time = (s: number) => new Date(at(s)).toISOString();
+  const kindOf = (id: string) => {
+    const step = plan.steps.find((s) => s.id === id);
+    if (!step) throw new Error(`The fixture has no step ${JSON.stringify(id)}`);
+    return step;
+  };
+  const b = {
+    events,
+    start(s = 0) {
+      events.push({
+        type: "start",
+        time: time(s),
+        version: 1,
+        tenant,
+        baseUrl: `https://${tenant}.tamr.cloud`,
+        dataProduct: input.dataProduct,
+        concurrency: 4,
+        steps: plan.steps.map((p) => ({
+          step: p.id,
+          kind: p.kind,
+          target: p.target,
+          dependsOn: p.dependsOn,
+          body: { configuration: p.configuration },
+        })),
+      });
+      return b;
+    },
+    step(s: number, id: string, state: StepState, extra: Partial<StepEvent> = {}) {
+      const p = kindOf(id);
+      events.push({
+        type: "step",
+        time: time(s),
+        step: id,
+        kind: p.kind,
+        target: p.target,
+        state,
+        ...extra,
+      });
+      return b;
+    },
+    /** queued -> creating -> running with job `jobId`, from `s`. */
+    launch(s: number, id: string, jobId: string) {
+      return b.step(s, id, "queued").step(s, id, "creating")
+        .step(s, id, "running", { jobId, jobState: "PENDING" })
+        .step(s + 1, id, "running", { jobId, jobState: "RUNNING" });
+    },
+    succeed(s: number, id: string) {
+      return b.step(s, id, "succeeded", { jobState: "DONE" });
+    },
+    retry(s: number, id: string) {
+      events.push({
+        type: "retry",
+        time: time(s),
+        step: id,
+        method: "GET",
+        path: "/v1/jobs/x",
+        status: 503,
+        attempt: 1,
+        delayMs: 1000,
+        reason: "HTTP 503",
+      });
+      return b;
+    },
+    finish(s: number, outcome: RunOutcome, exitCode: number, extra: Partial<RunEvent> = {}) {
+      events.push({
+        type: "finish",
+        time: time(s),
+        outcome,
+        exitCode,
+        steps: summarize(reduceAll(events)),
+        ...extra,
+      } as RunEvent);
+      return b;
+    },
+    state(): ViewState {
+      return reduceAll(events);
+    },
+  };
+  return b;
+}
+
+/** Three sources: one done, one running with two retries, one waiting; then the data product. */
+function runningRun() {
+  return run({ sources: ["crm", "erp", "web"], dataProduct: "customers", destinations: ["s3"] })
+    .start(0)
+    .launch(0, "load:crm", "job-101")
+    .launch(0, "load:erp", "job-102")
+    .succeed(42, "load:crm")
+    .retry(50, "load:erp")
+    .retry(51, "load:erp");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The view
+
+Deno.test("Dashboard shows the header, progress, one row per step by phase and the keys", () => {
+  const lines = frame(<Dashboard state={runningRun().state()} now={at(65)} columns={100} />);
+  assert.equal(lines[0], "tamr-refresh · tenant acme · data product customers");
+  assert.match(lineWith(lines, "steps"), /^█{4}░{16} 1\/5 steps · 1m05s · ↻2 retries$/);
+  assert.match(lineWith(lines, "crm"), /^ {2}✔ crm +job-101 +DONE +42\.0s$/);
+  assert.match(lineWith(lines, "erp"), /^ {2}\S erp +job-102 +RUNNING +1m05s +↻2$/);
+  assert.match(lineWith(lines, "web"), /^ {2}○ web +waiting$/);
+  assert.ok(lines.indexOf("Sources") < lines.indexOf("Data product"));
+  assert.ok(lines.indexOf("Data product") < lines.indexOf("Publish"));
+  assert.ok(!lines.includes("Search index"), "no search-index phase in this plan");
+  assert.equal(lines.at(-1), "q quit (stops our jobs) · d detach (jobs keep running) · ? help");
+});
+
+Deno.test("Dashboard shows a failed source with Tamr's reason and message, and the skipped data product", () => {
+  const r = run({ sources: ["crm", "erp"], dataProduct: "customers" })
+    .start(0)
+    .launch(0, "load:crm", "job-1")
+    .launch(0, "load:erp", "job-2")
+    .succeed(30, "load:crm")
+    .step(40, "load:erp", "failed", {
+      jobState: "DONE",
+      error: {
+        reason: "PLANNING_FAILED",
+        message: "Source erp has no attribute named customer_id.",
+      },
+    })
+    .step(40, "update:customers", "skipped");
+  const lines = frame(<Dashboard state={r.state()} now={at(41)} columns={100} />);
+  assert.match(
+    lineWith(lines, "erp  "),
+    /^ {2}✖ erp +job-2 +DONE +40\.0s +PLANNING_FAILED$/,
+  );
+  assert.match(lineWith(lines, "customers  "), /^ {2}– customers +skipped$/);
+  assert.equal(
+    lineWith(lines, "load:erp"),
+    "✖ load:erp failed: PLANNING_FAILED: Source erp has no attribute named customer_id.",
+  );
+  assert.match(lineWith(lines, "steps"), / 3\/3 steps · 41\.0s · 1 failed$/);
+});
+
+Deno.test("Dashboard folds 200 sources into count lines so the frame fits 30 rows", () => {
+  const sources = Array.from({ length: 200 }, (_, i) => `src-${String(i).padStart(3, "0")}`);
+  const r = run({ sources, dataProduct: "customers", workflow: "wf-1" }).start(0);
+  for (let i = 0; i < 160; i++) {
+    r.launch(i, `load:${sources[i]}`, `job-${i}`).succeed(i + 5, `load:${sources[i]}`);
+  }
+  for (let i = 160; i < 164; i++) r.launch(190, `load:${sources[i]}`, `job-${i}`);
+  r.step(195, `load:${sources[164]}`, "failed", {
+    jobId: "job-164",
+    jobState: "DONE",
+    error: { reason: "PLANNING_FAILED", message: "Source src-164 is empty." },
+  });
+  for (let i = 165; i < 200; i++) r.step(190, `load:${sources[i]}`, "queued");
+
+  const lines = frame(<Dashboard state={r.state()} now={at(200)} rows={30} columns={100} />);
+  assert.ok(lines.length <= 30, `the frame has ${lines.length} lines:\n${lines.join("\n")}`);
+  assert.equal(lineWith(lines, "succeeded"), "  ✔ 160 sources succeeded");
+  assert.equal(lineWith(lines, "waiting"), "  ○ 35 sources waiting");
+  for (const id of ["src-160", "src-161", "src-162", "src-163"]) {
+    assert.match(lineWith(lines, id), /RUNNING/, `${id} stays visible`);
+  }
+  assert.match(lineWith(lines, "src-164"), /✖ src-164 .* PLANNING_FAILED$/);
+  assert.match(lineWith(lines, "load:src-164"), /Source src-164 is empty\.$/);
+  assert.match(
+    lineWith(lines, "○ customers"),
+    /waiting$/,
+    "the data product row is not folded alone",
+  );
+  assert.ok(lines.includes("Search index"));
+});
+
+Deno.test("Dashboard keeps running and failed rows first and counts the rest when even folding is not enough", () => {
+  const sources = Array.from({ length: 30 }, (_, i) => `src-${i}`);
+  const r = run({ sources, dataProduct: "customers" }).start(0);
+  for (let i = 0; i < 20; i++) r.launch(0, `load:${sources[i]}`, `job-${i}`);
+  r.step(9, "load:src-19", "failed", {
+    jobState: "DONE",
+    error: { reason: "LOAD_FAILED", message: "Disk full." },
+  });
+  const lines = frame(<Dashboard state={r.state()} now={at(10)} rows={16} columns={100} />);
+  assert.ok(lines.length <= 16, `the frame has ${lines.length} lines:\n${lines.join("\n")}`);
+  assert.match(lineWith(lines, "src-19 "), /✖/, "the failed row is kept first");
+  assert.match(lineWith(lines, "… and"), /^… and \d+ more \(\d+ running, 1 waiting\)$/);
+  assert.equal(lineWith(lines, "waiting"), "  ○ 10 sources waiting");
+});
+
+Deno.test("Dashboard truncates long ids so every row stays within the columns", () => {
+  const long = "source-with-a-really-long-identifier-that-goes-on-and-on-0001";
+  const r = run({ sources: [long], dataProduct: "customers" })
+    .start(0)
+    .launch(0, `load:${long}`, "job-6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b-with-more-words")
+    .retry(3, `load:${long}`);
+  const lines = frame(<Dashboard state={r.state()} now={at(5)} columns={60} />);
+  for (const line of lines) assert.ok([...line].length <= 60, `too wide: ${JSON.stringify(line)}`);
+  const row = lineWith(lines, "RUNNING");
+  assert.match(row, /source-w.*….*-0001 /, `both ends of the id stay readable: ${row}`);
+  assert.match(row, /↻1$/);
+});
+
+Deno.test("Dashboard asks before quitting and counts the running jobs it would stop", () => {
+  const lines = frame(
+    <Dashboard state={runningRun().state()} now={at(60)} overlay="confirm-quit" />,
+  );
+  assert.equal(lines.at(-1), "Stop 1 running job and quit? y/n");
+  const quitting = frame(<Dashboard state={runningRun().state()} now={at(60)} quitting />);
+  assert.match(quitting.at(-1) ?? "", /^Stopping our jobs…/);
+});
+
+Deno.test("Dashboard's help explains the keys and the marks in place of the steps", () => {
+  const lines = frame(<Dashboard state={runningRun().state()} now={at(60)} overlay="help" />);
+  assert.match(lineWith(lines, "q, Ctrl-C"), /stops the jobs this run started/);
+  assert.match(lineWith(lines, "  d  "), /jobs keep running/);
+  assert.match(lineWith(lines, "✖ failed"), /■ stopped {3}⏱ timed out/);
+  assert.ok(!lines.some((l) => l.includes("job-101")), "step rows are hidden behind the help");
+});
+
+Deno.test("Dashboard shows the latest warning in place of the notice", () => {
+  const r = runningRun();
+  r.events.push({
+    type: "warning",
+    time: new Date(at(55)).toISOString(),
+    step: "load:web",
+    message: "The tenant runs 5 jobs already; load:web waits for a slot.",
+  });
+  const lines = frame(<Dashboard state={r.state()} now={at(60)} />);
+  assert.equal(
+    lineWith(lines, "⚠"),
+    "⚠ load:web: The tenant runs 5 jobs already; load:web waits for a slot.",
+  );
+});
+
+Deno.test("Dashboard's finished frame ends with the summary and the resume command", () => {
+  const r = run({ sources: ["crm", "erp"], dataProduct: "customers", destinations: ["s3"] })
+    .start(0)
+    .launch(0, "load:crm", "job-1")
+    .launch(0, "load:erp", "job-2")
+    .succeed(30, "load:crm")
+    .step(70, "load:erp", "timed_out", { jobState: "RUNNING" })
+    .step(70, "update:customers", "skipped")
+    .step(70, "publish:s3", "skipped")
+    .finish(75, "timed_out", 3, {
+      message: "load:erp ran past the 1m10s timeout and was stopped.",
+      resumeCommand: "tamr-refresh run --config refresh.json --resume",
+    });
+  // `now` long after the end: the elapsed times are frozen at the finish.
+  const lines = frame(<Dashboard state={r.state()} now={at(9999)} columns={100} />);
+  assert.equal(
+    lines.join("\n"),
+    `tamr-refresh · tenant acme · data product customers
+████████████████████ 4/4 steps · 1m15s · 1 failed
+
+Sources
+  ✔ crm        job-1  DONE     30.0s
+  ⏱ erp        job-2  RUNNING  1m10s
+Data product
+  – customers         skipped
+Publish
+  – s3                skipped
+
+⏱ Refresh timed out · 1 succeeded · 1 timed out · 2 skipped · 1m15s total
+load:erp ran past the 1m10s timeout and was stopped.
+Resume with: tamr-refresh run --config refresh.json --resume`,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+
+Deno.test("keyAction() maps q, Ctrl-C, y, n, Esc, d and ? to the dashboard's actions", () => {
+  const none = { ctrl: false, escape: false };
+  const ctrl = { ctrl: true, escape: false };
+  const esc = { ctrl: false, escape: true };
+  assert.deepEqual(keyAction(null, "q", none), { type: "overlay", overlay: "confirm-quit" });
+  assert.deepEqual(keyAction(null, "c", ctrl), { type: "overlay", overlay: "confirm-quit" });
+  assert.deepEqual(keyAction(null, "c", none), { type: "none" });
+  assert.deepEqual(keyAction("confirm-quit", "y", none), { type: "quit" });
+  assert.deepEqual(keyAction("confirm-quit", "c", ctrl), { type: "quit" });
+  assert.deepEqual(keyAction("confirm-quit", "n", none), { type: "overlay", overlay: null });
+  assert.deepEqual(keyAction("confirm-quit", "", esc), { type: "overlay", overlay: null });
+  assert.deepEqual(keyAction("confirm-quit", "d", none), { type: "none" });
+  assert.deepEqual(keyAction(null, "d", none), { type: "detach" });
+  assert.deepEqual(keyAction(null, "?", none), { type: "overlay", overlay: "help" });
+  assert.deepEqual(keyAction("help", "?", none), { type: "overlay", overlay: null });
+  assert.deepEqual(keyAction("help", "", esc), { type: "overlay", overlay: null });
+  assert.deepEqual(keyAction(null, "q", none, true), { type: "none" }, "already quitting");
+  assert.deepEqual(keyAction(null, "d", none, true), { type: "none" }, "already quitting");
+});
+
+// ---------------------------------------------------------------------------------------------
+// The live app, on fake streams
+
+class FakeStdout extends EventEmitter {
+  columns = 100;
+  rows = 40;
+  isTTY = false;
+  writes: string[] = [];
+  write(chunk: unknown, ...rest: unknown[]): boolean {
+    this.writes.push(String(chunk));
+    const cb = rest.find((x) => typeof x === "function") as (() => void) | undefined;
+    cb?.();
+    return true;
+  }
+  /** The last frame drawn, as a person reads it. */
+  lastFrame(): string {
+    const drawn = this.writes.map(plain).filter((w) => w.trim() !== "");
+    return drawn.at(-1) ?? "";
+  }
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private queue: string[] = [];
+  setRawMode(): this {
+    return this;
+  }
+  setEncoding(): this {
+    return this;
+  }
+  resume(): this {
+    return this;
+  }
+  pause(): this {
+    return this;
+  }
+  ref(): this {
+    return this;
+  }
+  unref(): this {
+    return this;
+  }
+  read(): string | null {
+    return this.queue.shift() ?? null;
+  }
+  press(data: string): void {
+    this.queue.push(data);
+    this.emit("readable");
+  }
+}
+
+/** Waits until `ok()` holds, polling briefly; fails after `ms`. */
+async function until(ok: () => boolean, what: string, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function live() {
+  const bus = createEventBus();
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const calls = { quit: 0, detach: 0 };
+  const done = runDashboard({
+    subscribe: bus.subscribe,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    onQuit: () => calls.quit++,
+    onDetach: () => calls.detach++,
+    clock: { now: () => at(65) },
+  });
+  return { bus, stdout, stdin, calls, done };
+}
+
+Deno.test("runDashboard() resolves when the finish event arrives and leaves the summary on screen", async () => {
+  const { bus, stdout, done } = live();
+  const r = runningRun();
+  for (const e of r.events) bus.emit(e);
+  await until(() => stdout.lastFrame().includes("job-102"), "the running frame");
+  r.succeed(70, "load:erp").step(70, "load:web", "skipped").step(70, "update:customers", "skipped")
+    .step(70, "publish:s3", "skipped").finish(71, "failed", 1);
+  for (const e of r.events.slice(-5)) bus.emit(e);
+  assert.deepEqual(await done, { detached: false, quit: false });
+  const last = stdout.lastFrame();
+  assert.match(last, /✖ Refresh failed · 2 succeeded · 3 skipped · 1m11s total/);
+});
+
+Deno.test("runDashboard() draws a burst of events in one throttled frame", async () => {
+  const { bus, stdout, done } = live();
+  const r = runningRun();
+  bus.emit(r.events[0]!);
+  await until(() => stdout.lastFrame().includes("0/5 steps"), "the first frame");
+  const before = stdout.writes.length;
+  for (const e of r.events.slice(1)) bus.emit(e);
+  await until(() => stdout.lastFrame().includes("1/5 steps"), "the frame after the burst");
+  const frames = stdout.writes.slice(before).filter((w) => plain(w).includes("steps")).length;
+  assert.equal(frames, 1, `${r.events.length - 1} events drew ${frames} frames`);
+  bus.emit(r.finish(70, "interrupted", 130).events.at(-1)!);
+  await done;
+});
+
+Deno.test("runDashboard() calls onDetach and resolves detached when d is pressed", async () => {
+  const { bus, stdout, stdin, calls, done } = live();
+  for (const e of runningRun().events) bus.emit(e);
+  await until(() => stdout.lastFrame().includes("job-102"), "the running frame");
+  stdin.press("d");
+  assert.deepEqual(await done, { detached: true, quit: false });
+  assert.equal(calls.detach, 1);
+  assert.equal(calls.quit, 0);
+});
+
+Deno.test("runDashboard() asks on q, calls onQuit on y, and keeps drawing until the finish event", async () => {
+  const { bus, stdout, stdin, calls, done } = live();
+  const r = runningRun();
+  for (const e of r.events) bus.emit(e);
+  await until(() => stdout.lastFrame().includes("job-102"), "the running frame");
+  stdin.press("q");
+  await until(
+    () => stdout.lastFrame().includes("Stop 1 running job and quit? y/n"),
+    "the question",
+  );
+  stdin.press("n");
+  await until(() => stdout.lastFrame().includes("? help"), "the keys again");
+  stdin.press("q");
+  await until(() => stdout.lastFrame().includes("y/n"), "the question again");
+  stdin.press("y");
+  await until(() => stdout.lastFrame().includes("Stopping our jobs"), "the stopping line");
+  assert.equal(calls.quit, 1);
+  r.step(66, "load:erp", "stopping").step(67, "load:erp", "stopped", { jobState: "DONE" })
+    .finish(68, "interrupted", 130);
+  for (const e of r.events.slice(-3)) bus.emit(e);
+  assert.deepEqual(await done, { detached: false, quit: true });
+  assert.match(stdout.lastFrame(), /■ Refresh interrupted/);
+});

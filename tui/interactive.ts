@@ -1,0 +1,106 @@
+/**
+ * The interactive paths, loaded only when a terminal is there: the prompts fill in what settings
+ * lack, and the dashboard draws the run's events.
+ */
+import { createJobClient } from "../lib/client.ts";
+import type { RunSettings, Settings } from "../lib/config.ts";
+import { InterruptedError } from "../lib/errors.ts";
+import type { EventBus } from "../lib/event_bus.ts";
+import type { Job } from "../lib/types.ts";
+import type { Io } from "../lib/cli/io.ts";
+import {
+  type AskDeps,
+  askForInit,
+  askForRun,
+  inquirerPrompts,
+  type RunAnswers,
+} from "./prompts.ts";
+import { writeConfigFile } from "./save_config.ts";
+import { runDashboard } from "./dashboard_app.tsx";
+
+/** Lists up to `max` recent jobs of a tenant, newest first. */
+function recentJobsLister(io: Io, max = 100): NonNullable<AskDeps["listRecentJobs"]> {
+  return async (conn) => {
+    io.secrets.add(conn.apiKey);
+    const client = createJobClient({
+      baseUrl: conn.baseUrl ?? `https://${conn.tenant}.tamr.cloud`,
+      apiKey: conn.apiKey,
+      fetch: io.fetch,
+      requestTimeoutMs: 15_000,
+      retry: { maxAttempts: 2 },
+    });
+    const jobs: Job[] = [];
+    for await (const job of client.listJobs({ pageSize: 30 })) {
+      jobs.push(job);
+      if (jobs.length >= max) break;
+    }
+    return jobs;
+  };
+}
+
+function defaultsFrom(s: Settings): Partial<RunAnswers> {
+  const d: Partial<RunAnswers> = {};
+  if (s.tenant !== undefined) d.tenant = s.tenant;
+  if (s.baseUrl !== undefined) d.baseUrl = s.baseUrl;
+  if (s.apiKey) d.apiKey = s.apiKey;
+  if (s.sources.length > 0) d.sources = s.sources;
+  if (s.dataProduct !== undefined) d.dataProduct = s.dataProduct;
+  // Once the plan's required values are known, the optional ones are known too: none unless given.
+  const planKnown = s.sources.length > 0 && s.dataProduct !== undefined;
+  if (s.workflow !== undefined || planKnown) d.workflow = s.workflow ?? "";
+  if (s.destinations.length > 0 || planKnown) d.destinations = s.destinations;
+  return d;
+}
+
+/** Asks for whatever the settings lack, then shows the plan for review; null when cancelled. */
+export async function askForMissing(
+  settings: Settings,
+  io: Io,
+  options: { review: boolean },
+): Promise<RunSettings | null> {
+  const answers = await askForRun(defaultsFrom(settings), {
+    prompts: inquirerPrompts,
+    listRecentJobs: recentJobsLister(io),
+    write: io.err,
+    saveConfig: writeConfigFile,
+  }, { review: options.review, offerSave: settings.configFile === undefined });
+  if (answers === null) return null;
+  io.secrets.add(answers.apiKey);
+  const baseUrl = answers.baseUrl ?? settings.baseUrl ?? `https://${answers.tenant}.tamr.cloud`;
+  return {
+    ...settings,
+    tenant: answers.tenant,
+    baseUrl,
+    apiKey: answers.apiKey,
+    sources: answers.sources,
+    dataProduct: answers.dataProduct,
+    workflow: answers.workflow || undefined,
+    destinations: answers.destinations,
+  };
+}
+
+/** `tamr-refresh init`: the prompts without running; writes the config file. */
+export async function initFlow(settings: Settings, io: Io, path: string | undefined) {
+  return await askForInit(defaultsFrom(settings), {
+    prompts: inquirerPrompts,
+    listRecentJobs: recentJobsLister(io),
+    write: io.err,
+    saveConfig: writeConfigFile,
+  }, path !== undefined ? { path } : {});
+}
+
+/**
+ * Draws the dashboard for the run's events. `q` (confirmed) aborts the run as a SIGINT would, so
+ * our jobs are stopped and the exit code is 130; `d` detaches and leaves the jobs running.
+ */
+export function startDashboard(
+  bus: EventBus,
+  controller: AbortController,
+  _resumeCommand: string,
+): Promise<{ detached: boolean }> {
+  return runDashboard({
+    subscribe: bus.subscribe,
+    onQuit: () => controller.abort(new InterruptedError("SIGINT")),
+    onDetach: () => {},
+  });
+}
