@@ -196,3 +196,12 @@ Deno.test("http:// is allowed for loopback hosts and the trailing slash is dropp
     assert.ok(!s.baseUrl?.endsWith("/"), url);
   }
 });
+
+Deno.test("config.example.json has every config field and is valid", async () => {
+  const text = await Deno.readTextFile(new URL("../config.example.json", import.meta.url));
+  const { CONFIG_FIELDS } = await import("../lib/config.ts");
+  assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [...CONFIG_FIELDS].sort());
+  const s = await resolveSettings({ config: "c.json" }, memoryIo({ "c.json": text }, {}));
+  assert.equal(s.tenant, "acme");
+  assert.equal(s.destinations.length, 2);
+});

@@ -1,4 +1,3 @@
-/** @jsxImportSourceTypes @types/react */
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { render } from "ink-testing-library";
@@ -7,7 +6,7 @@ import type { RunEvent, RunOutcome, StepEvent, StepState } from "../lib/events.t
 import { buildPlan, type PlanInput } from "../lib/plan.ts";
 import { reduceAll, summarize, type ViewState } from "../lib/view_state.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
-import { keyAction, runDashboard } from "../tui/dashboard_app.tsx";
+import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
 import { createEventBus } from "../lib/event_bus.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -329,6 +328,56 @@ Deno.test("keyAction() maps q, Ctrl-C, y, n, Esc, d and ? to the dashboard's act
   assert.deepEqual(keyAction(null, "d", none, true), { type: "none" }, "already quitting");
 });
 
+/** Timers that run only when told, for the throttle. */
+function fakeTimers() {
+  let now = 0;
+  let nextId = 1;
+  const due = new Map<number, { at: number; fn: () => void }>();
+  return {
+    setTimeout(fn: () => void, ms: number): unknown {
+      due.set(nextId, { at: now + ms, fn });
+      return nextId++;
+    },
+    clearTimeout(id: unknown) {
+      due.delete(id as number);
+    },
+    tick(ms: number) {
+      now += ms;
+      for (const [id, t] of [...due].sort((a, b) => a[1].at - b[1].at)) {
+        if (t.at <= now) {
+          due.delete(id);
+          t.fn();
+        }
+      }
+    },
+    pending: () => due.size,
+  };
+}
+
+Deno.test("frameThrottle() draws a burst of notifications once per 100 ms and at once when asked", () => {
+  const timers = fakeTimers();
+  let draws = 0;
+  const frames = frameThrottle(() => draws++, 100, timers);
+  for (let i = 0; i < 50; i++) frames.notify();
+  assert.equal(draws, 0, "the burst waits for the frame");
+  timers.tick(99);
+  assert.equal(draws, 0);
+  timers.tick(1);
+  assert.equal(draws, 1, "50 notifications, one frame");
+  frames.notify();
+  timers.tick(30);
+  frames.notify();
+  frames.now();
+  assert.equal(draws, 2, "now() draws at once");
+  timers.tick(200);
+  assert.equal(draws, 2, "and drops the frame that was pending");
+  frames.notify();
+  frames.dispose();
+  timers.tick(200);
+  assert.equal(draws, 2, "dispose() drops a pending frame");
+  assert.equal(timers.pending(), 0, "no timer is left behind");
+});
+
 // ---------------------------------------------------------------------------------------------
 // The live app, on fake streams
 
@@ -418,7 +467,7 @@ Deno.test("runDashboard() resolves when the finish event arrives and leaves the 
   assert.match(last, /✖ Refresh failed · 2 succeeded · 3 skipped · 1m11s total/);
 });
 
-Deno.test("runDashboard() draws a burst of events in one throttled frame", async () => {
+Deno.test("runDashboard() draws a burst of events as one frame", async () => {
   const { bus, stdout, done } = live();
   const r = runningRun();
   bus.emit(r.events[0]!);

@@ -1,4 +1,3 @@
-/** @jsxImportSourceTypes @types/react */
 import { Box, Text } from "ink";
 import { Spinner } from "@inkjs/ui";
 import type { JSX } from "react";

@@ -1,4 +1,3 @@
-/** @jsxImportSourceTypes @types/react */
 import process from "node:process";
 import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink";
 import { useEffect, useRef, useState } from "react";
@@ -62,6 +61,48 @@ export function keyAction(
   return { type: "none" };
 }
 
+interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as number),
+};
+
+/**
+ * Calls `draw` at most once every `ms` however often `notify()` is called (the first call waits
+ * `ms` too, gathering a burst into one frame); `now()` draws at once; `dispose()` drops a pending draw.
+ */
+export function frameThrottle(draw: () => void, ms: number, timers: Timers = realTimers): {
+  notify(): void;
+  now(): void;
+  dispose(): void;
+} {
+  let timer: unknown;
+  let pending = false;
+  const cancel = () => {
+    if (pending) timers.clearTimeout(timer);
+    pending = false;
+  };
+  return {
+    notify() {
+      if (pending) return;
+      pending = true;
+      timer = timers.setTimeout(() => {
+        pending = false;
+        draw();
+      }, ms);
+    },
+    now() {
+      cancel();
+      draw();
+    },
+    dispose: cancel,
+  };
+}
+
 /** Run events folded as they arrive, outside React, so none is lost between two frames. */
 interface Store {
   get(): ViewState;
@@ -106,24 +147,18 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
 
   // Events: drawn at most every RENDER_THROTTLE_MS; the finish event at once.
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      timer = undefined;
+    const frames = frameThrottle(() => {
       const state = store.get();
       setView((v) => v.state === state ? v : { state, now: clock.now() });
-    };
+    }, RENDER_THROTTLE_MS);
     const off = store.listen(() => {
-      if (store.get().finishedAt !== null) {
-        clearTimeout(timer);
-        flush();
-      } else if (timer === undefined) {
-        flush();
-      }
+      if (store.get().finishedAt !== null) frames.now();
+      else frames.notify();
     });
-    flush(); // events that came before this effect ran
+    frames.now(); // events that came before this effect ran
     return () => {
       off();
-      clearTimeout(timer);
+      frames.dispose();
     };
   }, [store, clock]);
 

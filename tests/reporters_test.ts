@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import type { RunEvent } from "../lib/events.ts";
+import { createTextReporter } from "../lib/reporters/text.ts";
+import { createJsonReporter } from "../lib/reporters/json.ts";
+import { progress, reduceAll, summarize } from "../lib/view_state.ts";
+
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
+const events: RunEvent[] = [
+  {
+    type: "start",
+    time: t(0),
+    version: 1,
+    tenant: "acme",
+    baseUrl: "https://acme.tamr.cloud",
+    dataProduct: "dp",
+    concurrency: 4,
+    steps: [
+      { step: "load:s1", kind: "load", target: "s1", dependsOn: [], body: { configuration: {} } },
+      { step: "load:s2", kind: "load", target: "s2", dependsOn: [], body: { configuration: {} } },
+      {
+        step: "update:dp",
+        kind: "update",
+        target: "dp",
+        dependsOn: ["load:s1", "load:s2"],
+        body: { configuration: {} },
+      },
+    ],
+  },
+  { type: "step", time: t(0), step: "load:s1", kind: "load", target: "s1", state: "creating" },
+  { type: "step", time: t(0), step: "load:s2", kind: "load", target: "s2", state: "creating" },
+  {
+    type: "step",
+    time: t(1),
+    step: "load:s1",
+    kind: "load",
+    target: "s1",
+    state: "running",
+    jobId: "job_1",
+    jobState: "PENDING",
+  },
+  {
+    type: "retry",
+    time: t(2),
+    step: "load:s2",
+    method: "POST",
+    path: "/api/v1beta1/jobs",
+    status: 429,
+    attempt: 1,
+    delayMs: 500,
+    reason: "HTTP 429",
+  },
+  {
+    type: "step",
+    time: t(5),
+    step: "load:s2",
+    kind: "load",
+    target: "s2",
+    state: "failed",
+    jobId: "job_2",
+    jobState: "DONE",
+    error: { reason: "PLANNING_FAILED", message: "Source file missing." },
+  },
+  {
+    type: "step",
+    time: t(9),
+    step: "load:s1",
+    kind: "load",
+    target: "s1",
+    state: "succeeded",
+    jobId: "job_1",
+    jobState: "DONE",
+  },
+  { type: "step", time: t(9), step: "update:dp", kind: "update", target: "dp", state: "skipped" },
+  {
+    type: "finish",
+    time: t(10),
+    outcome: "failed",
+    exitCode: 1,
+    steps: [],
+    message: "load:s2 failed.",
+    resumeCommand: "tamr-refresh run --resume --state j.json",
+  },
+];
+
+Deno.test("reduce() folds a run into step views, durations, retries and the latest failure", () => {
+  const view = reduceAll(events);
+  assert.equal(view.retries, 1);
+  assert.equal(view.steps.find((s) => s.id === "load:s2")!.retries, 1);
+  assert.deepEqual(progress(view), { done: 3, total: 3, failed: 1 });
+  assert.equal(view.notice?.level, "failure");
+  assert.match(view.notice!.message, /PLANNING_FAILED: Source file missing\./);
+  assert.deepEqual(
+    summarize(view).map((s) => [s.step, s.outcome, s.durationMs, s.jobId]),
+    [
+      ["load:s1", "succeeded", 9000, "job_1"],
+      ["load:s2", "failed", 5000, "job_2"],
+      ["update:dp", "skipped", null, null],
+    ],
+  );
+});
+
+Deno.test("the text reporter prints one line per change and a summary table", () => {
+  let out = "";
+  const report = createTextReporter((s) => (out += s));
+  events.forEach(report);
+  const lines = out.split("\n");
+  assert.match(lines[0]!, /^12:00:00 refreshing dp on acme/);
+  assert.ok(lines.some((l) => /^12:00:01 load:s1 +job_1 +running \(PENDING\)$/.test(l)));
+  assert.ok(
+    lines.some((l) =>
+      /load:s2 +job_2 +failed \(DONE\): PLANNING_FAILED: Source file missing\./.test(l)
+    ),
+  );
+  assert.ok(!out.includes("retry"), "retries are shown only with --verbose");
+  assert.ok(lines.some((l) => /^load:s1 +job_1 +succeeded +9\.0s$/.test(l)), out);
+  assert.ok(lines.some((l) => /^update:dp +- +skipped +-$/.test(l)));
+  assert.match(out, /Run failed in 10\.0s \(exit 1\): load:s2 failed\./);
+  assert.match(out, /To continue this run: tamr-refresh run --resume --state j\.json/);
+});
+
+Deno.test("the JSON reporter writes one parseable event per line", () => {
+  let out = "";
+  const report = createJsonReporter((s) => (out += s));
+  events.forEach(report);
+  const lines = out.trimEnd().split("\n");
+  assert.equal(lines.length, events.length);
+  assert.deepEqual(lines.map((l) => JSON.parse(l).type), events.map((e) => e.type));
+});
