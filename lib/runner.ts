@@ -119,6 +119,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const runStep = async (step: PlanStep): Promise<StepEnd> => {
     const prior = options.prior?.get(step.id);
     let jobId: string;
+    let jobState: string | undefined;
     let attached = false;
     if (
       prior?.jobId && prior.outcome !== "failed" && prior.outcome !== "timed_out" &&
@@ -132,12 +133,17 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       const created = await createOrAttach(step);
       if ("end" in created) return created.end;
       jobId = created.job.jobId;
+      jobState = created.job.status?.state;
       attached = created.attached;
     }
     live.set(step.id, jobId);
-    stepEvent(step, "running", { jobId, ...(attached ? { attached: true } : {}) });
+    stepEvent(step, "running", {
+      jobId,
+      ...(jobState ? { jobState } : {}),
+      ...(attached ? { attached: true } : {}),
+    });
     if (signal.aborted) return { state: "interrupted" };
-    let lastState = "";
+    let lastState = jobState ?? "";
     try {
       const expected = options.expectedDurations?.get(step.id);
       const job = await waitForJob(client, jobId, {

@@ -1,6 +1,12 @@
 import { buildPlan } from "../plan.ts";
 import { startSimTenant } from "../sim/server.ts";
-import { DEMO_IDS, demoScenario } from "../sim/demo_scenario.ts";
+import {
+  DEMO_DATA_PRODUCT,
+  DEMO_DESTINATIONS,
+  DEMO_SOURCES,
+  DEMO_WORKFLOW,
+  demoScenario,
+} from "../sim/demo_scenario.ts";
 import { UsageError } from "../errors.ts";
 import type { RunSettings } from "../config.ts";
 import { type Io, isInteractive } from "./io.ts";
@@ -32,10 +38,10 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
       tenant: "demo",
       baseUrl: sim.baseUrl,
       apiKey: sim.apiKey,
-      sources: [...DEMO_IDS.sources],
-      dataProduct: DEMO_IDS.dataProduct,
-      workflow: DEMO_IDS.workflow,
-      destinations: [...DEMO_IDS.destinations],
+      sources: [...DEMO_SOURCES],
+      dataProduct: DEMO_DATA_PRODUCT,
+      workflow: DEMO_WORKFLOW,
+      destinations: [...DEMO_DESTINATIONS],
       concurrency,
       pollIntervalMs: 2_000,
       timeoutMs: 120_000,

@@ -9,6 +9,7 @@ export function createTextReporter(
 ): (event: RunEvent) => void {
   let view: ViewState = initialViewState;
   let stepWidth = 20;
+  const jobWidth = 20;
   return (event) => {
     view = reduce(view, event);
     const time = event.time.slice(11, 19);
@@ -21,7 +22,7 @@ export function createTextReporter(
         return;
       case "step":
         write(
-          `${time} ${event.step.padEnd(stepWidth)} ${(event.jobId ?? "-").padEnd(12)} ${
+          `${time} ${event.step.padEnd(stepWidth)} ${(event.jobId ?? "-").padEnd(jobWidth)} ${
             stepLabel(event)
           }\n`,
         );

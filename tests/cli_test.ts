@@ -1,0 +1,291 @@
+import assert from "node:assert/strict";
+import { startSimTenant } from "../lib/sim/server.ts";
+import type { Scenario } from "../lib/sim/scenario.ts";
+import { childEnv, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
+
+/** Everything every CLI run printed, searched for the key at the end. */
+const printed: string[] = [];
+
+async function withSim<T>(
+  scenario: Scenario,
+  fn: (baseUrl: string, stateDir: string) => Promise<T>,
+) {
+  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+  const stateDir = await Deno.makeTempDir({ prefix: "tamr-refresh-test-" });
+  try {
+    return await fn(sim.baseUrl, stateDir);
+  } finally {
+    await sim.close();
+    await Deno.remove(stateDir, { recursive: true });
+  }
+}
+
+const pipelineArgs = (baseUrl: string) => [
+  "run",
+  "--base-url",
+  baseUrl,
+  "--source",
+  "s1",
+  "--source",
+  "s2",
+  "--data-product",
+  "dp",
+  "--workflow",
+  "wf",
+  "--destination",
+  "d1",
+  "--poll-interval",
+  "200ms",
+];
+
+const env = (stateDir: string, extra: Record<string, string> = {}) =>
+  childEnv({ TAMR_API_KEY: SECRET_KEY, XDG_STATE_HOME: stateDir, ...extra });
+
+function record<R extends { stdout: string; stderr: string }>(r: R): R {
+  printed.push(r.stdout, r.stderr);
+  return r;
+}
+
+const fast: Scenario = { pendingMs: 50, durations: { default: 300 } };
+
+Deno.test("run exits 0 when every step succeeded, in plan order", async () => {
+  await withSim(fast, async (baseUrl, stateDir) => {
+    const r = record(await runCli(pipelineArgs(baseUrl), env(stateDir)));
+    assert.equal(r.code, 0, r.stderr);
+    const order = [...r.stdout.matchAll(/^\S+ (\S+) +job_\S+ +succeeded/gm)].map((m) => m[1]);
+    assert.deepEqual(order.slice(2, 3), ["update:dp"], r.stdout);
+    assert.deepEqual(new Set(order.slice(0, 2)), new Set(["load:s1", "load:s2"]));
+    assert.deepEqual(new Set(order.slice(3)), new Set(["index:wf", "publish:d1"]));
+    assert.match(r.stdout, /Run succeeded .*\(exit 0\)/);
+  });
+});
+
+Deno.test("run --output json prints NDJSON on stdout as the contract says", async () => {
+  await withSim(fast, async (baseUrl, stateDir) => {
+    const r = record(await runCli([...pipelineArgs(baseUrl), "--output", "json"], env(stateDir)));
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.equal(events[0].type, "start");
+    assert.equal(events[0].version, 1);
+    const finish = events.at(-1);
+    assert.equal(finish.type, "finish");
+    assert.equal(finish.outcome, "succeeded");
+    assert.equal(finish.exitCode, 0);
+    assert.equal(finish.steps.length, 5);
+    for (const s of finish.steps) {
+      assert.deepEqual(Object.keys(s).sort(), [
+        "durationMs",
+        "error",
+        "jobId",
+        "kind",
+        "outcome",
+        "step",
+        "target",
+      ]);
+      assert.equal(s.outcome, "succeeded");
+    }
+    for (const e of events) assert.ok(!Number.isNaN(Date.parse(e.time)), "every event has a time");
+    assert.match(r.stderr, /Run succeeded/, "human lines go to stderr");
+  });
+});
+
+Deno.test("run exits 1 when a source fails, and the data product is never created", async () => {
+  const scenario: Scenario = {
+    ...fast,
+    failures: { "load:s2": { reason: "PLANNING_FAILED", message: "Source file is missing." } },
+  };
+  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+  const stateDir = await Deno.makeTempDir();
+  try {
+    const r = record(await runCli(pipelineArgs(sim.baseUrl), env(stateDir)));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /load:s2 .*failed.*PLANNING_FAILED: Source file is missing\./);
+    assert.match(r.stdout, /^update:dp +- +skipped/m);
+    const created = sim.creates().map((j) => JSON.stringify(j.configuration));
+    assert.ok(!created.some((c) => c.includes("dataProductId")), "no update or publish job");
+  } finally {
+    await sim.close();
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("bad input exits 2 with a message naming what to fix, and creates nothing", async () => {
+  await withSim(fast, async (baseUrl, stateDir) => {
+    const cases: [string[], RegExp][] = [
+      [["run", "--tenant", "Not_A_Label", "--source", "s", "--data-product", "d"], /--tenant/],
+      [["run", "--base-url", baseUrl, "--data-product", "d"], /No source given/],
+      [["run", "--base-url", baseUrl, "--source", "s"], /No data product given/],
+      [[...pipelineArgs(baseUrl), "--concurrency", "0"], /--concurrency/],
+      [[...pipelineArgs(baseUrl), "--output", "xml"], /--output/],
+      [[...pipelineArgs(baseUrl), "--bogus"], /unknown option/],
+      [
+        [...pipelineArgs(baseUrl), "--resume", "--state", `${stateDir}/none.json`],
+        /no run journal/,
+      ],
+      [
+        ["run", "--base-url", "http://example.com", "--source", "s", "--data-product", "d"],
+        /loopback/,
+      ],
+    ];
+    for (const [args, re] of cases) {
+      const r = record(await runCli(args, env(stateDir)));
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.ok(!r.stderr.includes("    at "), "no stack trace for a usage error");
+    }
+    const noKey = record(
+      await runCli(pipelineArgs(baseUrl), childEnv({ XDG_STATE_HOME: stateDir })),
+    );
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.stderr, /TAMR_API_KEY is not set/);
+  });
+  // Nothing was created by any of them: checked on a fresh tenant per run above.
+});
+
+Deno.test("a job past --timeout is stopped and the run exits 3", async () => {
+  const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
+  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+  const stateDir = await Deno.makeTempDir();
+  try {
+    const r = record(
+      await runCli(
+        [
+          "run",
+          "--base-url",
+          sim.baseUrl,
+          "--source",
+          "s1",
+          "--data-product",
+          "dp",
+          "--timeout",
+          "1s",
+        ],
+        env(stateDir),
+      ),
+    );
+    assert.equal(r.code, 3, r.stderr + r.stdout);
+    assert.match(r.stdout, /load:s1 .*timed_out/);
+    const jobs = sim.creates();
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.status.state, "DONE", "the job was stopped, not left running");
+    assert.equal(jobs[0]!.status.error?.reason, "STOPPED_BY_USER");
+  } finally {
+    await sim.close();
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("a refused key exits 4 with Tamr's message and without the key", async () => {
+  await withSim(fast, async (baseUrl, stateDir) => {
+    const wrong = "wrong_key_also_secret_123";
+    const r = record(
+      await runCli(pipelineArgs(baseUrl), env(stateDir, { TAMR_API_KEY: wrong })),
+    );
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stdout + r.stderr, /401/);
+    assert.ok(!(r.stdout + r.stderr).includes(wrong), "the refused key is not printed");
+  });
+});
+
+Deno.test("an unreachable tenant exits 4 after retries", async () => {
+  const stateDir = await Deno.makeTempDir();
+  try {
+    // A port that was just free: nothing listens there.
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port;
+    l.close();
+    const r = record(
+      await runCli(
+        ["run", "--base-url", `http://127.0.0.1:${port}`, "--source", "s", "--data-product", "d"],
+        env(stateDir),
+      ),
+    );
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stdout + r.stderr, /got no answer|connect|refused/i);
+  } finally {
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  Deno.test(`${signal} stops the jobs in flight, waits for DONE, and exits ${code}`, async () => {
+    const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
+    const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+    const stateDir = await Deno.makeTempDir();
+    try {
+      const p = spawnCli(pipelineArgs(sim.baseUrl), env(stateDir));
+      await waitFor(() => sim.creates().length === 2, 15_000, "both source jobs to be created");
+      await waitFor(() => /running/.test(p.output().stdout), 5_000, "the run to report them");
+      p.child.kill(signal);
+      const r = record(await p.done());
+      assert.equal(r.code, code, r.stderr + r.stdout);
+      const jobs = sim.creates();
+      assert.equal(jobs.length, 2, "nothing else was created");
+      for (const j of jobs) {
+        assert.equal(j.status.state, "DONE", `${j.jobId} reached DONE`);
+        assert.equal(j.status.error?.reason, "STOPPED_BY_USER");
+      }
+      assert.match(r.stdout, /--resume --state/, "the resume command is printed");
+    } finally {
+      await sim.close();
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("--leave-running on SIGINT leaves the jobs running and keeps them in the journal", async () => {
+  const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
+  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+  const stateDir = await Deno.makeTempDir();
+  try {
+    const state = `${stateDir}/j.json`;
+    const p = spawnCli(
+      [...pipelineArgs(sim.baseUrl), "--leave-running", "--state", state],
+      env(stateDir),
+    );
+    await waitFor(() => sim.creates().length === 2, 15_000, "both source jobs");
+    await waitFor(() => /running/.test(p.output().stdout), 5_000, "the run to report them");
+    p.child.kill("SIGINT");
+    const r = record(await p.done());
+    assert.equal(r.code, 130);
+    for (const j of sim.creates()) assert.notEqual(j.status.state, "DONE");
+    const journal = JSON.parse(await Deno.readTextFile(state));
+    const ids = Object.values(journal.steps).map((s) => (s as { jobId?: string }).jobId).sort();
+    assert.deepEqual(ids, sim.creates().map((j) => j.jobId).sort());
+  } finally {
+    await sim.close();
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("--dry-run prints the plan with the exact bodies and creates nothing", async () => {
+  await withSim(fast, async (baseUrl, stateDir) => {
+    const r = record(await runCli([...pipelineArgs(baseUrl), "--dry-run"], env(stateDir)));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /load:s1/);
+    assert.match(
+      r.stdout,
+      /POST \/api\/v1beta1\/jobs \{"configuration":\{"publish":\{"destinationId":"d1","dataProductId":"dp"\}\}\}/,
+    );
+    assert.match(r.stdout, /nothing was created/);
+  });
+});
+
+Deno.test("demo --headless runs the sample pipeline to success", async () => {
+  const r = record(await runCli(["demo", "--headless"], childEnv()));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /All 9 steps succeeded/);
+});
+
+Deno.test("--help shows examples, the environment and the exit codes", async () => {
+  const r = record(await runCli(["run", "--help"], childEnv()));
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Examples:/);
+  assert.match(r.stdout, /TAMR_API_KEY/);
+  assert.match(r.stdout, /130 +interrupted/);
+});
+
+Deno.test("the API key appears nowhere in anything the CLI printed", () => {
+  assert.ok(printed.length > 10, "the other CLI tests ran first");
+  for (const text of printed) assert.ok(!text.includes(SECRET_KEY), `the key leaked in: ${text}`);
+});
