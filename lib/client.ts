@@ -29,6 +29,12 @@ export interface ClientOptions {
   apiKey: string;
   /** Defaults to `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /**
+   * The fetch used for creates. HTTP stacks (Deno's among them) silently re-send a request whose
+   * pooled keep-alive connection closed before any answer, which for a create could make a second
+   * job; so by default, when `fetch` is not given, creates go over a fresh connection each time.
+   */
+  createFetch?: typeof fetch;
   /** Per attempt, body included; default 30 000. */
   requestTimeoutMs?: number;
   /** Every backoff wait goes through `clock.sleep`; elapsed time is `clock.now()`. */
@@ -98,6 +104,7 @@ interface ResolvedOptions {
   base: string;
   apiKey: string;
   fetch: typeof fetch;
+  createFetch: typeof fetch;
   requestTimeoutMs: number;
   clock: Clock;
   random: () => number;
@@ -158,6 +165,7 @@ function resolveOptions(options: ClientOptions): ResolvedOptions {
     base: options.baseUrl.replace(/\/+$/, ""),
     apiKey,
     fetch: fetchFn,
+    createFetch: options.createFetch ?? options.fetch ?? freshConnectionFetch,
     requestTimeoutMs,
     clock: options.clock ?? realClock,
     random: options.random ?? Math.random,
@@ -428,7 +436,8 @@ async function attemptOnce<T>(
   try {
     let response: Response;
     try {
-      response = await cfg.fetch(url, init);
+      const send = call.isCreate ? cfg.createFetch : cfg.fetch;
+      response = await send(url, init);
     } catch (error) {
       return noAnswer(error, "fetch");
     }
@@ -680,3 +689,11 @@ function safeCause(error: unknown, key: string): unknown {
   if (!parts.some((p) => p.includes(key))) return error;
   return new Error(redact(causeMessages(error).join(": "), [key]));
 }
+
+let noPoolClient: Deno.HttpClient | undefined;
+
+/** A fetch that opens a new connection for every request (no keep-alive pool to re-send on). */
+const freshConnectionFetch: typeof fetch = (input, init) => {
+  noPoolClient ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  return fetch(input, { ...init, client: noPoolClient });
+};

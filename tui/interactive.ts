@@ -96,7 +96,6 @@ export async function initFlow(settings: Settings, io: Io, path: string | undefi
 export function startDashboard(
   bus: EventBus,
   controller: AbortController,
-  _resumeCommand: string,
 ): Promise<{ detached: boolean }> {
   return runDashboard({
     subscribe: bus.subscribe,

@@ -35,6 +35,7 @@ export async function connect(
       baseUrl: run.baseUrl,
       apiKey: run.apiKey,
       fetch: io.fetch,
+      createFetch: io.createFetch,
       clock: io.clock,
       requestTimeoutMs: run.requestTimeoutMs,
     }),

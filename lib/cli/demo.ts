@@ -57,7 +57,7 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
         plan,
         { state: `${stateDir}/journal.json`, verbose: flags.verbose },
         io,
-        { interactive, output },
+        { interactive, output, resumable: false },
       );
     } finally {
       await Deno.remove(stateDir, { recursive: true });

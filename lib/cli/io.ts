@@ -17,6 +17,8 @@ export interface Io {
   exists: (path: string) => Promise<boolean>;
   removeFile: (path: string) => Promise<void>;
   fetch: typeof fetch;
+  /** The fetch for creates: a fresh connection each time, so the HTTP stack never re-sends one. */
+  createFetch: typeof fetch;
   clock: Clock;
   /** Aborted with an InterruptedError on the first SIGINT/SIGTERM. */
   signal: AbortSignal;

@@ -27,6 +27,7 @@ export async function atomicWrite(path: string, text: string): Promise<void> {
 /** The real effects: Deno's streams, files, fetch and clock. */
 export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
   const secrets = new Set<string>();
+  let noPool: Deno.HttpClient | undefined;
   const env = Deno.env.toObject();
   if (env.TAMR_API_KEY) secrets.add(env.TAMR_API_KEY);
   return {
@@ -48,6 +49,10 @@ export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
     },
     removeFile: (path) => Deno.remove(path),
     fetch: globalThis.fetch.bind(globalThis),
+    createFetch: (input, init) => {
+      noPool ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+      return fetch(input, { ...init, client: noPool });
+    },
     clock: realClock,
     signal,
     hardSignal,

@@ -64,15 +64,22 @@ export async function executePlan(
   plan: Plan,
   flags: RunCommandFlags,
   io: Io,
-  mode: { interactive: boolean; output: "text" | "json"; commandForResume?: string },
+  mode: {
+    interactive: boolean;
+    output: "text" | "json";
+    /** False for the demo, whose tenant and journal are gone once it ends. */
+    resumable?: boolean;
+  },
 ): Promise<number> {
   const bus = createEventBus();
-  const journal = await prepareJournal(run, plan, flags, io, mode.commandForResume);
+  const journal = await prepareJournal(run, plan, flags, io);
+  const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
   const client = createJobClient({
     baseUrl: run.baseUrl,
     apiKey: run.apiKey,
     fetch: io.fetch,
+    createFetch: io.createFetch,
     clock: io.clock,
     requestTimeoutMs: run.requestTimeoutMs,
     onRetry: (r) => bus.emit({ type: "retry", time: new Date(io.clock.now()).toISOString(), ...r }),
@@ -93,7 +100,7 @@ export async function executePlan(
   io.signal.addEventListener("abort", () => controller.abort(io.signal.reason), { once: true });
   if (mode.interactive) {
     const { startDashboard } = await import("../../tui/interactive.ts");
-    dashboard = startDashboard(bus, controller, journal.resumeCommand);
+    dashboard = startDashboard(bus, controller);
   } else if (mode.output === "json") {
     bus.subscribe(createJsonReporter(io.out));
     bus.subscribe(createTextReporter(io.err, { verbose }));
@@ -116,7 +123,7 @@ export async function executePlan(
     attach: flags.attach !== false,
     prior: journal.prior,
     expectedDurations: journal.expectedDurations,
-    resumeCommand: journal.resumeCommand,
+    resumeCommand,
   });
   if (dashboard) {
     const outcome = await Promise.race([
@@ -125,7 +132,9 @@ export async function executePlan(
     ]);
     if (outcome?.detached) {
       io.err(
-        `Detached: the jobs keep running on Tamr. To pick them up again: ${journal.resumeCommand}\n`,
+        `Detached: the jobs keep running on Tamr.${
+          resumeCommand ? ` To pick them up again: ${resumeCommand}` : ""
+        }\n`,
       );
       await journal.flush();
       return 0;
