@@ -161,6 +161,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           }
         },
         onWarning: (message: string) => warn(message, step.id, jobId),
+        onStopRequested: () => stepEvent(step, "stopping", { jobId }),
       });
       live.delete(step.id);
       stepEvent(step, "succeeded", { jobId, jobState: job.status.state });
