@@ -5,6 +5,16 @@
  */
 import { type Clock, realClock } from "./clock.ts";
 import { ApiError, UsageError } from "./errors.ts";
+import {
+  clip,
+  describeBody,
+  describeNetworkError,
+  errorMessageOf,
+  formatMs,
+  neverReachedServer,
+  safeCause,
+} from "./_client_text.ts";
+import { parseCreatedJob, type Parsed, parseJob, parsePage } from "./_client_parse.ts";
 import { redact } from "./redact.ts";
 import {
   decideRetry,
@@ -13,14 +23,7 @@ import {
   resolveRetryPolicy,
   type RetryPolicy,
 } from "./retry.ts";
-import type {
-  ExchangeInfo,
-  Job,
-  JobClient,
-  JobConfiguration,
-  RequestOptions,
-  RetryInfo,
-} from "./types.ts";
+import type { ExchangeInfo, Job, JobClient, RequestOptions, RetryInfo } from "./types.ts";
 
 export interface ClientOptions {
   /** `https://acme.tamr.cloud` or `http://127.0.0.1:1234`; paths are `/api/v1beta1/jobs...`. */
@@ -53,6 +56,8 @@ export const API_PREFIX = "/api/v1beta1";
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
 export const MAX_PAGE_SIZE = 30;
+
+export { describeBody, neverReachedServer };
 
 /** Creates a client for one tenant. Checks its options at once; sends nothing until asked. */
 export function createJobClient(options: ClientOptions): JobClient {
@@ -223,65 +228,6 @@ async function* listJobs(
     seen.add(page.nextPageToken);
     pageToken = page.nextPageToken;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Answers
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; why: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** A Job needs a string `jobId` and a string `status.state`; other fields pass through. */
-function parseJob(json: unknown, what: string): Parsed<Job> {
-  if (!isObject(json)) return { ok: false, why: `${what} is not a JSON object` };
-  if (typeof json.jobId !== "string" || json.jobId === "") {
-    return { ok: false, why: `${what} has no string 'jobId'` };
-  }
-  if (!isObject(json.status) || typeof json.status.state !== "string") {
-    return { ok: false, why: `${what} for job ${json.jobId} has no string 'status.state'` };
-  }
-  return { ok: true, value: json as unknown as Job };
-}
-
-/** The create answer: a string `jobId` is required; a missing status or configuration is filled in. */
-function parseCreatedJob(json: unknown, sent: JobConfiguration): Parsed<Job> {
-  if (!isObject(json)) return { ok: false, why: "the answer is not a JSON object" };
-  if (typeof json.jobId !== "string" || json.jobId === "") {
-    return { ok: false, why: "the answer has no string 'jobId'" };
-  }
-  const status = isObject(json.status) ? json.status : {};
-  const job = {
-    ...json,
-    configuration: isObject(json.configuration) ? json.configuration : sent,
-    status: { ...status, state: typeof status.state === "string" ? status.state : "PENDING" },
-  };
-  return { ok: true, value: job as unknown as Job };
-}
-
-interface Page {
-  jobs: Job[];
-  nextPageToken: string | undefined;
-}
-
-function parsePage(json: unknown): Parsed<Page> {
-  if (!isObject(json)) return { ok: false, why: "the answer is not a JSON object" };
-  // Proto-style JSON leaves out empty lists and empty strings.
-  const rawJobs = json.jobs ?? [];
-  if (!Array.isArray(rawJobs)) return { ok: false, why: "the answer's 'jobs' is not a list" };
-  const jobs: Job[] = [];
-  for (const [i, raw] of rawJobs.entries()) {
-    const parsed = parseJob(raw, `jobs[${i}]`);
-    if (!parsed.ok) return parsed;
-    jobs.push(parsed.value);
-  }
-  const token = json.nextPageToken;
-  if (token !== undefined && token !== null && typeof token !== "string") {
-    return { ok: false, why: "the answer's 'nextPageToken' is not a string" };
-  }
-  return { ok: true, value: { jobs, nextPageToken: token ?? undefined } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -578,117 +524,6 @@ function judgeAnswer<T>(
 
 // ---------------------------------------------------------------------------------------------
 // Describing what went wrong, without the key and without whole pages
-
-/** Tamr's `{"statusCode":N,"message":"..."}` (or Google-style `{"error":{"message":...}}`). */
-function errorMessageOf(text: string, key: string): string | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined; // not JSON: the caller describes the body instead
-  }
-  if (!isObject(json)) return undefined;
-  const message = typeof json.message === "string"
-    ? json.message
-    : isObject(json.error) && typeof json.error.message === "string"
-    ? json.error.message
-    : undefined;
-  if (message === undefined || message.trim() === "") return undefined;
-  return clip(oneLine(redact(message, [key])), 500);
-}
-
-/** A few words on a body that is not the JSON we wanted: an HTML page's title, or its start. */
-export function describeBody(text: string, key: string): string {
-  const clean = redact(text, [key]);
-  if (clean.trim() === "") return "an empty body";
-  if (/<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<title[\s>]/i.test(clean)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(clean)?.[1];
-    const t = title ? clip(oneLine(decodeEntities(title)), 80) : "";
-    return t ? `an HTML page titled ${JSON.stringify(t)}` : "an HTML page";
-  }
-  return `a body starting ${JSON.stringify(clip(oneLine(clean), 80))}`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\s]+/gu, " ").trim();
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'");
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-/** Every message along an error's cause chain, outermost first. */
-function causeMessages(error: unknown): string[] {
-  const out: string[] = [];
-  let e: unknown = error;
-  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
-    out.push(e instanceof Error ? e.message : String(e));
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  return out;
-}
-
-/**
- * True when fetch failed before the request could reach the server: the connection was refused
- * or the name did not resolve. Deno says `fetch failed` with a cause like `client error
- * (Connect): tcp connect error: Connection refused (os error 111)` or `dns error`.
- */
-export function neverReachedServer(error: unknown): boolean {
-  const text = causeMessages(error).join(" | ");
-  return /connection refused|os error 111|ECONNREFUSED|client error \(Connect\)|dns error|failed to lookup address|name or service not known|ENOTFOUND|EAI_AGAIN/i
-    .test(text);
-}
-
-/** A short phrase for a network error; the raw text (key removed) when it is not a known one. */
-function describeNetworkError(error: unknown, key: string): string {
-  const text = causeMessages(error).join(" | ");
-  if (/connection refused|os error 111|ECONNREFUSED/i.test(text)) return "connection refused";
-  if (
-    /dns error|failed to lookup address|name or service not known|ENOTFOUND|EAI_AGAIN/i.test(text)
-  ) {
-    return "the host name did not resolve";
-  }
-  if (
-    /connection closed before message completed|connection reset|ECONNRESET|os error 104/i.test(
-      text,
-    )
-  ) {
-    return "the connection was closed before an answer came";
-  }
-  const messages = causeMessages(error);
-  const innermost = messages[messages.length - 1] ?? "unknown error";
-  return `network error: ${clip(oneLine(redact(innermost, [key])), 200)}`;
-}
-
-/**
- * The error to keep as `cause`: the original when the key appears nowhere along its chain, else a
- * plain copy of its messages with the key removed.
- */
-function safeCause(error: unknown, key: string): unknown {
-  const parts: string[] = [];
-  let e: unknown = error;
-  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
-    parts.push(String(e));
-    if (e instanceof Error) parts.push(e.message, e.stack ?? "");
-    try {
-      parts.push(JSON.stringify(e) ?? "");
-    } catch (jsonError) {
-      parts.push(String(jsonError));
-    }
-    e = e instanceof Error ? e.cause : undefined;
-  }
-  if (!parts.some((p) => p.includes(key))) return error;
-  return new Error(redact(causeMessages(error).join(": "), [key]));
-}
 
 let noPoolClient: Deno.HttpClient | undefined;
 
