@@ -285,6 +285,29 @@ Deno.test("--help shows examples, the environment and the exit codes", async () 
   assert.match(r.stdout, /130 +interrupted/);
 });
 
+Deno.test("a second SIGINT while jobs are stopping exits 130 at once", async () => {
+  // Stopping takes a simulated minute, so only the second signal can end the run quickly.
+  const scenario: Scenario = { pendingMs: 50, stoppingMs: 60_000, durations: { default: 60_000 } };
+  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+  const stateDir = await Deno.makeTempDir();
+  try {
+    const p = spawnCli(pipelineArgs(sim.baseUrl), env(stateDir));
+    await waitFor(() => sim.creates().length === 2, 15_000, "both source jobs to be created");
+    await waitFor(() => /RUNNING/.test(p.output().stdout), 5_000, "the jobs to run");
+    p.child.kill("SIGINT");
+    await waitFor(() => /stopping/.test(p.output().stdout), 5_000, "the stop to begin");
+    p.child.kill("SIGINT");
+    const r = record(await p.done());
+    assert.equal(r.code, 130);
+    for (const j of sim.creates()) {
+      assert.equal(j.status.state, "STOPPING", "the stop was asked for");
+    }
+  } finally {
+    await sim.close();
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
 Deno.test("the API key appears nowhere in anything the CLI printed", () => {
   assert.ok(printed.length > 10, "the other CLI tests ran first");
   for (const text of printed) assert.ok(!text.includes(SECRET_KEY), `the key leaked in: ${text}`);

@@ -1,0 +1,244 @@
+/**
+ * Helpers to drive the CLI in a real pseudo-terminal through the `tmux` binary: start it in a
+ * detached session of a fixed size, type into it, read the screen, and read its exit code.
+ *
+ * Every session runs on its own tmux server (`-L <unique socket>`, no user config), so tests never
+ * see each other's sessions or the user's. The child gets an explicit environment without `CI`
+ * (CI=true would make the CLI headless) and with `TERM` set, as a terminal user has.
+ */
+import { MAIN, ROOT } from "./_cli.ts";
+
+function probeTmux(): string | undefined {
+  try {
+    const { success } = new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" })
+      .outputSync();
+    return success ? undefined : "`tmux -V` failed";
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "tmux is not installed";
+    throw e;
+  }
+}
+
+/** Why the tmux tests cannot run here, or undefined when they can. */
+export const tmuxSkipReason: string | undefined = probeTmux();
+export const hasTmux = tmuxSkipReason === undefined;
+
+let toldSkip = false;
+/** Says once, on stderr, why the tmux tests are skipped. */
+export function announceSkip(): void {
+  if (hasTmux || toldSkip) return;
+  toldSkip = true;
+  const text = `tmux tests skipped: ${tmuxSkipReason} (install tmux to run them)\n`;
+  Deno.stderr.writeSync(new TextEncoder().encode(text));
+}
+
+export const COLUMNS = 110;
+export const ROWS = 35;
+
+/** How long a wait for text or for the exit may take before the test fails, on a loaded machine. */
+export const WAIT_MS = 30_000;
+
+/** Quotes a string for `sh`. */
+function shQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The child's whole environment: what a terminal user has, never `CI`. */
+function terminalEnv(stateDir: string, extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: Deno.env.get("HOME") ?? "/tmp",
+    TERM: "xterm-256color",
+    LANG: "C.UTF-8",
+    DENO_NO_UPDATE_CHECK: "1",
+    // Run journals go here, not under the user's home.
+    XDG_STATE_HOME: stateDir,
+  };
+  for (const k of ["DENO_DIR", "XDG_CACHE_HOME"]) {
+    const v = Deno.env.get(k);
+    if (v) env[k] = v;
+  }
+  const all = { ...env, ...extra };
+  delete all.CI;
+  return all;
+}
+
+export interface StartOptions {
+  /** Variables added to (or overriding) the child's environment. `CI` is always dropped. */
+  env?: Record<string, string>;
+  columns?: number;
+  rows?: number;
+}
+
+export interface TmuxSession {
+  /** A temporary directory of this session: the child's cwd, its XDG_STATE_HOME is `state/` in it. */
+  dir: string;
+  /** Every screen read so far (each with the scrollback), oldest first. */
+  captures: string[];
+  /** Sends tmux key names, e.g. `"Enter"`, `"Down"`, `"Space"`, `"C-c"`. */
+  keys(...names: string[]): Promise<void>;
+  /** Types `text` literally. */
+  type(text: string): Promise<void>;
+  /** The screen now, with the scrollback above it. */
+  capture(): Promise<string>;
+  /** Reads the screen until `match` is on it; returns that capture. Fails with the last screen. */
+  waitFor(match: string | RegExp, what?: string): Promise<string>;
+  /** Waits for the child to exit and returns its exit code. */
+  exitCode(): Promise<number>;
+  /** Ends the tmux server (and the child with it) and removes the directory. */
+  close(): Promise<void>;
+}
+
+let sessions = 0;
+
+async function tmux(socket: string, args: string[]): Promise<string> {
+  const out = await new Deno.Command("tmux", {
+    args: ["-L", socket, "-f", "/dev/null", ...args],
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", TERM: "xterm-256color", LANG: "C.UTF-8" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  if (!out.success) {
+    throw new Error(
+      `tmux ${args[0]} failed (exit ${out.code}): ${text.decode(out.stderr).trim()}`,
+    );
+  }
+  return text.decode(out.stdout);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts `deno run -A main.ts ...args` in a detached tmux session of `columns`×`rows` (110×35 by
+ * default). The pane stays after the child exits so its last frame can be read; the exit code is
+ * written by the shell to a file of the session's directory.
+ */
+export async function startTmux(args: string[], options: StartOptions = {}): Promise<TmuxSession> {
+  const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-tmux-" });
+  const socket = `tamr-refresh-test-${Deno.pid}-${++sessions}-${crypto.randomUUID().slice(0, 8)}`;
+  const exitFile = `${dir}/exit`;
+  const env = terminalEnv(`${dir}/state`, options.env ?? {});
+  const command = [
+    "env",
+    "-i",
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    "--config",
+    `${ROOT}deno.json`,
+    MAIN,
+    ...args,
+  ];
+  await Deno.writeTextFile(
+    `${dir}/run.sh`,
+    `cd ${shQuote(dir)}\n${command.map(shQuote).join(" ")}\necho "EXIT=$?" > ${
+      shQuote(exitFile)
+    }\n`,
+  );
+  const target = "cli";
+  let started = false;
+  const captures: string[] = [];
+
+  const capture = async () => {
+    // -J joins wrapped lines; -S - starts at the top of the scrollback.
+    const screen = await tmux(socket, ["capture-pane", "-p", "-J", "-S", "-", "-t", target]);
+    captures.push(screen);
+    return screen;
+  };
+
+  const session: TmuxSession = {
+    dir,
+    captures,
+    keys: async (...names) => void await tmux(socket, ["send-keys", "-t", target, ...names]),
+    type: async (text) => void await tmux(socket, ["send-keys", "-t", target, "-l", text]),
+    capture,
+    async waitFor(match, what) {
+      const end = Date.now() + WAIT_MS;
+      for (;;) {
+        const screen = await capture();
+        if (typeof match === "string" ? screen.includes(match) : match.test(screen)) return screen;
+        if (Date.now() > end) {
+          throw new Error(
+            `Timed out after ${WAIT_MS} ms waiting for ${what ?? String(match)}; the screen:\n` +
+              lastScreen(screen),
+          );
+        }
+        await sleep(100);
+      }
+    },
+    async exitCode() {
+      const end = Date.now() + WAIT_MS;
+      for (;;) {
+        const text = await Deno.readTextFile(exitFile).catch((e) => {
+          if (e instanceof Deno.errors.NotFound) return "";
+          throw e;
+        });
+        const m = /^EXIT=(\d+)\n/.exec(text);
+        if (m) return Number(m[1]);
+        if (Date.now() > end) {
+          throw new Error(
+            `Timed out after ${WAIT_MS} ms waiting for the CLI to exit; the screen:\n` +
+              lastScreen(await capture()),
+          );
+        }
+        await sleep(100);
+      }
+    },
+    async close() {
+      try {
+        if (started) await tmux(socket, ["kill-server"]);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  };
+
+  try {
+    await tmux(socket, [
+      "new-session",
+      "-d",
+      "-s",
+      target,
+      "-x",
+      String(options.columns ?? COLUMNS),
+      "-y",
+      String(options.rows ?? ROWS),
+      `sh ${shQuote(`${dir}/run.sh`)}`,
+      ";",
+      // Keep the last frame readable once the child has exited.
+      "set-option",
+      "-t",
+      target,
+      "remain-on-exit",
+      "on",
+    ]);
+    started = true;
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+  return session;
+}
+
+/** The visible part of a capture (its last `ROWS` lines), for failure messages. */
+function lastScreen(capture: string): string {
+  return capture.split("\n").slice(-ROWS - 1).join("\n");
+}
+
+/** Runs `fn` with a session and always ends the session afterwards. */
+export async function withTmux<T>(
+  args: string[],
+  options: StartOptions,
+  fn: (s: TmuxSession) => Promise<T>,
+): Promise<T> {
+  const s = await startTmux(args, options);
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
