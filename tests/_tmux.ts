@@ -2,9 +2,11 @@
  * Helpers to drive the CLI in a real pseudo-terminal through the `tmux` binary: start it in a
  * detached session of a fixed size, type into it, read the screen, and read its exit code.
  *
- * Every session runs on its own tmux server (`-L <unique socket>`, no user config), so tests never
- * see each other's sessions or the user's. The child gets an explicit environment without `CI`
- * (CI=true would make the CLI headless) and with `TERM` set, as a terminal user has.
+ * Every session runs on its own tmux server (`-S <socket in a fresh temporary directory>`, no user
+ * config), so tests never see each other's sessions or the user's, and no socket file is left
+ * behind (tmux does not remove its socket when the server ends). The child gets an explicit
+ * environment without `CI` (CI=true would make the CLI headless) and with `TERM` set, as a
+ * terminal user has.
  */
 import { MAIN, ROOT } from "./_cli.ts";
 
@@ -89,11 +91,9 @@ export interface TmuxSession {
   close(): Promise<void>;
 }
 
-let sessions = 0;
-
 async function tmux(socket: string, args: string[]): Promise<string> {
   const out = await new Deno.Command("tmux", {
-    args: ["-L", socket, "-f", "/dev/null", ...args],
+    args: ["-S", socket, "-f", "/dev/null", ...args],
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", TERM: "xterm-256color", LANG: "C.UTF-8" },
     clearEnv: true,
     stdout: "piped",
@@ -117,7 +117,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function startTmux(args: string[], options: StartOptions = {}): Promise<TmuxSession> {
   const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-tmux-" });
-  const socket = `tamr-refresh-test-${Deno.pid}-${++sessions}-${crypto.randomUUID().slice(0, 8)}`;
+  const socket = `${dir}/tmux.sock`;
   const exitFile = `${dir}/exit`;
   const env = terminalEnv(`${dir}/state`, options.env ?? {});
   const command = [

@@ -20,6 +20,8 @@ export interface DashboardProps {
   overlay?: Overlay | undefined;
   /** The user confirmed quitting: the run is stopping its jobs. */
   quitting?: boolean | undefined;
+  /** The user detached: the last frame stays, without the keys, which no longer work. */
+  detached?: boolean | undefined;
 }
 
 type Tone = "dim" | "green" | "red" | "yellow" | "cyan" | "bold";
@@ -222,11 +224,15 @@ function header(state: ViewState, now: number): Line[] {
   }
   title.push({ text: ` · tenant ${state.tenant} · data product ${state.dataProduct}` });
   const p = progress(state);
+  // A stopped job did not fail: it was stopped (by this run when quitting, or by someone else).
+  const stopped = state.steps.filter((s) => s.state === "stopped").length;
+  const failed = state.steps.filter((s) => s.state === "failed" || s.state === "timed_out").length;
   const status: Part[] = [
-    { text: bar(p.done, p.total, 20), tone: p.failed > 0 ? "red" : "green" },
+    { text: bar(p.done, p.total, 20), tone: failed > 0 ? "red" : stopped > 0 ? "yellow" : "green" },
     { text: ` ${p.done}/${p.total} steps · ${formatDuration(elapsedOf(state, now))}` },
   ];
-  if (p.failed > 0) status.push({ text: ` · ${p.failed} failed`, tone: "red" });
+  if (failed > 0) status.push({ text: ` · ${failed} failed`, tone: "red" });
+  if (stopped > 0) status.push({ text: ` · ${stopped} stopped`, tone: "yellow" });
   if (state.retries > 0) {
     status.push({ text: ` · ↻${plural(state.retries, "retry", "retries")}`, tone: "yellow" });
   }
@@ -244,8 +250,9 @@ function notice(state: ViewState, columns: number, maxLines: number): Line[] {
   if (n.level === "failure") {
     const step = state.steps.find((s) => s.id === n.step);
     const how = step ? ` ${step.state.replace("_", " ")}` : "";
-    text = `✖ ${n.step ?? "a step"}${how}: ${n.message}`;
-    tone = "red";
+    const isStop = step?.state === "stopped";
+    text = `${isStop ? "■" : "✖"} ${n.step ?? "a step"}${how}: ${n.message}`;
+    tone = isStop ? "yellow" : "red";
   } else {
     text = `⚠ ${n.step ? `${n.step}: ` : ""}${n.message}`;
     tone = "yellow";
@@ -307,8 +314,15 @@ export function runningJobs(state: ViewState): number {
   return state.steps.filter((s) => s.state === "creating" || s.state === "running").length;
 }
 
-function footer(state: ViewState, overlay: Overlay, quitting: boolean, columns: number): Line[] {
+function footer(
+  state: ViewState,
+  overlay: Overlay,
+  quitting: boolean,
+  detached: boolean,
+  columns: number,
+): Line[] {
   if (state.finishedAt !== null) return summaryLines(state, columns);
+  if (detached) return [];
   if (overlay === "confirm-quit") {
     const n = runningJobs(state);
     const ask = n > 0
@@ -363,7 +377,7 @@ function layout(props: DashboardProps & { columns: number }): Line[] {
   const noticeLines = rows === null || rows >= 20 ? 3 : 1;
   const bottom = [
     ...notice(state, columns, noticeLines),
-    ...footer(state, overlay, props.quitting ?? false, columns),
+    ...footer(state, overlay, props.quitting ?? false, props.detached ?? false, columns),
   ];
   let gaps = 2;
   if (rows !== null && rows - top.length - bottom.length - gaps < 3) gaps = 0;

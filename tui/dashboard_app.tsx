@@ -142,6 +142,7 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
   const [view, setView] = useState(() => ({ state: store.get(), now: clock.now() }));
   const [overlay, setOverlay] = useState<Overlay>(null);
   const [quitting, setQuitting] = useState(false);
+  const [detached, setDetached] = useState(false);
   const quitRef = useRef(false);
   const finished = view.state.finishedAt !== null;
 
@@ -174,6 +175,11 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
     if (finished) exit({ detached: false, quit: quitRef.current } satisfies DashboardResult);
   }, [finished, exit]);
 
+  // Detached: the last frame (without the keys) has been drawn; unmount, the run goes on.
+  useEffect(() => {
+    if (detached) exit({ detached: true, quit: false } satisfies DashboardResult);
+  }, [detached, exit]);
+
   useInput((input, key) => {
     const action = keyAction(overlay, input, key, quitting);
     switch (action.type) {
@@ -189,13 +195,15 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
         }
         return;
       case "detach":
-        onDetach();
-        exit({ detached: true, quit: false } satisfies DashboardResult);
+        if (!detached) {
+          onDetach();
+          setDetached(true);
+        }
         return;
       case "none":
         return;
     }
-  }, { isActive: isRawModeSupported && !finished });
+  }, { isActive: isRawModeSupported && !finished && !detached });
 
   return (
     <Dashboard
@@ -205,6 +213,7 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
       columns={columns}
       overlay={finished ? null : overlay}
       quitting={quitting}
+      detached={detached}
     />
   );
 }

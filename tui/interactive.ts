@@ -52,6 +52,12 @@ function defaultsFrom(s: Settings): Partial<RunAnswers> {
   return d;
 }
 
+/** True when the settings hold every value a run needs, so nothing has to be asked. */
+function complete(s: Settings): boolean {
+  return s.tenant !== undefined && !!s.apiKey && s.sources.length > 0 &&
+    s.dataProduct !== undefined;
+}
+
 /** Asks for whatever the settings lack, then shows the plan for review; null when cancelled. */
 export async function askForMissing(
   settings: Settings,
@@ -63,7 +69,11 @@ export async function askForMissing(
     listRecentJobs: recentJobsLister(io),
     write: io.err,
     saveConfig: writeConfigFile,
-  }, { review: options.review, offerSave: settings.configFile === undefined });
+  }, {
+    review: options.review,
+    // Offer to save only what was asked for, and only when no config file was given.
+    offerSave: settings.configFile === undefined && !complete(settings),
+  });
   if (answers === null) return null;
   io.secrets.add(answers.apiKey);
   const baseUrl = answers.baseUrl ?? settings.baseUrl ?? `https://${answers.tenant}.tamr.cloud`;

@@ -21,9 +21,7 @@ export async function initCommand(flags: { config?: string | undefined }, io: Io
     return 0;
   }
   if (result.savedTo) {
-    io.err(
-      `Wrote ${result.savedTo}. Run it with: TAMR_API_KEY=... tamr-refresh run --config ${result.savedTo}\n`,
-    );
+    io.err(`Run it with: TAMR_API_KEY=... tamr-refresh run --config ${result.savedTo}\n`);
   }
   return 0;
 }
