@@ -25,6 +25,24 @@ import {
 } from "./retry.ts";
 import type { ExchangeInfo, Job, JobClient, RequestOptions, RetryInfo } from "./types.ts";
 
+/**
+ * How to reach one tenant, and how hard to try.
+ *
+ * @example
+ * ```ts
+ * import type { ClientOptions } from "@tamr-refresh/kit";
+ *
+ * function optionsFor(tenant: string, apiKey: string): ClientOptions {
+ *   return {
+ *     baseUrl: `https://${tenant}.tamr.cloud`,
+ *     apiKey,
+ *     requestTimeoutMs: 10_000,
+ *     retry: { maxAttempts: 4 },
+ *     onRetry: (r) => Deno.stderr.writeSync(new TextEncoder().encode(`retry: ${r.reason}\n`)),
+ *   };
+ * }
+ * ```
+ */
 export interface ClientOptions {
   /** `https://acme.tamr.cloud` or `http://127.0.0.1:1234`; paths are `/api/v1beta1/jobs...`. */
   baseUrl: string;
@@ -44,9 +62,11 @@ export interface ClientOptions {
   clock?: Clock;
   /** For jitter; default `Math.random`. */
   random?: () => number;
+  /** How hard to retry transient failures; every field has a default. */
   retry?: Partial<RetryPolicy>;
   /** A larger body is an error, not a crash; default 5 MiB. */
   maxResponseBytes?: number;
+  /** Called just before each retry. */
   onRetry?: (info: RetryInfo) => void;
   /** Called once per HTTP attempt. */
   onExchange?: (info: ExchangeInfo) => void;
@@ -59,7 +79,24 @@ export const MAX_PAGE_SIZE = 30;
 
 export { describeBody, neverReachedServer };
 
-/** Creates a client for one tenant. Checks its options at once; sends nothing until asked. */
+/**
+ * Creates a client for one tenant. Checks its options at once; sends nothing until asked.
+ *
+ * @example
+ * ```ts
+ * import { createJobClient } from "@tamr-refresh/kit";
+ *
+ * export async function latestJobs(apiKey: string): Promise<string[]> {
+ *   const client = createJobClient({ baseUrl: "https://acme.tamr.cloud", apiKey });
+ *   const ids: string[] = [];
+ *   for await (const job of client.listJobs()) {
+ *     ids.push(`${job.jobId} ${job.status.state}`);
+ *     if (ids.length === 5) break;
+ *   }
+ *   return ids;
+ * }
+ * ```
+ */
 export function createJobClient(options: ClientOptions): JobClient {
   const cfg = resolveOptions(options);
   return {

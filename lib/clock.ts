@@ -1,4 +1,21 @@
-/** Time as an effect: the poller, retries and the runner take a Clock so tests can pass a fake one. */
+/**
+ * Time as an effect: the poller, retries and the runner take a Clock so tests can pass a fake one.
+ *
+ * @example
+ * ```ts
+ * import type { Clock } from "@tamr-refresh/kit";
+ *
+ * // A clock whose sleeps take no real time: they move `now` forward instead.
+ * let now = Date.UTC(2026, 0, 1);
+ * const fakeClock: Clock = {
+ *   now: () => now,
+ *   sleep: (ms) => {
+ *     now += ms;
+ *     return Promise.resolve();
+ *   },
+ * };
+ * ```
+ */
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;

@@ -49,26 +49,104 @@ export function newJournal(
   };
 }
 
-/** Parses a journal file; a damaged one is a UsageError naming the file. */
+/** Parses a journal file; a damaged one is a UsageError naming the file and what is wrong. */
 export function parseJournal(text: string, path: string): JournalData {
+  const hint = "Remove it to start afresh, or pass another --state file.";
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`The run journal ${path} is not valid JSON: ${(e as Error).message}`, {
-      hint: "Remove it to start afresh, or pass another --state file.",
+      hint,
     });
   }
-  const d = data as Partial<JournalData> | null;
-  if (
-    !d || d.version !== 1 || typeof d.fingerprint !== "string" || !d.plan ||
-    !Array.isArray(d.plan.steps) || typeof d.steps !== "object" || d.steps === null
-  ) {
-    throw new UsageError(`The run journal ${path} is not a tamr-refresh journal (version 1)`, {
-      hint: "Remove it to start afresh, or pass another --state file.",
-    });
+  const problem = journalProblem(data);
+  if (problem !== null) {
+    throw new UsageError(
+      `The run journal ${path} is not a tamr-refresh journal (version 1): ${problem}`,
+      { hint },
+    );
   }
-  return { ...d, history: d.history ?? {} } as JournalData;
+  const d = data as JournalData;
+  return { ...d, history: d.history ?? {} };
+}
+
+const KINDS = new Set(["load", "update", "index", "publish"]);
+const OUTCOMES = new Set([
+  "succeeded",
+  "failed",
+  "stopped",
+  "timed_out",
+  "skipped",
+  "not_started",
+  "running",
+]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** What is wrong with a parsed journal, in a few words, or null when it is sound. */
+function journalProblem(d: unknown): string | null {
+  if (!isRecord(d)) return "it is not a JSON object";
+  if (d.version === undefined) return `it has no "version"`;
+  if (d.version !== 1) return `"version" is ${JSON.stringify(d.version)}, not 1`;
+  for (const field of ["fingerprint", "tenant", "baseUrl", "startedAt"] as const) {
+    if (typeof d[field] !== "string") return `"${field}" is not a string`;
+  }
+  if (!Number.isFinite(Date.parse(d.startedAt as string))) return `"startedAt" is not a time`;
+  const plan = d.plan;
+  if (!isRecord(plan) || typeof plan.dataProduct !== "string" || !Array.isArray(plan.steps)) {
+    return `"plan" is not a plan with a data product and steps`;
+  }
+  for (const [i, s] of plan.steps.entries()) {
+    if (
+      !isRecord(s) || typeof s.id !== "string" || typeof s.kind !== "string" ||
+      !KINDS.has(s.kind) || typeof s.target !== "string" || s.id !== `${s.kind}:${s.target}` ||
+      !Array.isArray(s.dependsOn) || !s.dependsOn.every((x) => typeof x === "string") ||
+      !isRecord(s.configuration)
+    ) return `"plan.steps[${i}]" is not a step`;
+  }
+  if (planFingerprint(plan as unknown as Plan) !== d.fingerprint) {
+    return `"fingerprint" does not match its plan`;
+  }
+  if (!isRecord(d.steps)) return `"steps" is not an object`;
+  for (const [id, s] of Object.entries(d.steps)) {
+    if (!isRecord(s)) return `"steps.${id}" is not an object`;
+    for (const field of ["jobId", "startedAt", "endedAt"] as const) {
+      if (s[field] !== undefined && (typeof s[field] !== "string" || s[field] === "")) {
+        return `"steps.${id}.${field}" is not a non-empty string`;
+      }
+    }
+    if (s.outcome !== undefined && !OUTCOMES.has(s.outcome as string)) {
+      return `"steps.${id}.outcome" is ${JSON.stringify(s.outcome)}, not a step outcome`;
+    }
+  }
+  if (d.history !== undefined) {
+    if (!isRecord(d.history)) return `"history" is not an object`;
+    for (const [id, ds] of Object.entries(d.history)) {
+      if (!Array.isArray(ds) || !ds.every((x) => typeof x === "number" && x >= 0 && isFinite(x))) {
+        return `"history.${id}" is not a list of durations`;
+      }
+    }
+  }
+  return null;
+}
+
+/** The sources, data product, workflow and destinations a journal's plan was built from. */
+export function planInputOf(j: JournalData): {
+  sources: string[];
+  dataProduct: string;
+  workflow: string | undefined;
+  destinations: string[];
+} {
+  const of = (kind: string) => j.plan.steps.filter((s) => s.kind === kind).map((s) => s.target);
+  return {
+    sources: of("load"),
+    dataProduct: j.plan.dataProduct,
+    workflow: of("index")[0],
+    destinations: of("publish"),
+  };
 }
 
 /**
@@ -97,7 +175,8 @@ export function journalReduce(j: JournalData, e: RunEvent): JournalData {
     ) return j;
     const history = { ...j.history };
     if (e.state === "succeeded" && next.startedAt && !prev.outcome) {
-      const ms = Date.parse(e.time) - Date.parse(next.startedAt);
+      // Tamr's own duration when the event has it: ours would add the time to notice the end.
+      const ms = e.jobDurationMs ?? Date.parse(e.time) - Date.parse(next.startedAt);
       if (Number.isFinite(ms) && ms >= 0) {
         history[e.step] = [...(history[e.step] ?? []), ms].slice(-5);
       }

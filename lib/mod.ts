@@ -16,6 +16,7 @@
  */
 export { createJobClient } from "./client.ts";
 export type { ClientOptions } from "./client.ts";
+export type { RetryPolicy } from "./retry.ts";
 export { waitForJob } from "./poller.ts";
 export type { WaitOptions } from "./poller.ts";
 export {
@@ -27,13 +28,15 @@ export {
 } from "./walkthrough.ts";
 export type { WalkthroughOptions } from "./walkthrough.ts";
 export { runPipeline } from "./runner.ts";
-export type { RunOptions, RunResult } from "./runner.ts";
+export type { PriorStep, RunOptions, RunResult } from "./runner.ts";
 export { buildPlan } from "./plan.ts";
 export type { Plan, PlanInput, PlanStep, StepKind } from "./plan.ts";
 export { createEventBus } from "./event_bus.ts";
 export type { EventBus } from "./event_bus.ts";
 export type {
+  Emit,
   FinishEvent,
+  PlanStepSummary,
   RetryEvent,
   RunEvent,
   RunOutcome,
@@ -45,7 +48,7 @@ export type {
   WarningEvent,
 } from "./events.ts";
 export { initialViewState, reduce } from "./view_state.ts";
-export type { StepView, ViewState } from "./view_state.ts";
+export type { Notice, StepView, ViewState } from "./view_state.ts";
 export {
   ApiError,
   exitCodeFor,
@@ -54,5 +57,17 @@ export {
   JobTimeoutError,
   UsageError,
 } from "./errors.ts";
-export type { Job, JobClient, JobConfiguration, JobError, JobState, JobStatus } from "./types.ts";
+export type {
+  ExchangeInfo,
+  Job,
+  JobClient,
+  JobConfiguration,
+  JobError,
+  JobState,
+  JobStatus,
+  KnownJobState,
+  RequestOptions,
+  RetryInfo,
+  StatusHistoryEntry,
+} from "./types.ts";
 export type { Clock } from "./clock.ts";

@@ -6,7 +6,21 @@ import { type Clock, realClock } from "./clock.ts";
 import { JobFailedError, JobTimeoutError } from "./errors.ts";
 import { isKnownState, type Job, type JobClient } from "./types.ts";
 
-/** How `waitForJob()` waits. Every field is optional. */
+/**
+ * How `waitForJob()` waits. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import type { WaitOptions } from "@tamr-refresh/kit";
+ *
+ * const overnight: WaitOptions = {
+ *   timeoutMs: 8 * 3_600_000,
+ *   maxIntervalMs: 60_000,
+ *   leaveRunning: true,
+ *   onWarning: (message) => Deno.stderr.writeSync(new TextEncoder().encode(`${message}\n`)),
+ * };
+ * ```
+ */
 export interface WaitOptions {
   /** Abort: reject at once with `signal.reason`. The caller stops the job itself. */
   signal?: AbortSignal;
@@ -19,8 +33,8 @@ export interface WaitOptions {
   /** How much each wait grows over the one before. Default 1.5. */
   backoff?: number;
   /**
-   * How long the job is expected to take (from earlier runs). When given, polls are sparse early
-   * and dense around the expected finish; see `pollSchedule()`.
+   * How long the job is expected to take (from earlier runs). When given, polls are aligned so
+   * that one lands at the expected finish, and dense past it; see `pollSchedule()`.
    */
   expectedDurationMs?: number;
   /** Past the deadline, leave the job running instead of stopping it. */
@@ -63,12 +77,10 @@ export const DEFAULT_STOP_GRACE_MS = 5 * 60_000;
 const STOP_FIRST_INTERVAL_MS = 1_000;
 const STOP_MAX_INTERVAL_MS = 5_000;
 
-/** With an expected duration: dense polling starts at this share of it ... */
-const DENSE_FROM = 0.9;
-/** ... and polls back off again past this share. */
-const DENSE_UNTIL = 1.2;
-/** Dense polls are about this share of the expected duration apart (at least firstIntervalMs). */
-const DENSE_SHARE = 0.01;
+/** With an expected duration: once past it, polls start this share of it apart. */
+const LATE_SHARE = 0.01;
+/** A wait this short means "now": the poll is aligned already (timers and floats are inexact). */
+const SLIVER_MS = 1;
 
 /**
  * The wait before the next poll, in milliseconds. Pure, so the schedule can be tested alone.
@@ -76,10 +88,12 @@ const DENSE_SHARE = 0.01;
  * Without `expectedDurationMs`: `firstIntervalMs`, then each wait `backoff` times the one before,
  * never more than `maxIntervalMs` (1s, 1.5s, 2.25s, ... 30s, 30s, ...).
  *
- * With `expectedDurationMs` (E): the first poll after `firstIntervalMs`; then one long wait up to
- * 90% of E (split into waits of at most `maxIntervalMs`); then dense polls, about 1% of E apart
- * but at least `firstIntervalMs`, until 120% of E; past that the waits grow geometrically again up
- * to `maxIntervalMs`.
+ * With `expectedDurationMs` (E, from earlier runs): polls are spaced `maxIntervalMs` apart and
+ * aligned backwards from E, so that one lands exactly when the job is expected to end (E from
+ * the wait's start; waits never exceed `maxIntervalMs`, so an early finish is noticed as fast as
+ * without history). Aligned, the wait costs `ceil(E / maxIntervalMs)` polls, one fewer than
+ * polling at once and then every `maxIntervalMs`. Past E the job is late: polls come about 1% of
+ * E apart (at least `firstIntervalMs`) and back off geometrically up to `maxIntervalMs`.
  *
  * @example
  * ```ts
@@ -96,18 +110,16 @@ export function pollSchedule(state: PollScheduleState, options: PollScheduleOpti
   if (expected === undefined || expected <= 0) {
     return Math.min(max, first * options.backoff ** Math.max(0, state.polls));
   }
-  if (state.polls <= 0) return first;
-  const dense = Math.min(max, Math.max(first, expected * DENSE_SHARE));
-  const denseFrom = expected * DENSE_FROM;
-  const denseUntil = expected * DENSE_UNTIL;
   const elapsed = Math.max(0, state.elapsedMs);
-  if (elapsed < denseFrom) {
-    // Sleep until the dense window opens, but never longer than max; a sliver is not worth a poll.
-    return Math.min(max, Math.max(dense, denseFrom - elapsed));
+  const untilEnd = expected - elapsed;
+  if (untilEnd > SLIVER_MS) {
+    // Sparse, aligned on the expected end: the remainder of the time left, or a whole interval.
+    const wait = untilEnd % max;
+    return wait > SLIVER_MS ? wait : max;
   }
-  if (elapsed < denseUntil) return dense;
-  // Past the window: each wait a share of the time since it closed, i.e. geometric growth.
-  return Math.min(max, Math.max(dense, (elapsed - denseUntil) * (options.backoff - 1)));
+  // Late: dense at first, then each wait a share of the time since the expected end.
+  const dense = Math.min(max, Math.max(first, expected * LATE_SHARE));
+  return Math.min(max, Math.max(dense, (elapsed - expected) * (options.backoff - 1)));
 }
 
 /**

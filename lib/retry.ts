@@ -5,7 +5,18 @@
  */
 import { UsageError } from "./errors.ts";
 
-/** How hard to retry, bounded in attempts and in total elapsed time. */
+/**
+ * How hard to retry, bounded in attempts and in total elapsed time.
+ *
+ * @example
+ * ```ts
+ * import { createJobClient, type RetryPolicy } from "@tamr-refresh/kit";
+ *
+ * const patient: Partial<RetryPolicy> = { maxAttempts: 10, maxElapsedMs: 600_000 };
+ * export const patientClient = (apiKey: string) =>
+ *   createJobClient({ baseUrl: "https://acme.tamr.cloud", apiKey, retry: patient });
+ * ```
+ */
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
   maxAttempts: number;

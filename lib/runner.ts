@@ -3,21 +3,66 @@ import { ApiError, InterruptedError, JobFailedError, JobTimeoutError } from "./e
 import type { Emit, RunEvent, RunOutcome, StepEvent, StepState, StepSummary } from "./events.ts";
 import type { Plan, PlanStep } from "./plan.ts";
 import { waitForJob } from "./poller.ts";
-import { findMatchingJob } from "./attach.ts";
-import type { Job, JobClient, JobError } from "./types.ts";
-import { initialViewState, reduce, summarize, type ViewState } from "./view_state.ts";
+import { findLostCreate, findMatchingJob, findResumableJob } from "./attach.ts";
+import { canonicalJson, type Job, type JobClient, type JobError } from "./types.ts";
+import {
+  initialViewState,
+  reduce,
+  type StepView,
+  summarize,
+  type ViewState,
+} from "./view_state.ts";
 
-/** What a resumed run knows of a step from its journal. */
+/**
+ * What a resumed run knows of a step from its journal.
+ *
+ * @example
+ * ```ts
+ * import type { PriorStep } from "@tamr-refresh/kit";
+ *
+ * // load:s1 finished in the earlier run; load:s2's job was created and is polled again.
+ * const prior = new Map<string, PriorStep>([
+ *   ["load:s1", { jobId: "job_1", outcome: "succeeded" }],
+ *   ["load:s2", { jobId: "job_2" }],
+ * ]);
+ * ```
+ */
 export interface PriorStep {
+  /** The job the earlier run created or attached to for this step. */
   jobId?: string | undefined;
+  /** How the step ended in the earlier run, when it did. */
   outcome?: string | undefined;
 }
 
+/**
+ * What `runPipeline()` needs: a client, a plan, where events go, and how to pace the run.
+ *
+ * @example
+ * ```ts
+ * import { buildPlan, type JobClient, type RunOptions } from "@tamr-refresh/kit";
+ *
+ * const optionsFor = (client: JobClient): RunOptions => ({
+ *   client,
+ *   plan: buildPlan({ sources: ["src_crm"], dataProduct: "dp_customers" }),
+ *   tenant: "acme",
+ *   baseUrl: "https://acme.tamr.cloud",
+ *   emit: (e) => e.type === "finish" && Deno.stdout.writeSync(new TextEncoder().encode(e.outcome)),
+ *   concurrency: 4,
+ *   pollIntervalMs: 30_000,
+ *   timeoutMs: 2 * 3_600_000,
+ * });
+ * ```
+ */
 export interface RunOptions {
+  /** The job client for the tenant. */
   client: JobClient;
+  /** The steps to run, from `buildPlan()`. */
   plan: Plan;
+  /** The tenant's name, for the `start` event. */
   tenant: string;
+  /** The base URL, for the `start` event. */
   baseUrl: string;
+  /** Receives every event of the run, in order. */
   emit: Emit;
   /** Source jobs at once, 1–50. */
   concurrency?: number;
@@ -25,11 +70,13 @@ export interface RunOptions {
   pollIntervalMs?: number;
   /** Per job: past it the job is stopped (unless leaveRunning) and the run exits 3. */
   timeoutMs?: number;
+  /** On interrupt or timeout, leave remote jobs running instead of stopping them. */
   leaveRunning?: boolean;
   /** Abort with an InterruptedError as reason to interrupt the run (SIGINT/SIGTERM). */
   signal?: AbortSignal;
   /** Abort to give up at once, even on stopping jobs (the second signal). */
   hardSignal?: AbortSignal;
+  /** Where time comes from; default the real clock. */
   clock?: Clock;
   /** How long to wait for stopped jobs to reach DONE on interrupt. */
   stopGraceMs?: number;
@@ -37,18 +84,43 @@ export interface RunOptions {
   slotWaitMs?: number;
   /** Look for an unfinished job with the same configuration before creating one. */
   attach?: boolean;
-  /** Steps already known from a journal (`--resume`). */
+  /** Steps already known from a journal (`--resume`), by step id. */
   prior?: ReadonlyMap<string, PriorStep> | undefined;
   /** Expected durations of steps from earlier runs, for duration-aware polling. */
   expectedDurations?: ReadonlyMap<string, number> | undefined;
+  /**
+   * For `--resume`: when the journal's run began (ms since the epoch). A step the journal has no
+   * live job for first looks for one with its configuration created since then, so a create
+   * whose answer never reached the journal (a kill -9) is not made twice.
+   */
+  resumedSince?: number | undefined;
+  /** The wait before a job's first poll (default 1 second; never more than `pollIntervalMs`). */
+  firstPollMs?: number | undefined;
   /** The command that continues this run, shown when it ends early. */
   resumeCommand?: string | undefined;
 }
 
+/**
+ * How a run ended; the same as its `finish` event.
+ *
+ * @example
+ * ```ts
+ * import { type RunOptions, runPipeline } from "@tamr-refresh/kit";
+ *
+ * export async function runAndExit(options: RunOptions): Promise<never> {
+ *   const result = await runPipeline(options);
+ *   Deno.exit(result.exitCode);
+ * }
+ * ```
+ */
 export interface RunResult {
+  /** How the run ended. */
   outcome: RunOutcome;
+  /** The exit code of the contract. */
   exitCode: number;
+  /** Every step's outcome, in plan order. */
   steps: StepSummary[];
+  /** Why the run ended this way, as a sentence. */
   message: string;
 }
 
@@ -70,14 +142,47 @@ const EXIT: Record<RunOutcome, number> = {
 /**
  * Walks the plan: sources up to `concurrency` at once, then the data product, then the index and
  * publishes. Emits typed events for every change; never throws for an expected failure.
+ *
+ * @example
+ * ```ts
+ * import { buildPlan, createJobClient, runPipeline } from "@tamr-refresh/kit";
+ *
+ * export async function refreshCustomers(apiKey: string): Promise<number> {
+ *   const baseUrl = "https://acme.tamr.cloud";
+ *   const result = await runPipeline({
+ *     client: createJobClient({ baseUrl, apiKey }),
+ *     plan: buildPlan({
+ *       sources: ["src_crm", "src_erp"],
+ *       dataProduct: "dp_customers",
+ *       destinations: ["dest_snowflake"],
+ *     }),
+ *     tenant: "acme",
+ *     baseUrl,
+ *     emit: (e) => {
+ *       if (e.type === "step") Deno.stderr.writeSync(new TextEncoder().encode(`${e.step} ${e.state}\n`));
+ *     },
+ *   });
+ *   return result.exitCode; // 0 when every step succeeded
+ * }
+ * ```
  */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const clock = options.clock ?? realClock;
   const concurrency = options.concurrency ?? 4;
   const { client, plan } = options;
-  let view: ViewState = initialViewState;
+  // The run's own view of its steps, for the finish event. Each event is folded into its step
+  // alone, so an event costs the same with 1,000 steps as with 10 (folding the whole view copies
+  // every step on every event, which at 1,000 steps is most of the run's memory churn).
+  let base: ViewState = initialViewState;
+  const stepViews = new Map<string, StepView>();
   const emit = (e: RunEvent) => {
-    view = reduce(view, e);
+    if (e.type === "start") {
+      base = reduce(initialViewState, e);
+      for (const s of base.steps) stepViews.set(s.id, s);
+    } else if ((e.type === "step" || e.type === "retry") && e.step !== undefined) {
+      const s = stepViews.get(e.step);
+      if (s) stepViews.set(e.step, reduce({ ...base, steps: [s] }, e).steps[0] ?? s);
+    }
     options.emit(e);
   };
   const now = () => new Date(clock.now()).toISOString();
@@ -130,7 +235,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       warn(`Resuming: polling job ${jobId} again instead of creating a new one.`, step.id);
     } else {
       stepEvent(step, "creating");
-      const created = await createOrAttach(step);
+      const created = await createOrAttach(step).catch((e: unknown) => {
+        // Looking for an existing job failed: the step failed on the API, not unexpectedly.
+        if (!(e instanceof ApiError)) throw e;
+        stepEvent(step, "failed", { error: { reason: "API_ERROR", message: e.message } });
+        return { end: { state: "error", error: e } as StepEnd };
+      });
       if ("end" in created) return created.end;
       jobId = created.job.jobId;
       jobState = created.job.status?.state;
@@ -150,6 +260,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         signal,
         timeoutMs: options.timeoutMs ?? 2 * 3_600_000,
         maxIntervalMs: options.pollIntervalMs ?? 30_000,
+        ...(options.firstPollMs !== undefined ? { firstIntervalMs: options.firstPollMs } : {}),
         leaveRunning: options.leaveRunning ?? false,
         clock,
         ...(expected !== undefined ? { expectedDurationMs: expected } : {}),
@@ -164,7 +275,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         onStopRequested: () => stepEvent(step, "stopping", { jobId }),
       });
       live.delete(step.id);
-      stepEvent(step, "succeeded", { jobId, jobState: job.status.state });
+      stepEvent(step, "succeeded", { jobId, jobState: job.status.state, ...jobDuration(job) });
       return { state: "succeeded" };
     } catch (e) {
       if (e instanceof JobFailedError) {
@@ -203,7 +314,19 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   ): Promise<{ job: Job; attached: boolean } | { end: StepEnd }> => {
     let waitedForSlot = false;
     let ambiguousTries = 0;
-    if (options.attach) {
+    if (options.resumedSince !== undefined) {
+      const found = await findResumableJob(client, step.configuration, options.resumedSince);
+      if (found) {
+        warn(
+          `Resuming: found job ${found.jobId} that this run created for ${step.id} before it was ` +
+            `cut off; attaching to it instead of creating another.`,
+          step.id,
+          found.jobId,
+        );
+        return { job: found, attached: true };
+      }
+    }
+    if (options.attach && (await mayHaveLeftover(step))) {
       const found = await findMatchingJob(client, step.configuration, { unfinishedOnly: true });
       if (found) {
         warn(
@@ -242,11 +365,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           stepEvent(step, "creating");
           continue;
         }
-        if (e.ambiguous && ambiguousTries < 3) {
-          ambiguousTries++;
-          const found = await findMatchingJob(client, step.configuration, {
-            createdSince: sentAt - 60_000,
-          });
+        if (e.ambiguous) {
+          // Look every time, the last try included: a job it made must not be left untracked.
+          const found = await findLostCreate(client, step.configuration, sentAt);
           if (found) {
             warn(
               `The answer to creating ${step.id} was lost; found job ${found.jobId} it created and attached to it.`,
@@ -255,6 +376,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
             );
             return { job: found, attached: true };
           }
+        }
+        if (e.ambiguous && ambiguousTries < 3) {
+          ambiguousTries++;
           warn(
             `The answer to creating ${step.id} was lost and no such job exists; creating it again.`,
             step.id,
@@ -265,6 +389,16 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         return { end: { state: "error", error: e } };
       }
     }
+  };
+
+  // Attaching is for a job an earlier run left running. One look at the tenant's unfinished jobs
+  // when the first step starts tells which steps can have one, and only those look again right
+  // before their create: the others cost no request for it (looking before every create made 3 to
+  // 4 list requests per job with 1,000 sources, most of the run's requests).
+  let leftovers: Promise<Set<string>> | undefined;
+  const mayHaveLeftover = async (step: PlanStep): Promise<boolean> => {
+    leftovers ??= unfinishedConfigurations(client);
+    return (await leftovers).has(canonicalJson(step.configuration));
   };
 
   const warn = (message: string, step?: string, jobId?: string) =>
@@ -288,13 +422,14 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   // The scheduler: start every ready step, loads limited to `concurrency`, until nothing can start.
   // Plan order puts every step after its dependencies, so one pass settles skips in cascade.
   const started = new Set<string>(ends.keys());
+  const order = longestFirst(plan.steps, options.expectedDurations);
   let loadsRunning = 0;
   let wake: () => void = () => {};
   const onAbort = () => wake();
   signal.addEventListener("abort", onAbort);
   try {
     while (true) {
-      for (const step of signal.aborted ? [] : plan.steps) {
+      for (const step of signal.aborted ? [] : order) {
         if (started.has(step.id)) continue;
         const depEnds = step.dependsOn.map((d) => ends.get(d));
         if (depEnds.some((d) => d !== undefined && d.state !== "succeeded")) {
@@ -356,6 +491,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     : outcome === "error" && !(error instanceof ApiError)
     ? 1
     : EXIT[outcome];
+  const view: ViewState = { ...base, steps: [...stepViews.values()] };
   const message = describe(outcome, view, error, reason);
   const endedEarly = outcome !== "succeeded";
   emit({
@@ -380,7 +516,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
         const job = await waitForJob(client, jobId, {
           timeoutMs: grace,
           maxIntervalMs: 2_000,
-          firstIntervalMs: 250,
+          firstIntervalMs: Math.min(250, options.firstPollMs ?? 250),
           leaveRunning: true,
           clock,
           ...(hard ? { signal: hard } : {}),
@@ -407,6 +543,44 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       }
     }));
   }
+}
+
+/**
+ * With durations from earlier runs, sources start longest first (LPT), so the slots tend to free
+ * up together and the data product starts sooner; sources without history go first (they may be
+ * long). Only the order among sources changes: every other step keeps its place.
+ */
+function longestFirst(
+  steps: readonly PlanStep[],
+  expected: ReadonlyMap<string, number> | undefined,
+): readonly PlanStep[] {
+  if (!expected || expected.size === 0) return steps;
+  const isSource = (s: PlanStep) => s.kind === "load" && s.dependsOn.length === 0;
+  const key = (s: PlanStep) => expected.get(s.id) ?? Number.POSITIVE_INFINITY;
+  const sources = steps.filter(isSource).sort((a, b) =>
+    key(a) === key(b) ? 0 : key(a) > key(b) ? -1 : 1
+  );
+  let i = 0;
+  return steps.map((s) => isSource(s) ? sources[i++]! : s);
+}
+
+/** The configurations of unfinished jobs among the tenant's 100 most recent (where attach looks). */
+async function unfinishedConfigurations(client: JobClient): Promise<Set<string>> {
+  const out = new Set<string>();
+  let seen = 0;
+  for await (const job of client.listJobs({ pageSize: 30 })) {
+    if (++seen > 100) break;
+    if (job.status?.state !== "DONE") out.add(canonicalJson(job.configuration));
+  }
+  return out;
+}
+
+/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
+function jobDuration(job: Job): { jobDurationMs?: number } {
+  const first = job.statusHistory?.[0];
+  if (!first || first.state === "DONE") return {};
+  const ms = Date.parse(job.status.stateStartTime ?? "") - Date.parse(first.stateStartTime ?? "");
+  return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
 }
 
 function describe(

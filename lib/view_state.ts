@@ -2,13 +2,28 @@ import type { RunEvent, RunOutcome, StepOutcome, StepState, StepSummary } from "
 import type { StepKind } from "./plan.ts";
 import type { JobError } from "./types.ts";
 
-/** One step as every view shows it. Times are milliseconds since the epoch. */
+/**
+ * One step as every view shows it. Times are milliseconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * import type { StepView } from "@tamr-refresh/kit";
+ *
+ * const row = (s: StepView) => `${s.id} ${s.jobId ?? "-"} ${s.state}`;
+ * ```
+ */
 export interface StepView {
+  /** The step id, `<kind>:<target>`. */
   id: string;
+  /** What the step does. */
   kind: StepKind;
+  /** The source, data product, workflow or destination id. */
   target: string;
+  /** Our state of the step. */
   state: StepState;
+  /** The Tamr job, once there is one. */
   jobId: string | null;
+  /** Tamr's state of the job, as last seen. */
   jobState: string | null;
   /** When the step began its create (null while waiting). */
   startedAt: number | null;
@@ -16,36 +31,86 @@ export interface StepView {
   endedAt: number | null;
   /** Retries of HTTP requests made for this step. */
   retries: number;
+  /** Tamr's reason and message, once the step failed, was stopped or timed out. */
   error: JobError | null;
+  /** True when the step attached to a job that already existed instead of creating one. */
   attached: boolean;
 }
 
+/**
+ * The latest warning or failure, for a status line.
+ *
+ * @example
+ * ```ts
+ * import type { Notice } from "@tamr-refresh/kit";
+ *
+ * const line = (n: Notice) => `${n.level}: ${n.message}`;
+ * ```
+ */
 export interface Notice {
+  /** A warning, or a step's failure. */
   level: "warning" | "failure";
+  /** The sentence to show; for a failure, Tamr's reason and message. */
   message: string;
+  /** The step concerned, when there is one. */
   step: string | null;
+  /** When it happened, ms since the epoch. */
   time: number;
 }
 
-/** Everything the reporters and the dashboard render, folded from the run's events. */
+/**
+ * Everything the reporters and the dashboard render, folded from the run's events by `reduce()`.
+ *
+ * @example
+ * ```ts
+ * import type { ViewState } from "@tamr-refresh/kit";
+ *
+ * const done = (v: ViewState) => v.steps.filter((s) => s.state === "succeeded").length;
+ * ```
+ */
 export interface ViewState {
+  /** The tenant's name (from the `start` event). */
   tenant: string;
+  /** The base URL requests go to. */
   baseUrl: string;
+  /** The data product being refreshed. */
   dataProduct: string;
+  /** Source jobs at once. */
   concurrency: number;
+  /** When the run started, ms since the epoch. */
   startedAt: number | null;
+  /** When it finished, ms since the epoch. */
   finishedAt: number | null;
+  /** Every step, in plan order. */
   steps: StepView[];
   /** The latest warning or failure, with Tamr's reason and message for failures. */
   notice: Notice | null;
+  /** Warnings so far. */
   warnings: number;
+  /** HTTP retries so far. */
   retries: number;
+  /** How the run ended, once it did. */
   outcome: RunOutcome | null;
+  /** The exit code, once the run ended. */
   exitCode: number | null;
+  /** Why the run ended this way, as a sentence. */
   message: string | null;
+  /** The command that continues the run, when it ended early. */
   resumeCommand: string | null;
 }
 
+/**
+ * The view state before any event: the starting value for `reduce()`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initialViewState } from "@tamr-refresh/kit";
+ *
+ * assert.equal(initialViewState.steps.length, 0);
+ * assert.equal(initialViewState.outcome, null);
+ * ```
+ */
 export const initialViewState: ViewState = {
   tenant: "",
   baseUrl: "",
@@ -76,7 +141,32 @@ export function isFinalState(state: StepState): boolean {
   return FINAL.has(state);
 }
 
-/** The pure reducer: a new state for each event, nothing else happens here. */
+/**
+ * The pure reducer: a new state for each event, nothing else happens here. Reporters, the
+ * dashboard and scripts fold the same events with it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { initialViewState, reduce, type RunEvent, type ViewState } from "@tamr-refresh/kit";
+ *
+ * let view: ViewState = initialViewState;
+ * const onEvent = (e: RunEvent) => {
+ *   view = reduce(view, e);
+ * };
+ * onEvent({
+ *   type: "start",
+ *   time: "2026-01-01T12:00:00Z",
+ *   version: 1,
+ *   tenant: "acme",
+ *   baseUrl: "https://acme.tamr.cloud",
+ *   dataProduct: "dp",
+ *   concurrency: 4,
+ *   steps: [],
+ * });
+ * assert.equal(view.tenant, "acme");
+ * ```
+ */
 export function reduce(state: ViewState, event: RunEvent): ViewState {
   const t = Date.parse(event.time);
   switch (event.type) {

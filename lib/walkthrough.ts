@@ -18,7 +18,17 @@ import { UsageError } from "./errors.ts";
 import { waitForJob, type WaitOptions } from "./poller.ts";
 import type { JobClient, JobConfiguration } from "./types.ts";
 
-/** Options of the refresh functions: whether to wait (default true), and how. */
+/**
+ * Options of the refresh functions: whether to wait (default true), and how.
+ *
+ * @example
+ * ```ts
+ * import { type JobClient, refreshSource, type WalkthroughOptions } from "@tamr-refresh/kit";
+ *
+ * const startOnly: WalkthroughOptions = { wait: false };
+ * export const start = (client: JobClient) => refreshSource(client, "src_crm", startOnly);
+ * ```
+ */
 export interface WalkthroughOptions extends WaitOptions {
   /** When true (the default), wait for the job to finish, like the walkthrough's `wait=True`. */
   wait?: boolean;

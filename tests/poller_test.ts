@@ -83,19 +83,22 @@ Deno.test("pollSchedule() never waits longer than a maxInterval shorter than the
   assert.equal(pollSchedule({ polls: 9, elapsedMs: 0 }, short), 400);
 });
 
-Deno.test("pollSchedule() with an expected duration is sparse early, dense near the end, then backs off", () => {
-  const options = { ...plain, expectedDurationMs: 600_000 }; // 10 minutes: dense polls 6s apart
-  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, options), 1_000);
-  assert.equal(pollSchedule({ polls: 1, elapsedMs: 1_000 }, options), 30_000); // capped
-  assert.equal(pollSchedule({ polls: 5, elapsedMs: 530_000 }, options), 10_000); // up to 90%
-  assert.equal(pollSchedule({ polls: 6, elapsedMs: 539_000 }, options), 6_000); // no sliver
-  assert.equal(pollSchedule({ polls: 6, elapsedMs: 540_000 }, options), 6_000);
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 700_000 }, options), 6_000);
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 740_000 }, options), 10_000); // past 120%
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 900_000 }, options), 30_000);
-  // A short job polls about every firstInterval near its end.
+Deno.test("pollSchedule() with an expected duration aligns polls on it, then polls densely and backs off", () => {
+  const options = { ...plain, expectedDurationMs: 600_000 }; // 10 minutes: late polls 6s apart
+  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, options), 30_000); // 20 whole intervals
+  const odd = { ...plain, expectedDurationMs: 100_000 }; // aligned: polls at 10, 40, 70, 100 s
+  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, odd), 10_000);
+  assert.equal(pollSchedule({ polls: 5, elapsedMs: 530_000 }, options), 10_000); // back on the grid
+  assert.equal(pollSchedule({ polls: 6, elapsedMs: 570_000 }, options), 30_000);
+  assert.equal(pollSchedule({ polls: 6, elapsedMs: 599_999.5 }, options), 6_000); // at the end
+  assert.equal(pollSchedule({ polls: 7, elapsedMs: 600_000 }, options), 6_000);
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 610_000 }, options), 6_000);
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 620_000 }, options), 10_000); // backing off
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 700_000 }, options), 30_000);
+  // A short job is polled about every firstInterval once it is late.
   const short = { ...plain, expectedDurationMs: 20_000 };
-  assert.equal(pollSchedule({ polls: 3, elapsedMs: 18_500 }, short), 1_000);
+  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, short), 20_000);
+  assert.equal(pollSchedule({ polls: 1, elapsedMs: 20_500 }, short), 1_000);
 });
 
 // ---- waitForJob: outcomes ----------------------------------------------------------------------
@@ -340,7 +343,7 @@ Deno.test("waitForJob() with an already aborted signal rejects without polling",
 
 // ---- waitForJob: duration-aware polling --------------------------------------------------------
 
-Deno.test("waitForJob() with expectedDurationMs polls densely near the end and fewer times than a short cap", async () => {
+Deno.test("waitForJob() with expectedDurationMs polls on the expected end and fewer times than a short cap", async () => {
   const finishAt = 600_000; // the job really takes 10 minutes, as expected
   const run = async (options: WaitOptions) => {
     const t = fakeClock();
@@ -362,10 +365,11 @@ Deno.test("waitForJob() with expectedDurationMs polls densely near the end and f
   );
   assert.ok(aware.latency <= shortCap.latency + 1_000);
   assert.ok(plainDefault.latency > aware.latency, "plain backoff at 30s notices the finish later");
-  // Dense near the end: every gap from 90% of the expected duration on is at most 6 s.
-  const gaps = aware.times.slice(1).map((at, i) => ({ at, gap: at - aware.times[i]! }));
-  assert.ok(gaps.filter((g) => g.at > 546_000).every((g) => g.gap <= 6_000));
-  assert.ok(gaps.some((g) => g.at < 540_000 && g.gap === 30_000), "sparse before that");
+  // Aligned on the expected end: 30 s apart, the last exactly at 10 minutes; 20 polls, one fewer
+  // than polling at once and then every 30 s.
+  assert.equal(aware.latency, 0);
+  assert.equal(aware.polls, 20);
+  assert.ok(aware.times.slice(1).every((at, i) => at - aware.times[i]! === 30_000));
 });
 
 Deno.test("waitForJob() refuses nonsensical options with a sentence naming the value", async () => {

@@ -1,3 +1,4 @@
+import { checkTenant, type RunFlags } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import type { EventBus } from "../event_bus.ts";
 import {
@@ -7,6 +8,7 @@ import {
   journalReduce,
   newJournal,
   parseJournal,
+  planInputOf,
   priorSteps,
 } from "../journal.ts";
 import { type Plan, planFingerprint } from "../plan.ts";
@@ -17,6 +19,8 @@ import type { Io } from "./io.ts";
 export interface JournalHandle {
   path: string;
   prior: Map<string, { jobId?: string; outcome?: string }> | undefined;
+  /** With `--resume`: when the journal's run began (ms since the epoch), for `RunOptions`. */
+  resumedSince: number | undefined;
   expectedDurations: Map<string, number>;
   resumeCommand: string;
   /** Keeps the journal up to date with the run's events. */
@@ -42,9 +46,65 @@ export function journalPath(
 }
 
 /** Reads the journal at `path`, or null when there is none. */
-export async function readJournal(path: string, io: Io): Promise<JournalData | null> {
+export async function readJournal(
+  path: string,
+  io: Pick<Io, "exists" | "readTextFile">,
+): Promise<JournalData | null> {
   if (!(await io.exists(path))) return null;
-  return parseJournal(await io.readTextFile(path), path);
+  let text: string;
+  try {
+    text = await io.readTextFile(path);
+  } catch (e) {
+    throw new UsageError(`Cannot read the run journal ${path}: ${(e as Error).message}`, {
+      hint: "Pass --state with a readable journal file.",
+    });
+  }
+  return parseJournal(text, path);
+}
+
+const NO_JOURNAL_HINT =
+  "Pass the --state file the interrupted run printed, or run without --resume.";
+
+/**
+ * `--resume --state FILE` without the plan: takes the sources, data product, workflow,
+ * destinations and base URL (and the tenant, when it is a DNS label) from the journal, so the
+ * resume command a run prints works on its own. Flags given explicitly are kept; with any plan
+ * flag or a config file, the flags are returned unchanged (the journal check comes later).
+ */
+export async function flagsFromJournal<F extends RunFlags>(
+  flags: F & { state?: string | undefined; resume?: boolean | undefined },
+  io: Pick<Io, "exists" | "readTextFile">,
+): Promise<F> {
+  const givenPlan = (flags.source?.length ?? 0) > 0 || flags.dataProduct !== undefined ||
+    flags.workflow !== undefined || (flags.destination?.length ?? 0) > 0 ||
+    flags.config !== undefined;
+  if (!flags.resume || flags.state === undefined || givenPlan) return flags;
+  const journal = await readJournal(flags.state, io);
+  if (!journal) {
+    throw new UsageError(`There is no run journal to resume at ${flags.state}`, {
+      hint: NO_JOURNAL_HINT,
+    });
+  }
+  const input = planInputOf(journal);
+  let tenant = flags.tenant;
+  if (tenant === undefined) {
+    try {
+      checkTenant(journal.tenant);
+      tenant = journal.tenant;
+    } catch (e) {
+      // A tenant taken from a base URL's host (127.0.0.1) is not a label; the base URL says it all.
+      if (!(e instanceof UsageError)) throw e;
+    }
+  }
+  return {
+    ...flags,
+    source: input.sources,
+    dataProduct: input.dataProduct,
+    workflow: input.workflow,
+    destination: input.destinations,
+    baseUrl: flags.baseUrl ?? journal.baseUrl,
+    tenant,
+  };
 }
 
 /**
@@ -66,7 +126,7 @@ export async function prepareJournal(
   if (flags.resume) {
     if (!existing) {
       throw new UsageError(`There is no run journal to resume at ${path}`, {
-        hint: "Pass the --state file the interrupted run printed, or run without --resume.",
+        hint: NO_JOURNAL_HINT,
       });
     }
     if (existing.fingerprint !== planFingerprint(plan) || existing.baseUrl !== run.baseUrl) {
@@ -121,6 +181,7 @@ export async function prepareJournal(
   return {
     path,
     prior,
+    resumedSince: flags.resume ? Date.parse(journal.startedAt) : undefined,
     expectedDurations: expectedDurations(journal),
     resumeCommand: `${commandForResume} --resume --state ${shellQuote(path)}`,
     attach(bus) {

@@ -6,6 +6,10 @@ import { ENV_HELP, EXIT_CODES_HELP } from "./help_text.ts";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The end of every command's help: examples, then the environment and the exit codes. */
+const teach = (...examples: string[]) =>
+  `\nExamples:\n${examples.map((e) => `  ${e}`).join("\n")}\n\n${ENV_HELP}\n\n${EXIT_CODES_HELP}`;
+
 /**
  * Parses `args` and runs the command. Returns the exit code; never exits the process itself
  * (`main.ts` is the one exit point).
@@ -25,7 +29,16 @@ export async function cli(args: string[], io: Io): Promise<number> {
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .addHelpText("after", `\n${ENV_HELP}\n\n${EXIT_CODES_HELP}`);
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh                       # in a terminal: prompts, then the live dashboard",
+        "tamr-refresh demo --headless       # the whole pipeline against a simulated tenant",
+        "tamr-refresh run --config tamr-refresh.json",
+        "tamr-refresh jobs list --tenant acme",
+        "tamr-refresh <command> --help      # each command's options and examples",
+      ),
+    );
 
   const run = program.command("run", { isDefault: true })
     .description("Run the refresh pipeline (interactive in a terminal, headless elsewhere).")
@@ -57,6 +70,11 @@ export async function cli(args: string[], io: Io): Promise<number> {
     .option("--no-attach", "do not attach to an unfinished job with the same configuration")
     .option("--env-file <file>", "read variables from this file (.env is read when present)")
     .option("-v, --verbose", "one line per HTTP exchange on stderr (never the key)")
+    .option("--junit <file>", "write a JUnit XML report (one test case per step) when the run ends")
+    .option(
+      "--notify <url>",
+      "POST a JSON summary to this webhook (Slack, Teams) when the run ends",
+    )
     .addHelpText(
       "after",
       `
@@ -66,8 +84,13 @@ Examples:
   tamr-refresh run --config tamr-refresh.json --output json > events.ndjson
   tamr-refresh run --config tamr-refresh.json --dry-run
   tamr-refresh run --resume --state ~/.local/state/tamr-refresh/acme--dp_1.json
+  tamr-refresh run --config tamr-refresh.json --junit reports/tamr-refresh.xml \\
+      --notify https://hooks.slack.com/services/...
 
 Durations: 500ms, 30s, 10m, 2h, or a bare number of seconds.
+
+In GitHub Actions: a Markdown table of the steps is appended to $GITHUB_STEP_SUMMARY when it is
+set, and each failed step is an ::error annotation when GITHUB_ACTIONS=true.
 
 ${ENV_HELP}
 
@@ -86,7 +109,14 @@ ${EXIT_CODES_HELP}`,
     .option("--output <format>", "text or json")
     .option("--concurrency <n>", "source jobs at once (default 4)")
     .option("-v, --verbose", "one line per HTTP exchange on stderr")
-    .addHelpText("after", "\nExamples:\n  tamr-refresh demo\n  tamr-refresh demo --headless --fail")
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh demo",
+        "tamr-refresh demo --headless --fail",
+        "tamr-refresh demo --output json | jq -c 'select(.type == \"finish\")'",
+      ),
+    )
     .action(async (flags) => {
       const { demoCommand } = await import("./demo.ts");
       setCode(await demoCommand(flags, io));
@@ -98,9 +128,12 @@ ${EXIT_CODES_HELP}`,
     .option("--scenario <file>", "JSON scenario: durations, failures, time scale, faults")
     .addHelpText(
       "after",
-      "\nExamples:\n  tamr-refresh sim --port 8787\n" +
-        "  TAMR_API_KEY=<printed key> tamr-refresh run --base-url http://127.0.0.1:8787 \\\n" +
-        "      --source s1 --data-product dp1",
+      teach(
+        "tamr-refresh sim --port 8787",
+        "TAMR_API_KEY=<printed key> tamr-refresh run --base-url http://127.0.0.1:8787 \\\n" +
+          "      --source s1 --data-product dp1",
+        "tamr-refresh sim --port 8787 --scenario faults.json",
+      ),
     )
     .action(async (flags) => {
       const { simCommand } = await import("./sim.ts");
@@ -108,7 +141,16 @@ ${EXIT_CODES_HELP}`,
     });
 
   const jobs = program.command("jobs")
-    .description("Look at, watch or stop one job, or list recent jobs.");
+    .description("Look at, watch or stop one job, or list recent jobs.")
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh jobs list --tenant acme --running",
+        "tamr-refresh jobs get job_123 --tenant acme --output json",
+        "tamr-refresh jobs watch job_123 --tenant acme --timeout 2h",
+        "tamr-refresh jobs stop job_123 --tenant acme",
+      ),
+    );
   // deno-lint-ignore no-explicit-any
   const conn = <C extends Command<any, any, any>>(c: C): C =>
     c.addOption(new Option("--tenant <name>", "tenant (env TAMR_TENANT)"))
@@ -125,16 +167,44 @@ ${EXIT_CODES_HELP}`,
       setCode(await jobsCommand(verb, id, flags, io));
     };
   conn(jobs.command("get").argument("<job-id>").description("Print one job."))
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh jobs get job_123 --tenant acme",
+        "tamr-refresh jobs get job_123 --tenant acme --output json | jq .status",
+      ),
+    )
     .action((id, flags) => jobsAction("get")(id, flags));
   conn(jobs.command("watch").argument("<job-id>").description("Poll one job until it is DONE."))
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh jobs watch job_123 --tenant acme",
+        "tamr-refresh jobs watch job_123 --tenant acme --timeout 30m --leave-running",
+      ),
+    )
     .option("--poll-interval <dur>", "longest wait between polls")
     .option("--timeout <dur>", "stop the job past this")
     .option("--leave-running", "past the timeout, leave the job running")
     .action((id, flags) => jobsAction("watch")(id, flags));
   conn(jobs.command("stop").argument("<job-id>").description("Stop one job and wait for DONE."))
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh jobs stop job_123 --tenant acme",
+        "tamr-refresh jobs stop job_123 --tenant acme --no-wait",
+      ),
+    )
     .option("--no-wait", "return once the stop was accepted")
     .action((id, flags) => jobsAction("stop")(id, flags));
   conn(jobs.command("list").description("List recent jobs, newest first."))
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh jobs list --tenant acme",
+        "tamr-refresh jobs list --tenant acme --running --limit 5 --output json",
+      ),
+    )
     .option("--limit <n>", "how many (default 20)")
     .option("--running", "only jobs that are not DONE")
     .action((flags) => jobsAction("list")(undefined, flags));
@@ -142,6 +212,14 @@ ${EXIT_CODES_HELP}`,
   program.command("init")
     .description("Write a config file from prompts (never the API key).")
     .option("--config <file>", "where to write it (default tamr-refresh.json)")
+    .addHelpText(
+      "after",
+      teach(
+        "tamr-refresh init",
+        "tamr-refresh init --config configs/acme.json",
+        "TAMR_API_KEY=... tamr-refresh run --config configs/acme.json",
+      ),
+    )
     .action(async (flags) => {
       const { initCommand } = await import("./init.ts");
       setCode(await initCommand(flags, io));

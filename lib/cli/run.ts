@@ -8,7 +8,8 @@ import { createTextReporter } from "../reporters/text.ts";
 import { runPipeline } from "../runner.ts";
 import { formatPlan } from "./plan_text.ts";
 import { type Io, isInteractive } from "./io.ts";
-import { prepareJournal } from "./journal_setup.ts";
+import { flagsFromJournal, prepareJournal } from "./journal_setup.ts";
+import { attachEndReports } from "./end_reports.ts";
 
 /** The `run` flags beyond the config ones. */
 export interface RunCommandFlags extends RunFlags {
@@ -20,12 +21,14 @@ export interface RunCommandFlags extends RunFlags {
   leaveRunning?: boolean | undefined;
   attach?: boolean | undefined;
   verbose?: boolean | undefined;
+  junit?: string | undefined;
+  notify?: string | undefined;
 }
 
 /** `tamr-refresh run`: resolves settings (prompting when interactive), then runs the plan. */
 export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
   const output = checkOutput(flags.output);
-  const settings = await resolveSettings(flags, {
+  const settings = await resolveSettings(await flagsFromJournal(flags, io), {
     env: io.env,
     readTextFile: io.readTextFile,
     exists: io.exists,
@@ -72,6 +75,7 @@ export async function executePlan(
   },
 ): Promise<number> {
   const bus = createEventBus();
+  const endReports = attachEndReports(bus, io, flags);
   const journal = await prepareJournal(run, plan, flags, io);
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
@@ -123,6 +127,7 @@ export async function executePlan(
     attach: flags.attach !== false,
     prior: journal.prior,
     expectedDurations: journal.expectedDurations,
+    resumedSince: journal.resumedSince,
     resumeCommand,
   });
   if (dashboard) {
@@ -143,6 +148,7 @@ export async function executePlan(
   }
   const result = await runPromise;
   await journal.finish(result);
+  await endReports.settled();
   return result.exitCode;
 }
 

@@ -72,7 +72,9 @@ export function summaryTable(view: ViewState): string {
     line(header),
     ...rows.map(line),
     "",
-    `Run ${(view.outcome ?? "ended").replace("_", " ")}${total} (exit ${view.exitCode ?? "?"}): ${view.message ?? ""}`,
+    `Run ${(view.outcome ?? "ended").replace("_", " ")}${total} (exit ${view.exitCode ?? "?"}): ${
+      view.message ?? ""
+    }`,
   ];
   if (view.resumeCommand) out.push(`To continue this run: ${view.resumeCommand}`);
   return out.join("\n") + "\n";

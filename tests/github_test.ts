@@ -1,0 +1,260 @@
+import assert from "node:assert/strict";
+import type { RunEvent, StepEvent } from "../lib/events.ts";
+import { createEventBus } from "../lib/event_bus.ts";
+import { realClock } from "../lib/clock.ts";
+import type { Io } from "../lib/cli/io.ts";
+import { attachEndReports } from "../lib/cli/end_reports.ts";
+import {
+  errorAnnotations,
+  escapeData,
+  escapeProperty,
+  stepSummaryMarkdown,
+} from "../lib/reporters/github.ts";
+import { reduceAll } from "../lib/view_state.ts";
+import { startSimTenant } from "../lib/sim/server.ts";
+import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
+
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
+const plan = (ids: string[]): RunEvent => ({
+  type: "start",
+  time: t(0),
+  version: 1,
+  tenant: "acme",
+  baseUrl: "https://acme.tamr.cloud",
+  dataProduct: "dp",
+  concurrency: 4,
+  steps: ids.map((id) => ({
+    step: id,
+    kind: id.split(":")[0] as "load",
+    target: id.split(":")[1]!,
+    dependsOn: [],
+    body: { configuration: {} },
+  })),
+});
+const step = (s: number, id: string, state: StepEvent["state"], extra: Partial<StepEvent> = {}) =>
+  ({
+    type: "step",
+    time: t(s),
+    step: id,
+    kind: id.split(":")[0] as "load",
+    target: id.split(":")[1]!,
+    state,
+    ...extra,
+  }) satisfies StepEvent;
+const finish = (outcome: "succeeded" | "failed" | "error", exitCode: number, message: string) =>
+  ({ type: "finish", time: t(10), outcome, exitCode, steps: [], message }) satisfies RunEvent;
+
+/** A run where load:s2 fails with Tamr's reason, after many polls, and update:dp is skipped. */
+const failedRun: RunEvent[] = [
+  plan(["load:s1", "load:s2", "update:dp"]),
+  step(0, "load:s1", "creating"),
+  step(0, "load:s2", "creating"),
+  step(1, "load:s1", "running", { jobId: "job_1", jobState: "RUNNING" }),
+  ...Array.from(
+    { length: 20 },
+    () => step(2, "load:s2", "running", { jobId: "job_2", jobState: "RUNNING" }),
+  ),
+  step(5, "load:s2", "failed", {
+    jobId: "job_2",
+    jobState: "DONE",
+    error: { reason: "PLANNING_FAILED", message: "Column 'a|b' <missing>\nsee log" },
+  }),
+  step(9, "load:s1", "succeeded", { jobId: "job_1", jobState: "DONE" }),
+  step(9, "update:dp", "skipped"),
+  finish("failed", 1, "load:s2 failed."),
+];
+
+const okRun: RunEvent[] = [
+  plan(["load:s1"]),
+  step(0, "load:s1", "creating"),
+  step(3, "load:s1", "succeeded", { jobId: "job_1", jobState: "DONE" }),
+  finish("succeeded", 0, "Every step succeeded."),
+];
+
+/** An Io whose files live in a map and whose stderr is a string. */
+function memoryIo(env: Record<string, string>, files: Map<string, string> = new Map()) {
+  const streams = { out: "", err: "" };
+  const io: Io = {
+    env,
+    secrets: new Set([SECRET_KEY]),
+    out: (s) => void (streams.out += s),
+    err: (s) => void (streams.err += s),
+    terminal: { stdin: false, stdout: false },
+    readTextFile: (p) =>
+      files.has(p) ? Promise.resolve(files.get(p)!) : Promise.reject(new Error(`no file ${p}`)),
+    writeTextFile: (p, text) => {
+      files.set(p, text);
+      return Promise.resolve();
+    },
+    exists: (p) => Promise.resolve(files.has(p)),
+    removeFile: (p) => {
+      files.delete(p);
+      return Promise.resolve();
+    },
+    fetch: () => Promise.reject(new Error("no network in this test")),
+    createFetch: () => Promise.reject(new Error("no network in this test")),
+    clock: realClock,
+    signal: new AbortController().signal,
+    hardSignal: new AbortController().signal,
+    untilSignal: () => Promise.resolve("SIGINT"),
+  };
+  return { io, streams, files };
+}
+
+Deno.test("stepSummaryMarkdown() renders a table row per step with Tamr's reason and message", () => {
+  const md = stepSummaryMarkdown(reduceAll(failedRun));
+  const lines = md.split("\n");
+  assert.equal(lines[0], "### tamr-refresh: dp on acme");
+  assert.match(md, /\*\*❌ Run failed in 10\.0s\*\* \(exit 1\): load:s2 failed\./);
+  assert.ok(lines.includes("| Step | Job | Outcome | Duration | Error |"), md);
+  assert.ok(lines.includes("| `load:s1` | `job_1` | ✅ succeeded | 9.0s |  |"), md);
+  assert.ok(lines.includes("| `update:dp` | – | ⏭️ skipped | – |  |"), md);
+  const failed = lines.find((l) => l.startsWith("| `load:s2`"))!;
+  assert.match(failed, /❌ failed \| 5\.0s \| `PLANNING_FAILED` /);
+  assert.ok(md.endsWith("\n\n"), "a blank line separates it from what is appended after it");
+});
+
+Deno.test("stepSummaryMarkdown() escapes pipes, HTML and line breaks from Tamr's messages", () => {
+  const md = stepSummaryMarkdown(reduceAll(failedRun));
+  const failed = md.split("\n").find((l) => l.startsWith("| `load:s2`"))!;
+  assert.ok(failed.endsWith("Column 'a\\|b' &lt;missing&gt; see log |"), failed);
+  // Every table row has exactly the five columns of the header.
+  for (const row of md.split("\n").filter((l) => l.startsWith("| "))) {
+    assert.equal(row.replace(/\\\|/g, "").split("|").length, 7, row);
+  }
+});
+
+Deno.test("errorAnnotations() writes one ::error per failed step, however many polls it took", () => {
+  const text = errorAnnotations(reduceAll(failedRun));
+  assert.deepEqual(text.trimEnd().split("\n"), [
+    "::error title=tamr-refresh%3A load%3As2 failed::PLANNING_FAILED: Column 'a|b' <missing>%0Asee log (job job_2)",
+  ]);
+  assert.equal(errorAnnotations(reduceAll(okRun)), "");
+});
+
+Deno.test("escapeData() and escapeProperty() escape the way GitHub's toolkit does", () => {
+  assert.equal(escapeData("100% done\r\nnext"), "100%25 done%0D%0Anext");
+  assert.equal(escapeProperty("a: b, c%"), "a%3A b%2C c%25");
+});
+
+Deno.test("errorAnnotations() stops at ten lines, the last naming the steps left over", () => {
+  const ids = Array.from({ length: 14 }, (_, i) => `load:s${i}`);
+  const events: RunEvent[] = [
+    plan(ids),
+    ...ids.map((id, i) =>
+      step(1, id, "failed", { jobId: `job_${i}`, error: { reason: "X", message: "boom" } })
+    ),
+    finish("failed", 1, "14 sources failed."),
+  ];
+  const lines = errorAnnotations(reduceAll(events)).trimEnd().split("\n");
+  assert.equal(lines.length, 10);
+  assert.match(lines[8]!, /^::error title=tamr-refresh%3A load%3As8 failed::X: boom/);
+  assert.equal(
+    lines[9],
+    "::error title=tamr-refresh%3A 5 more steps::load:s9, load:s10, load:s11, load:s12, load:s13",
+  );
+});
+
+Deno.test("errorAnnotations() annotates the run when it failed without a failed step", () => {
+  const events: RunEvent[] = [
+    plan(["load:s1"]),
+    finish("error", 4, "Tamr API request failed: GET /api/v1beta1/jobs was answered 401"),
+  ];
+  assert.equal(
+    errorAnnotations(reduceAll(events)),
+    "::error title=tamr-refresh%3A run error::Tamr API request failed: GET /api/v1beta1/jobs was answered 401\n",
+  );
+});
+
+Deno.test("attachEndReports() appends to GITHUB_STEP_SUMMARY, keeping what was there", async () => {
+  const files = new Map([["/gh/summary.md", "# Earlier step\n\n"]]);
+  const { io, streams } = memoryIo({ GITHUB_STEP_SUMMARY: "/gh/summary.md" }, files);
+  const bus = createEventBus();
+  const reports = attachEndReports(bus, io, {});
+  failedRun.forEach(bus.emit);
+  await reports.settled();
+  const text = files.get("/gh/summary.md")!;
+  assert.ok(text.startsWith("# Earlier step\n\n### tamr-refresh: dp on acme\n"), text);
+  assert.equal(text.match(/\| Step \| Job/g)?.length, 1);
+  assert.equal(streams.err, "", "no annotations unless GITHUB_ACTIONS=true");
+});
+
+Deno.test("attachEndReports() annotates failed steps once, at the end, when GITHUB_ACTIONS=true", async () => {
+  const { io, streams, files } = memoryIo({ GITHUB_ACTIONS: "true" });
+  const bus = createEventBus();
+  const reports = attachEndReports(bus, io, {});
+  failedRun.slice(0, -1).forEach(bus.emit);
+  assert.equal(streams.err, "", "nothing before the run ends");
+  bus.emit(failedRun.at(-1)!);
+  await reports.settled();
+  assert.equal(streams.err.match(/^::error /gm)?.length, 1, streams.err);
+  assert.equal(streams.out, "", "stdout stays clean for --output json");
+  assert.equal(files.size, 0, "no summary file without GITHUB_STEP_SUMMARY");
+});
+
+Deno.test("attachEndReports() warns, and does not throw, when the summary file cannot be written", async () => {
+  const { io, streams } = memoryIo({ GITHUB_STEP_SUMMARY: "/gh/summary.md" });
+  io.writeTextFile = (p) => Promise.reject(new Error(`Permission denied: ${p}`));
+  const bus = createEventBus();
+  const reports = attachEndReports(bus, io, {});
+  okRun.forEach(bus.emit);
+  await reports.settled();
+  assert.match(
+    streams.err,
+    /^warning: could not append the step summary to \/gh\/summary\.md \(GITHUB_STEP_SUMMARY\): Permission denied/,
+  );
+});
+
+Deno.test("in GitHub Actions, run writes the step summary and annotates the failed source", async () => {
+  const sim = await startSimTenant({
+    scenario: {
+      pendingMs: 50,
+      durations: { default: 200 },
+      failures: { "load:s2": { reason: "PLANNING_FAILED", message: "Source file missing." } },
+    },
+    apiKey: SECRET_KEY,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-gh-" });
+  try {
+    const summary = `${dir}/summary.md`;
+    await Deno.writeTextFile(summary, "before\n");
+    const r = await runCli(
+      [
+        "run",
+        "--base-url",
+        sim.baseUrl,
+        "--source",
+        "s1",
+        "--source",
+        "s2",
+        "--data-product",
+        "dp",
+        "--poll-interval",
+        "200ms",
+        "--output",
+        "json",
+      ],
+      childEnv({
+        TAMR_API_KEY: SECRET_KEY,
+        XDG_STATE_HOME: dir,
+        GITHUB_ACTIONS: "true",
+        GITHUB_STEP_SUMMARY: summary,
+      }),
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(r.stderr.match(/^::error .*$/gm), [
+      `::error title=tamr-refresh%3A load%3As2 failed::PLANNING_FAILED: Source file missing. (job ${
+        r.stderr.match(/\(job (job_\w+)\)/)?.[1]
+      })`,
+    ]);
+    for (const line of r.stdout.trimEnd().split("\n")) JSON.parse(line); // stdout is pure NDJSON
+    const text = await Deno.readTextFile(summary);
+    assert.ok(text.startsWith("before\n### tamr-refresh: dp on 127.0.0.1\n"), text);
+    assert.match(text, /\| `load:s2` \| `job_\w+` \| ❌ failed \| .* \| `PLANNING_FAILED` Source/);
+    assert.match(text, /\| `update:dp` \| – \| ⏭️ skipped \|/);
+    assert.ok(!(r.stdout + r.stderr + text).includes(SECRET_KEY));
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import { startSimTenant } from "../lib/sim/server.ts";
+import { childEnv, type CliResult, ROOT, runCli, SECRET_KEY } from "./_cli.ts";
+
+/** Every command a user can ask for help on, as they would type it. */
+const COMMANDS: string[][] = [
+  [],
+  ["run"],
+  ["demo"],
+  ["sim"],
+  ["jobs"],
+  ["jobs", "get"],
+  ["jobs", "watch"],
+  ["jobs", "stop"],
+  ["jobs", "list"],
+  ["init"],
+];
+
+/** The help of each command, run as a subprocess the way a user asks for it (once, lazily). */
+let helpsRun: Promise<{ cmd: string[]; result: CliResult }[]> | undefined;
+const helps = () =>
+  helpsRun ??= (async () => {
+    const results = [];
+    // Two at a time: the machine is small and shared.
+    for (let i = 0; i < COMMANDS.length; i += 2) {
+      results.push(
+        ...await Promise.all(
+          COMMANDS.slice(i, i + 2).map(async (cmd) => ({
+            cmd,
+            result: await runCli([...cmd, "--help"], childEnv()),
+          })),
+        ),
+      );
+    }
+    return results;
+  })();
+
+/** The text after `heading` up to the next blank line. */
+function section(text: string, heading: string): string {
+  const at = text.indexOf(`\n${heading}\n`);
+  if (at < 0) return "";
+  const rest = text.slice(at + heading.length + 2);
+  const end = rest.indexOf("\n\n");
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+Deno.test("every command's --help exits 0 and prints its usage on stdout", async () => {
+  for (const { cmd, result } of await helps()) {
+    const name = ["tamr-refresh", ...cmd].join(" ");
+    assert.equal(result.code, 0, `${name} --help: ${result.stderr}`);
+    assert.ok(result.stdout.startsWith(`Usage: ${name}`), `${name} --help:\n${result.stdout}`);
+  }
+});
+
+Deno.test("every command's --help shows examples of that command", async () => {
+  for (const { cmd, result } of await helps()) {
+    const name = ["tamr-refresh", ...cmd].join(" ");
+    const examples = section(result.stdout, "Examples:");
+    assert.ok(examples.length > 0, `${name} --help has no Examples section:\n${result.stdout}`);
+    const lines = examples.split("\n").filter((l) => /^ {2}\S/.test(l));
+    assert.ok(lines.length >= 2, `${name} --help shows at least two examples:\n${examples}`);
+    assert.ok(
+      lines.some((l) => l.includes(name)),
+      `${name} --help has an example of ${name} itself:\n${examples}`,
+    );
+  }
+});
+
+Deno.test("every command's --help lists the environment variables it reads", async () => {
+  for (const { cmd, result } of await helps()) {
+    const name = ["tamr-refresh", ...cmd].join(" ");
+    const env = section(result.stdout, "Environment:");
+    for (const v of ["TAMR_API_KEY", "TAMR_TENANT", "TAMR_BASE_URL", "CI"]) {
+      assert.match(env, new RegExp(`^ {2}${v} +\\S`, "m"), `${name} --help names ${v}:\n${env}`);
+    }
+  }
+});
+
+Deno.test("every command's --help lists the exit codes of the contract", async () => {
+  for (const { cmd, result } of await helps()) {
+    const name = ["tamr-refresh", ...cmd].join(" ");
+    const codes = section(result.stdout, "Exit codes:");
+    for (const code of ["0", "1", "2", "3", "4", "130"]) {
+      assert.match(codes, new RegExp(`^ {2}${code} +\\S`, "m"), `${name} --help: exit ${code}`);
+    }
+    assert.match(codes, /143/, `${name} --help mentions 143 for SIGTERM`);
+  }
+});
+
+Deno.test("run --help teaches --junit, --notify and the GitHub Actions integration", async () => {
+  const run = (await helps()).find((h) => h.cmd.join(" ") === "run")!.result.stdout;
+  assert.match(run, /^ {2}--junit <file> +write a JUnit XML report/m);
+  assert.match(run, /^ {2}--notify <url> +POST a JSON summary/m);
+  assert.match(run, /GITHUB_STEP_SUMMARY/);
+  assert.match(run, /GITHUB_ACTIONS=true/);
+});
+
+Deno.test("every export of the kit (lib/mod.ts) has JSDoc with an @example", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", `${ROOT}lib/mod.ts`],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  const doc = JSON.parse(new TextDecoder().decode(out.stdout)) as {
+    nodes: Record<string, { symbols: { name: string; declarations: { jsDoc?: JsDoc }[] }[] }>;
+  };
+  type JsDoc = { doc?: string; tags?: { kind: string }[] };
+  const symbols = Object.values(doc.nodes)[0]!.symbols;
+  assert.ok(symbols.length > 20, `found only ${symbols.length} exports`);
+  const missing = symbols.filter((s) =>
+    !s.declarations.some((d) => d.jsDoc?.doc && d.jsDoc.tags?.some((t) => t.kind === "example"))
+  ).map((s) => s.name);
+  assert.deepEqual(missing, [], "exports without a description and an @example");
+});
+
+Deno.test("the README's kit script refreshes its sources and data product on the simulated tenant", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const script = readme.match(/## The kit[\s\S]*?```ts\n([\s\S]*?)```/)?.[1];
+  assert.ok(script, "the README has a TypeScript example in its kit section");
+  assert.ok(script.trim().split("\n").length <= 12, "a short script");
+  const sim = await startSimTenant({
+    scenario: { pendingMs: 20, durations: { default: 50 } },
+    apiKey: SECRET_KEY,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-readme-" });
+  try {
+    assert.ok(script.includes('"https://acme.tamr.cloud"') && script.includes('"./lib/mod.ts"'));
+    const file = `${dir}/script.ts`;
+    await Deno.writeTextFile(
+      file,
+      script.replace('"https://acme.tamr.cloud"', JSON.stringify(sim.baseUrl))
+        .replace('"./lib/mod.ts"', JSON.stringify(`${ROOT}lib/mod.ts`)),
+    );
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env=TAMR_API_KEY", file],
+      env: childEnv({ TAMR_API_KEY: SECRET_KEY }),
+      clearEnv: true,
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    const created = sim.creates().map((j) => JSON.stringify(j.configuration));
+    assert.deepEqual(created, [
+      JSON.stringify({ load: { sourceId: "src_crm" } }),
+      JSON.stringify({ load: { sourceId: "src_erp" } }),
+      JSON.stringify({ update: { dataProductId: "dp_customers" } }),
+    ]);
+    assert.ok(sim.creates().every((j) => j.status.state === "DONE" && !j.status.error));
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
