@@ -190,7 +190,7 @@ export async function resolveSettings(flags: RunFlags, io: ConfigIo): Promise<Se
   destinations.forEach((d) => checkId(d, where("--destination", "destinations")));
 
   const concurrencyRaw = flags.concurrency ?? file.concurrency ?? DEFAULTS.concurrency;
-  const concurrency = Number(concurrencyRaw);
+  const concurrency = /^\s*\d+\s*$/.test(String(concurrencyRaw)) ? Number(concurrencyRaw) : NaN;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
     throw new UsageError(
       `${where("--concurrency", "concurrency")} must be a whole number from 1 to 50, got ${

@@ -2,23 +2,30 @@ import { UsageError } from "./errors.ts";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/** The longest duration accepted: 7 days, well inside what a timer can wait (about 24.8 days). */
+export const MAX_DURATION_MS = 7 * 24 * 3_600_000;
+
 /**
  * Parses `500ms`, `30s`, `10m`, `2h` or a bare number of seconds into milliseconds.
- * Throws a UsageError naming `what` when the text is not a positive duration.
+ * Throws a UsageError naming `what` when the text is not a positive duration of at most 7 days.
  */
 export function parseDuration(text: string | number, what: string): number {
+  let value = NaN;
   if (typeof text === "number") {
-    if (Number.isFinite(text) && text > 0) return text * 1000;
+    value = text * 1000;
+  } else {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+    if (m) value = Number(m[1]) * UNITS[m[2] ?? "s"]!;
+  }
+  if (!Number.isFinite(value) || value <= 0) {
     throw new UsageError(`${what} must be a positive duration, got ${JSON.stringify(text)}`, {
       hint: "Use a value such as 500ms, 30s, 10m or 2h.",
     });
   }
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-  const value = m ? Number(m[1]) * UNITS[m[2] ?? "s"]! : NaN;
-  if (!m || !Number.isFinite(value) || value <= 0) {
-    throw new UsageError(`${what} must be a positive duration, got ${JSON.stringify(text)}`, {
-      hint: "Use a value such as 500ms, 30s, 10m or 2h.",
-    });
+  if (value > MAX_DURATION_MS) {
+    throw new UsageError(
+      `${what} must be at most ${MAX_DURATION_MS / 3_600_000}h, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }

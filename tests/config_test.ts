@@ -88,6 +88,17 @@ Deno.test("bad inputs are usage errors that name the field and the value", async
     { name: "concurrency 51", flags: { ...base, concurrency: "51" }, re: /1 to 50/ },
     { name: "concurrency 2.5", flags: { ...base, concurrency: "2.5" }, re: /"2\.5"/ },
     { name: "concurrency word", flags: { ...base, concurrency: "many" }, re: /"many"/ },
+    { name: "concurrency in hex", flags: { ...base, concurrency: "0x10" }, re: /"0x10"/ },
+    {
+      name: "a request timeout too long for a timer",
+      flags: { ...base, requestTimeout: "1000h" },
+      re: /--request-timeout must be at most 168h, got "1000h"/,
+    },
+    {
+      name: "a poll interval over 7 days",
+      flags: { ...base, pollInterval: "200h" },
+      re: /at most 168h/,
+    },
     {
       name: "poll interval junk",
       flags: { ...base, pollInterval: "soon" },
