@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startSimTenant } from "../lib/sim/server.ts";
+import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { childEnv, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
 
@@ -8,12 +8,12 @@ const printed: string[] = [];
 
 async function withSim<T>(
   scenario: Scenario,
-  fn: (baseUrl: string, stateDir: string) => Promise<T>,
-) {
+  fn: (sim: SimTenant, stateDir: string) => Promise<T>,
+): Promise<T> {
   const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
   const stateDir = await Deno.makeTempDir({ prefix: "tamr-refresh-test-" });
   try {
-    return await fn(sim.baseUrl, stateDir);
+    return await fn(sim, stateDir);
   } finally {
     await sim.close();
     await Deno.remove(stateDir, { recursive: true });
@@ -49,7 +49,7 @@ function record<R extends { stdout: string; stderr: string }>(r: R): R {
 const fast: Scenario = { pendingMs: 50, durations: { default: 300 } };
 
 Deno.test("run exits 0 when every step succeeded, in plan order", async () => {
-  await withSim(fast, async (baseUrl, stateDir) => {
+  await withSim(fast, async ({ baseUrl }, stateDir) => {
     const r = record(await runCli(pipelineArgs(baseUrl), env(stateDir)));
     assert.equal(r.code, 0, r.stderr);
     const order = [...r.stdout.matchAll(/^\S+ (\S+) +job_\S+ +succeeded/gm)].map((m) => m[1]);
@@ -61,7 +61,7 @@ Deno.test("run exits 0 when every step succeeded, in plan order", async () => {
 });
 
 Deno.test("run --output json prints NDJSON on stdout as the contract says", async () => {
-  await withSim(fast, async (baseUrl, stateDir) => {
+  await withSim(fast, async ({ baseUrl }, stateDir) => {
     const r = record(await runCli([...pipelineArgs(baseUrl), "--output", "json"], env(stateDir)));
     assert.equal(r.code, 0, r.stderr);
     const events = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -94,23 +94,18 @@ Deno.test("run exits 1 when a source fails, and the data product is never create
     ...fast,
     failures: { "load:s2": { reason: "PLANNING_FAILED", message: "Source file is missing." } },
   };
-  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-  const stateDir = await Deno.makeTempDir();
-  try {
+  await withSim(scenario, async (sim, stateDir) => {
     const r = record(await runCli(pipelineArgs(sim.baseUrl), env(stateDir)));
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /load:s2 .*failed.*PLANNING_FAILED: Source file is missing\./);
     assert.match(r.stdout, /^update:dp +- +skipped/m);
     const created = sim.creates().map((j) => JSON.stringify(j.configuration));
     assert.ok(!created.some((c) => c.includes("dataProductId")), "no update or publish job");
-  } finally {
-    await sim.close();
-    await Deno.remove(stateDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("bad input exits 2 with a message naming what to fix, and creates nothing", async () => {
-  await withSim(fast, async (baseUrl, stateDir) => {
+  await withSim(fast, async ({ baseUrl }, stateDir) => {
     const cases: [string[], RegExp][] = [
       [["run", "--tenant", "Not_A_Label", "--source", "s", "--data-product", "d"], /--tenant/],
       [["run", "--base-url", baseUrl, "--data-product", "d"], /No source given/],
@@ -144,9 +139,7 @@ Deno.test("bad input exits 2 with a message naming what to fix, and creates noth
 
 Deno.test("a job past --timeout is stopped and the run exits 3", async () => {
   const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
-  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-  const stateDir = await Deno.makeTempDir();
-  try {
+  await withSim(scenario, async (sim, stateDir) => {
     const r = record(
       await runCli(
         [
@@ -169,14 +162,11 @@ Deno.test("a job past --timeout is stopped and the run exits 3", async () => {
     assert.equal(jobs.length, 1);
     assert.equal(jobs[0]!.status.state, "DONE", "the job was stopped, not left running");
     assert.equal(jobs[0]!.status.error?.reason, "STOPPED_BY_USER");
-  } finally {
-    await sim.close();
-    await Deno.remove(stateDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a refused key exits 4 with Tamr's message and without the key", async () => {
-  await withSim(fast, async (baseUrl, stateDir) => {
+  await withSim(fast, async ({ baseUrl }, stateDir) => {
     const wrong = "wrong_key_also_secret_123";
     const r = record(
       await runCli(pipelineArgs(baseUrl), env(stateDir, { TAMR_API_KEY: wrong })),
@@ -210,9 +200,7 @@ Deno.test("an unreachable tenant exits 4 after retries", async () => {
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`${signal} stops the jobs in flight, waits for DONE, and exits ${code}`, async () => {
     const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
-    const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-    const stateDir = await Deno.makeTempDir();
-    try {
+    await withSim(scenario, async (sim, stateDir) => {
       const p = spawnCli(pipelineArgs(sim.baseUrl), env(stateDir));
       await waitFor(() => sim.creates().length === 2, 15_000, "both source jobs to be created");
       await waitFor(() => /running/.test(p.output().stdout), 5_000, "the run to report them");
@@ -226,18 +214,13 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
         assert.equal(j.status.error?.reason, "STOPPED_BY_USER");
       }
       assert.match(r.stdout, /--resume --state/, "the resume command is printed");
-    } finally {
-      await sim.close();
-      await Deno.remove(stateDir, { recursive: true });
-    }
+    });
   });
 }
 
 Deno.test("--leave-running on SIGINT leaves the jobs running and keeps them in the journal", async () => {
   const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
-  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-  const stateDir = await Deno.makeTempDir();
-  try {
+  await withSim(scenario, async (sim, stateDir) => {
     const state = `${stateDir}/j.json`;
     const p = spawnCli(
       [...pipelineArgs(sim.baseUrl), "--leave-running", "--state", state],
@@ -252,14 +235,11 @@ Deno.test("--leave-running on SIGINT leaves the jobs running and keeps them in t
     const journal = JSON.parse(await Deno.readTextFile(state));
     const ids = Object.values(journal.steps).map((s) => (s as { jobId?: string }).jobId).sort();
     assert.deepEqual(ids, sim.creates().map((j) => j.jobId).sort());
-  } finally {
-    await sim.close();
-    await Deno.remove(stateDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("--dry-run prints the plan with the exact bodies and creates nothing", async () => {
-  await withSim(fast, async (baseUrl, stateDir) => {
+  await withSim(fast, async ({ baseUrl }, stateDir) => {
     const r = record(await runCli([...pipelineArgs(baseUrl), "--dry-run"], env(stateDir)));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /load:s1/);
@@ -288,9 +268,7 @@ Deno.test("--help shows examples, the environment and the exit codes", async () 
 Deno.test("a second SIGINT while jobs are stopping exits 130 at once", async () => {
   // Stopping takes a simulated minute, so only the second signal can end the run quickly.
   const scenario: Scenario = { pendingMs: 50, stoppingMs: 60_000, durations: { default: 60_000 } };
-  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-  const stateDir = await Deno.makeTempDir();
-  try {
+  await withSim(scenario, async (sim, stateDir) => {
     const p = spawnCli(pipelineArgs(sim.baseUrl), env(stateDir));
     await waitFor(() => sim.creates().length === 2, 15_000, "both source jobs to be created");
     await waitFor(() => /RUNNING/.test(p.output().stdout), 5_000, "the jobs to run");
@@ -302,10 +280,7 @@ Deno.test("a second SIGINT while jobs are stopping exits 130 at once", async () 
     for (const j of sim.creates()) {
       assert.equal(j.status.state, "STOPPING", "the stop was asked for");
     }
-  } finally {
-    await sim.close();
-    await Deno.remove(stateDir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("the API key appears nowhere in anything the CLI printed", () => {

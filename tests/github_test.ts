@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunEvent, StepEvent } from "../lib/events.ts";
+import type { RunEvent } from "../lib/events.ts";
 import { createEventBus } from "../lib/event_bus.ts";
 import { realClock } from "../lib/clock.ts";
 import type { Io } from "../lib/cli/io.ts";
@@ -12,41 +12,15 @@ import {
 } from "../lib/reporters/github.ts";
 import { reduceAll } from "../lib/view_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
+import { start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
 
-const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
-const plan = (ids: string[]): RunEvent => ({
-  type: "start",
-  time: t(0),
-  version: 1,
-  tenant: "acme",
-  baseUrl: "https://acme.tamr.cloud",
-  dataProduct: "dp",
-  concurrency: 4,
-  steps: ids.map((id) => ({
-    step: id,
-    kind: id.split(":")[0] as "load",
-    target: id.split(":")[1]!,
-    dependsOn: [],
-    body: { configuration: {} },
-  })),
-});
-const step = (s: number, id: string, state: StepEvent["state"], extra: Partial<StepEvent> = {}) =>
-  ({
-    type: "step",
-    time: t(s),
-    step: id,
-    kind: id.split(":")[0] as "load",
-    target: id.split(":")[1]!,
-    state,
-    ...extra,
-  }) satisfies StepEvent;
 const finish = (outcome: "succeeded" | "failed" | "error", exitCode: number, message: string) =>
   ({ type: "finish", time: t(10), outcome, exitCode, steps: [], message }) satisfies RunEvent;
 
 /** A run where load:s2 fails with Tamr's reason, after many polls, and update:dp is skipped. */
 const failedRun: RunEvent[] = [
-  plan(["load:s1", "load:s2", "update:dp"]),
+  start(["load:s1", "load:s2", "update:dp"]),
   step(0, "load:s1", "creating"),
   step(0, "load:s2", "creating"),
   step(1, "load:s1", "running", { jobId: "job_1", jobState: "RUNNING" }),
@@ -65,7 +39,7 @@ const failedRun: RunEvent[] = [
 ];
 
 const okRun: RunEvent[] = [
-  plan(["load:s1"]),
+  start(["load:s1"]),
   step(0, "load:s1", "creating"),
   step(3, "load:s1", "succeeded", { jobId: "job_1", jobState: "DONE" }),
   finish("succeeded", 0, "Every step succeeded."),
@@ -140,7 +114,7 @@ Deno.test("escapeData() and escapeProperty() escape the way GitHub's toolkit doe
 Deno.test("errorAnnotations() stops at ten lines, the last naming the steps left over", () => {
   const ids = Array.from({ length: 14 }, (_, i) => `load:s${i}`);
   const events: RunEvent[] = [
-    plan(ids),
+    start(ids),
     ...ids.map((id, i) =>
       step(1, id, "failed", { jobId: `job_${i}`, error: { reason: "X", message: "boom" } })
     ),
@@ -157,7 +131,7 @@ Deno.test("errorAnnotations() stops at ten lines, the last naming the steps left
 
 Deno.test("errorAnnotations() annotates the run when it failed without a failed step", () => {
   const events: RunEvent[] = [
-    plan(["load:s1"]),
+    start(["load:s1"]),
     finish("error", 4, "Tamr API request failed: GET /api/v1beta1/jobs was answered 401"),
   ];
   assert.equal(

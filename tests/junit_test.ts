@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { RunEvent, StepEvent } from "../lib/events.ts";
+import type { RunEvent } from "../lib/events.ts";
 import { createEventBus } from "../lib/event_bus.ts";
 import { realClock } from "../lib/clock.ts";
 import type { Io } from "../lib/cli/io.ts";
@@ -7,35 +7,8 @@ import { attachEndReports } from "../lib/cli/end_reports.ts";
 import { escapeXml, junitXml } from "../lib/reporters/junit.ts";
 import { reduceAll } from "../lib/view_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
+import { start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
-
-const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
-const start = (ids: string[]): RunEvent => ({
-  type: "start",
-  time: t(0),
-  version: 1,
-  tenant: "acme",
-  baseUrl: "https://acme.tamr.cloud",
-  dataProduct: "dp",
-  concurrency: 4,
-  steps: ids.map((id) => ({
-    step: id,
-    kind: id.split(":")[0] as "load",
-    target: id.split(":")[1]!,
-    dependsOn: [],
-    body: { configuration: {} },
-  })),
-});
-const step = (s: number, id: string, state: StepEvent["state"], extra: Partial<StepEvent> = {}) =>
-  ({
-    type: "step",
-    time: t(s),
-    step: id,
-    kind: id.split(":")[0] as "load",
-    target: id.split(":")[1]!,
-    state,
-    ...extra,
-  }) satisfies StepEvent;
 
 const run: RunEvent[] = [
   start(["load:s1", "load:s2", "update:dp", "publish:d1"]),

@@ -1,0 +1,39 @@
+/** Builders of run events for reporter tests: a time `t(s)` seconds into a run, a start, a step. */
+import type { RunEvent, StepEvent } from "../lib/events.ts";
+
+/** `s` seconds after 12:00:00 on 2026-01-01, as RFC 3339. */
+export const t = (s: number): string => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
+
+/** A `start` event for steps given by id (`load:s1`, ...), with no dependencies. */
+export const start = (ids: string[]): RunEvent => ({
+  type: "start",
+  time: t(0),
+  version: 1,
+  tenant: "acme",
+  baseUrl: "https://acme.tamr.cloud",
+  dataProduct: "dp",
+  concurrency: 4,
+  steps: ids.map((id) => ({
+    step: id,
+    kind: id.split(":")[0] as "load",
+    target: id.split(":")[1]!,
+    dependsOn: [],
+    body: { configuration: {} },
+  })),
+});
+
+/** A `step` event `s` seconds into the run. */
+export const step = (
+  s: number,
+  id: string,
+  state: StepEvent["state"],
+  extra: Partial<StepEvent> = {},
+): StepEvent => ({
+  type: "step",
+  time: t(s),
+  step: id,
+  kind: id.split(":")[0] as "load",
+  target: id.split(":")[1]!,
+  state,
+  ...extra,
+});
