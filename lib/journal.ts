@@ -154,39 +154,49 @@ export function planInputOf(j: JournalData): {
  * so the caller writes only when needed.
  */
 export function journalReduce(j: JournalData, e: RunEvent): JournalData {
-  if (e.type === "step") {
-    const prev = j.steps[e.step] ?? {};
-    const next: JournalStep = { ...prev };
-    if (e.jobId && e.jobId !== prev.jobId) next.jobId = e.jobId;
-    if (e.state === "creating" && !prev.startedAt) next.startedAt = e.time;
-    const final = e.state === "succeeded" || e.state === "failed" || e.state === "stopped" ||
-      e.state === "timed_out" || e.state === "skipped";
-    if (final) {
-      next.outcome = e.state as StepOutcome;
-      next.endedAt = e.time;
-    } else if (e.state === "creating" || e.state === "queued") {
-      // A step run again after an earlier failure starts without its old outcome and job.
-      delete next.outcome;
-      if (prev.outcome) delete next.jobId;
-    }
-    if (
-      next.jobId === prev.jobId && next.outcome === prev.outcome &&
-      next.startedAt === prev.startedAt
-    ) return j;
-    const history = { ...j.history };
-    if (e.state === "succeeded" && next.startedAt && !prev.outcome) {
-      // Tamr's own duration when the event has it: ours would add the time to notice the end.
-      const ms = e.jobDurationMs ?? Date.parse(e.time) - Date.parse(next.startedAt);
-      if (Number.isFinite(ms) && ms >= 0) {
-        history[e.step] = [...(history[e.step] ?? []), ms].slice(-5);
-      }
-    }
-    return { ...j, updatedAt: e.time, steps: { ...j.steps, [e.step]: next }, history };
-  }
+  const copy = { ...j, steps: { ...j.steps }, history: { ...j.history } };
+  return applyToJournal(copy, e) ? copy : j;
+}
+
+/**
+ * Folds one event into `j` in place and says whether anything that matters changed. The run's
+ * journal handle owns its journal and uses this, so a 1,000-step run does not copy every step on
+ * every event; `journalReduce()` is the pure form.
+ */
+export function applyToJournal(j: JournalData, e: RunEvent): boolean {
   if (e.type === "finish") {
-    return { ...j, updatedAt: e.time, finished: true, outcome: e.outcome };
+    Object.assign(j, { updatedAt: e.time, finished: true, outcome: e.outcome });
+    return true;
   }
-  return j;
+  if (e.type !== "step") return false;
+  const prev = j.steps[e.step] ?? {};
+  const next: JournalStep = { ...prev };
+  if (e.jobId && e.jobId !== prev.jobId) next.jobId = e.jobId;
+  if (e.state === "creating" && !prev.startedAt) next.startedAt = e.time;
+  const final = e.state === "succeeded" || e.state === "failed" || e.state === "stopped" ||
+    e.state === "timed_out" || e.state === "skipped";
+  if (final) {
+    next.outcome = e.state as StepOutcome;
+    next.endedAt = e.time;
+  } else if (e.state === "creating" || e.state === "queued") {
+    // A step run again after an earlier failure starts without its old outcome and job.
+    delete next.outcome;
+    if (prev.outcome) delete next.jobId;
+  }
+  if (
+    next.jobId === prev.jobId && next.outcome === prev.outcome &&
+    next.startedAt === prev.startedAt
+  ) return false;
+  if (e.state === "succeeded" && next.startedAt && !prev.outcome) {
+    // Tamr's own duration when the event has it: ours would add the time to notice the end.
+    const ms = e.jobDurationMs ?? Date.parse(e.time) - Date.parse(next.startedAt);
+    if (Number.isFinite(ms) && ms >= 0) {
+      j.history[e.step] = [...(j.history[e.step] ?? []), ms].slice(-5);
+    }
+  }
+  j.steps[e.step] = next;
+  j.updatedAt = e.time;
+  return true;
 }
 
 /** What `--resume` knows of each step. */

@@ -84,16 +84,16 @@ Deno.test("pollSchedule() never waits longer than a maxInterval shorter than the
 });
 
 Deno.test("pollSchedule() with an expected duration aligns polls on it, then polls densely and backs off", () => {
-  const options = { ...plain, expectedDurationMs: 600_000 }; // 10 minutes: late polls 6s apart
+  const options = { ...plain, expectedDurationMs: 600_000 }; // 10 minutes: late polls 18s apart
   assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, options), 30_000); // 20 whole intervals
   const odd = { ...plain, expectedDurationMs: 100_000 }; // aligned: polls at 10, 40, 70, 100 s
   assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, odd), 10_000);
   assert.equal(pollSchedule({ polls: 5, elapsedMs: 530_000 }, options), 10_000); // back on the grid
   assert.equal(pollSchedule({ polls: 6, elapsedMs: 570_000 }, options), 30_000);
-  assert.equal(pollSchedule({ polls: 6, elapsedMs: 599_999.5 }, options), 6_000); // at the end
-  assert.equal(pollSchedule({ polls: 7, elapsedMs: 600_000 }, options), 6_000);
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 610_000 }, options), 6_000);
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 620_000 }, options), 10_000); // backing off
+  assert.equal(pollSchedule({ polls: 6, elapsedMs: 599_999.5 }, options), 18_000); // at the end
+  assert.equal(pollSchedule({ polls: 7, elapsedMs: 600_000 }, options), 18_000);
+  assert.equal(pollSchedule({ polls: 8, elapsedMs: 618_000 }, options), 18_000);
+  assert.equal(pollSchedule({ polls: 9, elapsedMs: 650_000 }, options), 25_000); // backing off
   assert.equal(pollSchedule({ polls: 9, elapsedMs: 700_000 }, options), 30_000);
   // A short job is polled about every firstInterval once it is late.
   const short = { ...plain, expectedDurationMs: 20_000 };

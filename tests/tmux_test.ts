@@ -60,12 +60,13 @@ const flagArgs = (baseUrl: string) => [
   "200ms",
 ];
 
-/** With every value given by flags, a terminal run still shows the plan and offers to save it. */
-async function confirmPlanAndDeclineSave(t: TmuxSession): Promise<void> {
+/**
+ * With every value given by flags, a terminal run still shows the plan for review, but asks
+ * nothing else: there are no answers to save.
+ */
+async function confirmPlan(t: TmuxSession): Promise<void> {
   await t.waitFor("Start the refresh with this plan?");
   await t.keys("Enter");
-  await t.waitFor(/Save these answers to \S+\? \(y\/N\)/);
-  await t.keys("n", "Enter");
 }
 
 tmuxTest("demo draws live rows mid-run, ends on the success summary and exits 0", async () => {
@@ -196,7 +197,7 @@ tmuxTest(
     await withSim(LONG, async (sim) => {
       const env = { TAMR_API_KEY: SECRET_KEY };
       await withTmux(flagArgs(sim.baseUrl), { env }, async (t) => {
-        await confirmPlanAndDeclineSave(t);
+        await confirmPlan(t);
         await t.waitFor(/^ {2}\S \S+ +job_\w+ +RUNNING[^\n]*\n {2}\S \S+ +job_\w+ +RUNNING/m);
         await t.keys("C-c");
         await t.waitFor("Stop 2 running jobs and quit? y/n");
@@ -225,7 +226,7 @@ tmuxTest(
     await withSim(LONG, async (sim) => {
       const env = { TAMR_API_KEY: SECRET_KEY };
       await withTmux(flagArgs(sim.baseUrl), { env }, async (t) => {
-        await confirmPlanAndDeclineSave(t);
+        await confirmPlan(t);
         await t.waitFor(/^ {2}\S \S+ +job_\w+ +RUNNING/m);
         await t.keys("d");
         assert.equal(await t.exitCode(), 0);

@@ -1,0 +1,326 @@
+/**
+ * The benchmark's logic without its clock: the lower bound, the duration-aware polling schedule
+ * and the runner's use of history, all in virtual time (no real sleeps, no timed assertions).
+ */
+import assert from "node:assert/strict";
+import { listMakespan, optimalMakespan, pipelineBound } from "../bench/bound.ts";
+import { finalLine, verdict } from "../bench/report.ts";
+import { MINUTE, SLOTS, STANDARD_DURATIONS, STANDARD_PLAN } from "../bench/standard.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { RunEvent } from "../lib/events.ts";
+import { expectedDurations, journalReduce, newJournal } from "../lib/journal.ts";
+import { buildPlan } from "../lib/plan.ts";
+import { waitForJob } from "../lib/poller.ts";
+import { runPipeline } from "../lib/runner.ts";
+import type { Job, JobClient, JobConfiguration } from "../lib/types.ts";
+
+// ---- the lower bound ---------------------------------------------------------------------------
+
+/** Every assignment of jobs to slots, tried one by one: the reference for small cases. */
+function bruteForce(durations: number[], slots: number): number {
+  let best = Infinity;
+  const loads = new Array<number>(slots).fill(0);
+  const go = (i: number) => {
+    if (i === durations.length) {
+      best = Math.min(best, Math.max(...loads));
+      return;
+    }
+    for (let s = 0; s < slots; s++) {
+      loads[s]! += durations[i]!;
+      go(i + 1);
+      loads[s]! -= durations[i]!;
+    }
+  };
+  go(0);
+  return best;
+}
+
+Deno.test("optimalMakespan() puts the standard sources on 5 slots in 9 minutes, on 4 in 10", () => {
+  const loads = [...STANDARD_DURATIONS.loads];
+  assert.deepEqual(optimalMakespan(loads, 5), { ms: 9 * MINUTE, exact: true });
+  assert.deepEqual(optimalMakespan(loads, 4), { ms: 10 * MINUTE, exact: true });
+  // 40 minutes of work on 5 slots would be 8 if it split evenly; the 7-minute source prevents it.
+  assert.equal(listMakespan(loads, 5), 10 * MINUTE, "plan order on 5 slots");
+  assert.equal(listMakespan(loads, 4), 12 * MINUTE, "plan order on 4 slots");
+  assert.equal(listMakespan([...loads].sort((a, b) => b - a), 5), 9 * MINUTE, "longest first");
+});
+
+Deno.test("optimalMakespan() agrees with trying every assignment on random small cases", () => {
+  let seed = 42;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  for (let k = 0; k < 150; k++) {
+    const n = 1 + Math.floor(random() * 7);
+    const slots = 1 + Math.floor(random() * 4);
+    const durations = Array.from({ length: n }, () => 1 + Math.floor(random() * 20));
+    assert.equal(
+      optimalMakespan(durations, slots).ms,
+      bruteForce(durations, slots),
+      `${JSON.stringify(durations)} on ${slots} slots`,
+    );
+  }
+});
+
+Deno.test("optimalMakespan() gives the classic lower bound, marked inexact, for many jobs", () => {
+  const many = Array.from({ length: 1000 }, (_, i) => 100 + (i % 7));
+  const result = optimalMakespan(many, 5);
+  assert.equal(result.exact, false);
+  assert.equal(result.ms, many.reduce((a, b) => a + b, 0) / 5);
+  assert.deepEqual(optimalMakespan([], 5), { ms: 0, exact: true });
+  assert.throws(() => optimalMakespan([1], 0), /whole number of slots, got 0/);
+  assert.throws(() => optimalMakespan([-1], 2), /durations of 0 or more, got -1/);
+});
+
+Deno.test("pipelineBound() of the standard scenario is 33 minutes on 5 slots and 34 on 4", () => {
+  const bound = pipelineBound(STANDARD_DURATIONS, SLOTS);
+  assert.equal(bound.ms, 33 * MINUTE);
+  assert.equal(bound.loads.ms + bound.update + bound.after.ms, bound.ms);
+  assert.equal(bound.after.ms, 4 * MINUTE, "index and publishes side by side: the longest");
+  assert.equal(pipelineBound(STANDARD_DURATIONS, 4).ms, 34 * MINUTE);
+  // With more side jobs than slots the last phase is a makespan too.
+  assert.equal(pipelineBound({ loads: [1], update: 1, after: [3, 3, 3] }, 2).ms, 1 + 1 + 6);
+});
+
+// ---- virtual time ------------------------------------------------------------------------------
+
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+
+/**
+ * A clock whose sleeps wait for `run()` to move time on: to the earliest sleeper, once everything
+ * else (promises, fake requests) has settled. Deterministic and instant.
+ */
+function virtualClock() {
+  let now = T0;
+  let seq = 0;
+  const sleepers: { at: number; seq: number; wake: () => void }[] = [];
+  const clock: Clock = {
+    now: () => now,
+    sleep(ms, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          const i = sleepers.indexOf(entry);
+          if (i >= 0) sleepers.splice(i, 1);
+          reject(signal?.reason);
+        };
+        const entry = {
+          at: now + Math.max(0, ms),
+          seq: seq++,
+          wake: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+        };
+        sleepers.push(entry);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    },
+  };
+  /** Runs `work` to its end, moving time on whenever nothing else can happen. */
+  async function run<T>(work: Promise<T>): Promise<T> {
+    let finished = false;
+    const done = work.finally(() => finished = true);
+    while (!finished) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // let every promise settle
+      if (finished) break;
+      sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = sleepers.shift();
+      if (!next) throw new Error("Nothing to wait for, yet the work is not done");
+      now = next.at;
+      next.wake();
+    }
+    return await done;
+  }
+  return { clock, run, now: () => now };
+}
+
+/** A tenant in virtual time: each job is DONE `durationOf(configuration)` after its create. */
+function virtualTenant(now: () => number, durationOf: (c: JobConfiguration) => number) {
+  const jobs = new Map<string, { job: Job; createdAt: number; endAt: number }>();
+  const calls = { create: 0, get: 0, list: 0, stop: 0 };
+  const createOrder: string[] = [];
+  const view = (id: string): Job => {
+    const r = jobs.get(id)!;
+    const iso = (t: number) => new Date(t).toISOString();
+    const done = now() >= r.endAt;
+    return {
+      ...r.job,
+      status: done ? { state: "DONE", stateStartTime: iso(r.endAt) } : { state: "RUNNING" },
+      statusHistory: [
+        { state: "RUNNING", stateStartTime: iso(r.createdAt) },
+        ...(done ? [{ state: "DONE", stateStartTime: iso(r.endAt) }] : []),
+      ],
+    };
+  };
+  const client: JobClient = {
+    createJob(configuration) {
+      calls.create++;
+      const jobId = `job_${jobs.size + 1}`;
+      createOrder.push(JSON.stringify(configuration));
+      const job: Job = { jobId, configuration, status: { state: "PENDING" } };
+      jobs.set(jobId, { job, createdAt: now(), endAt: now() + durationOf(configuration) });
+      return Promise.resolve(view(jobId));
+    },
+    getJob(jobId) {
+      calls.get++;
+      return Promise.resolve(view(jobId));
+    },
+    async *listJobs() {
+      calls.list++;
+      for (const id of [...jobs.keys()].reverse()) yield view(id);
+    },
+    stopJob() {
+      calls.stop++;
+      return Promise.resolve();
+    },
+  };
+  return { client, calls, createOrder };
+}
+
+/** The standard scenario's durations, by configuration. */
+function standardDuration(c: JobConfiguration): number {
+  const plan = buildPlan(STANDARD_PLAN);
+  const i = plan.steps.findIndex((s) => JSON.stringify(s.configuration) === JSON.stringify(c));
+  const all = [
+    ...STANDARD_DURATIONS.loads,
+    STANDARD_DURATIONS.update,
+    ...STANDARD_DURATIONS.after,
+  ];
+  return all[i]!;
+}
+
+/** Polls fixed 30-second polling makes for a job of `ms`: at once, then every 30 s until DONE. */
+function fixedPolls(ms: number): number {
+  return Math.ceil(ms / 30_000) + 1;
+}
+
+// ---- the polling schedule ------------------------------------------------------------------------
+
+/** Waits for one job of `actualMs` with `expectedMs` of history; returns polls and the lag. */
+async function waitOne(actualMs: number, expectedMs?: number) {
+  const v = virtualClock();
+  const tenant = virtualTenant(v.now, () => actualMs);
+  const { jobId } = await tenant.client.createJob({ load: { sourceId: "s" } });
+  const job = await v.run(waitForJob(tenant.client, jobId, {
+    clock: v.clock,
+    ...(expectedMs === undefined ? {} : { expectedDurationMs: expectedMs }),
+  }));
+  assert.equal(job.status.state, "DONE");
+  return { polls: tenant.calls.get, lagMs: v.now() - T0 - actualMs };
+}
+
+Deno.test("waitForJob() with an exact history notices the end at once with fewer polls than fixed 30 s polling", async () => {
+  for (const minutes of [2, 3, 4, 5, 8, 20]) {
+    const ms = minutes * MINUTE;
+    const aware = await waitOne(ms, ms);
+    assert.equal(aware.lagMs, 0, `${minutes} min: noticed at the end`);
+    assert.equal(aware.polls, Math.ceil(ms / 30_000), `${minutes} min: one poll every 30 s`);
+    assert.ok(aware.polls < fixedPolls(ms));
+  }
+  // A duration off the 30-second grid: the polls are aligned on it, still none extra.
+  const odd = await waitOne(100_000, 100_000);
+  assert.deepEqual(odd, { polls: 4, lagMs: 0 });
+});
+
+Deno.test("waitForJob() with history still notices an early end within the poll interval and a late one soon", async () => {
+  const expected = 8 * MINUTE;
+  const early = await waitOne(expected * 0.9, expected);
+  assert.ok(early.lagMs <= 30_000, `early by 10%: lag ${early.lagMs}ms`);
+  const late = await waitOne(expected * 1.1, expected);
+  assert.ok(late.lagMs <= 30_000, `late by 10%: lag ${late.lagMs}ms`);
+  assert.ok(late.polls <= fixedPolls(expected * 1.1) + 2, `late by 10%: ${late.polls} polls`);
+  const slightlyLate = await waitOne(expected + 2_000, expected);
+  assert.ok(slightlyLate.lagMs <= 0.03 * expected, `late by 2 s: lag ${slightlyLate.lagMs}ms`);
+  // Without history: backing off from a second, a job is noticed within the interval.
+  const cold = await waitOne(expected);
+  assert.ok(cold.lagMs > 0 && cold.lagMs <= 30_000, `no history: lag ${cold.lagMs}ms`);
+});
+
+// ---- the runner with history, in virtual time ------------------------------------------------------
+
+async function runStandard(concurrency: number, history: Record<string, number[]> = {}) {
+  const v = virtualClock();
+  const tenant = virtualTenant(v.now, standardDuration);
+  const plan = buildPlan(STANDARD_PLAN);
+  let journal = newJournal(plan, { tenant: "t", baseUrl: "http://127.0.0.1:1" }, "x", history);
+  const expected = expectedDurations(journal);
+  const events: RunEvent[] = [];
+  const result = await v.run(runPipeline({
+    client: tenant.client,
+    plan,
+    tenant: "t",
+    baseUrl: "http://127.0.0.1:1",
+    emit: (e) => {
+      events.push(e);
+      journal = journalReduce(journal, e);
+    },
+    concurrency,
+    clock: v.clock,
+    attach: true,
+    ...(expected.size > 0 ? { expectedDurations: expected } : {}),
+  }));
+  assert.equal(result.outcome, "succeeded");
+  const requests = tenant.calls.create + tenant.calls.get + tenant.calls.list;
+  return {
+    wallMs: v.now() - T0,
+    requests,
+    history: journal.history,
+    createOrder: tenant.createOrder.map((c) => JSON.parse(c)),
+    events,
+  };
+}
+
+Deno.test("a second run with the first run's history reaches the lower bound on 5 slots with fewer requests than fixed polling", async () => {
+  const bound = pipelineBound(STANDARD_DURATIONS, SLOTS).ms;
+  const first = await runStandard(5);
+  assert.ok(first.wallMs > bound, "the first run, in plan order, cannot reach the bound");
+  // The history holds Tamr's own durations, not the time it took to notice them.
+  assert.deepEqual(first.history["load:src_3"], [8 * MINUTE]);
+  assert.deepEqual(first.history["update:dp_customers"], [20 * MINUTE]);
+
+  const second = await runStandard(5, first.history);
+  assert.equal(second.wallMs, bound, "exactly the lower bound: 33 minutes");
+  const loads = second.createOrder.slice(0, 8).map((c) => c.load.sourceId);
+  assert.deepEqual(loads.slice(0, 3), ["src_3", "src_7", "src_5"], "longest sources first");
+
+  const all = [...STANDARD_DURATIONS.loads, STANDARD_DURATIONS.update, ...STANDARD_DURATIONS.after];
+  const fixed = all.reduce((n, ms) => n + 1 + fixedPolls(ms), 0); // a create and the polls
+  assert.ok(second.requests <= fixed, `${second.requests} requests, fixed polling ${fixed}`);
+});
+
+Deno.test("a second run at the default concurrency of 4 reaches its own floor of 34 minutes", async () => {
+  const first = await runStandard(4);
+  const second = await runStandard(4, first.history);
+  assert.equal(second.wallMs, pipelineBound(STANDARD_DURATIONS, 4).ms);
+});
+
+// ---- the report ------------------------------------------------------------------------------------
+
+Deno.test("finalLine() prints the benchmark's last line in its exact format", () => {
+  const line = finalLine({
+    oursOverBound: 1.1381,
+    walkthroughOverBound: 2.1,
+    requestsPerJob: 19.58,
+    lagMeanSeconds: 18.44,
+  });
+  assert.equal(
+    line,
+    "bench: ours/bound=1.14 walkthrough/bound=2.10 requests/job=19.6 lag_mean_s=18.4",
+  );
+  assert.match(
+    line,
+    /^bench: ours\/bound=\d+\.\d\d walkthrough\/bound=\d+\.\d\d requests\/job=\d+\.\d lag_mean_s=\d+\.\d$/,
+  );
+});
+
+Deno.test("verdict() says by how much a target is missed", () => {
+  assert.equal(
+    verdict("RSS", 120, 150, " MB", { digits: 0 }),
+    "✓ RSS: 120 MB (target: under 150 MB)",
+  );
+  assert.equal(
+    verdict("RSS", 180, 150, " MB", { digits: 0 }),
+    "✗ RSS: 180 MB (target: under 150 MB; missed by 30 MB, 20%)",
+  );
+  assert.match(verdict("req", 13.5, 13.5, "", { orEqual: true }), /^✓/);
+  assert.match(verdict("cpu", NaN, 5, "%"), /^\? cpu: not measured/);
+});
