@@ -2,8 +2,8 @@
  * tamr-refresh's one entry point and its one exit point: builds the real effects, runs the
  * command, maps any error to the contract's exit code, and exits.
  */
-import { cli } from "./lib/cli/program.ts";
 import { createRealIo } from "./lib/cli/real_io.ts";
+import { asksForRootHelp, ROOT_HELP } from "./lib/cli/help_snapshot.ts";
 import {
   ApiError,
   exitCodeFor,
@@ -29,7 +29,14 @@ Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
 const io = createRealIo(first.signal, hard.signal);
 let code: number;
 try {
-  code = await cli(Deno.args, io);
+  if (asksForRootHelp(Deno.args)) {
+    // The common first command answered without loading commander (see help_snapshot.ts).
+    io.out(ROOT_HELP);
+    code = 0;
+  } else {
+    const { cli } = await import("./lib/cli/program.ts");
+    code = await cli(Deno.args, io);
+  }
 } catch (e) {
   code = exitCodeFor(e);
   if (e instanceof UsageError) {

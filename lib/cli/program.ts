@@ -21,14 +21,16 @@ export async function cli(args: string[], io: Io): Promise<number> {
   };
   const program = new Command("tamr-refresh")
     .description(
-      "Refresh a Tamr Cloud data product end to end: reload its sources, run the data product,\n" +
-        "update the RealTime search index and publish, each a job created and watched through\n" +
+      "Refresh a Tamr Cloud data product end to end: reload its sources, run the data product, " +
+        "update the RealTime search index and publish, each a job created and watched through " +
         "Tamr's Jobs API.",
     )
     .version(VERSION, "-V, --version")
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    // A fixed width, so help reads the same in every terminal (and main.ts can keep a copy).
+    .configureHelp({ helpWidth: 100 })
     .addHelpText(
       "after",
       teach(
