@@ -4,8 +4,7 @@
  * tamr-refresh flag they use is one the CLI knows.
  */
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix
-import { parseAllDocuments, parseDocument } from "npm:yaml@2.9.1";
+import { parseAllDocuments, parseDocument } from "yaml";
 import { resolveSettings } from "../lib/config.ts";
 import { memoryIo } from "./_io.ts";
 import { childEnv, ROOT, runCli } from "./_cli.ts";
