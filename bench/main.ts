@@ -220,9 +220,8 @@ say(
   }.`,
 );
 say(
-  `  --help loads ${startup.helpPackages.join(", ")}; a headless run before its first request ${
-    startup.runPackages.join(", ")
-  }.`,
+  `  npm packages loaded by --help: ${startup.helpPackages.join(", ") || "none"}; ` +
+    `by a headless run before its first request: ${startup.runPackages.join(", ") || "none"}.`,
 );
 say();
 
