@@ -26,6 +26,16 @@ export interface JournalData {
   steps: Record<string, JournalStep>;
   /** Durations (ms) of each step's earlier successful runs, newest last, at most 5. */
   history: Record<string, number[]>;
+  /** How the run was paced, so `--resume --state FILE` alone runs it the same way. */
+  settings?: JournalSettings;
+}
+
+/** The pacing of a run, as the journal keeps it. */
+export interface JournalSettings {
+  concurrency: number;
+  pollIntervalMs: number;
+  timeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 /** A fresh journal for a plan, carrying the duration history of an earlier one. */
@@ -34,8 +44,10 @@ export function newJournal(
   where: { tenant: string; baseUrl: string },
   now: string,
   history: Record<string, number[]> = {},
+  settings?: JournalSettings,
 ): JournalData {
   return {
+    ...(settings ? { settings } : {}),
     version: 1,
     fingerprint: planFingerprint(plan),
     tenant: where.tenant,
@@ -120,6 +132,16 @@ function journalProblem(d: unknown): string | null {
     }
     if (s.outcome !== undefined && !OUTCOMES.has(s.outcome as string)) {
       return `"steps.${id}.outcome" is ${JSON.stringify(s.outcome)}, not a step outcome`;
+    }
+  }
+  if (d.settings !== undefined) {
+    const st = d.settings;
+    if (!isRecord(st)) return `"settings" is not an object`;
+    for (const field of ["concurrency", "pollIntervalMs", "timeoutMs", "requestTimeoutMs"]) {
+      const v = st[field];
+      if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+        return `"settings.${field}" is not a positive number`;
+      }
     }
   }
   if (d.history !== undefined) {

@@ -7,6 +7,7 @@ import { findLostCreate, findMatchingJob, findResumableJob } from "./attach.ts";
 import { canonicalJson, type Job, type JobClient, type JobError } from "./types.ts";
 import {
   initialViewState,
+  isFinalState,
   reduce,
   type StepView,
   summarize,
@@ -595,10 +596,17 @@ function describe(
   switch (outcome) {
     case "succeeded":
       return `All ${view.steps.length} steps succeeded.`;
-    case "interrupted":
-      return `${
-        reason instanceof Error ? reason.message : "Interrupted"
-      }; the jobs in flight were handled as shown.`;
+    case "interrupted": {
+      const stopped = view.steps.filter((s) => s.state === "stopped").length;
+      const left = view.steps.filter((s) => !isFinalState(s.state) && s.jobId !== null).length;
+      const parts = [
+        ...(stopped > 0 ? [`${stopped} job${stopped === 1 ? " was" : "s were"} stopped`] : []),
+        ...(left > 0 ? [`${left} job${left === 1 ? " was" : "s were"} left running`] : []),
+      ];
+      return `${reason instanceof Error ? reason.message : "Interrupted"}${
+        parts.length > 0 ? `: ${parts.join(", ")}` : ""
+      }.`;
+    }
     case "error":
       return error?.message ?? "The Tamr API refused a request.";
     case "timed_out":

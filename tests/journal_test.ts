@@ -10,6 +10,7 @@ import {
 import { buildPlan } from "../lib/plan.ts";
 import type { StepEvent } from "../lib/events.ts";
 import { UsageError } from "../lib/errors.ts";
+import type { RunFlags } from "../lib/config.ts";
 
 const plan = buildPlan({ sources: ["s1", "s2"], dataProduct: "dp" });
 const step = (
@@ -74,4 +75,39 @@ Deno.test("defaultJournalPath() follows XDG_STATE_HOME, then HOME, and makes ids
     "/h/.local/state/tamr-refresh/acme--dp.json",
   );
   assert.equal(defaultJournalPath({}, "acme", "dp"), ".tamr-refresh/acme--dp.json");
+});
+
+Deno.test("--resume --state FILE alone takes the plan and the pacing from the journal", async () => {
+  const { flagsFromJournal } = await import("../lib/cli/journal_setup.ts");
+  const j = newJournal(
+    plan,
+    { tenant: "acme", baseUrl: "https://acme.tamr.cloud" },
+    "2026-01-01T00:00:00Z",
+    {},
+    {
+      concurrency: 2,
+      pollIntervalMs: 5_000,
+      timeoutMs: 600_000,
+      requestTimeoutMs: 9_000,
+    },
+  );
+  const files: Record<string, string> = { "j.json": JSON.stringify(j) };
+  const io = {
+    exists: (p: string) => Promise.resolve(p in files),
+    readTextFile: (p: string) => Promise.resolve(files[p]!),
+  };
+  const given: RunFlags & { resume: boolean; state: string } = {
+    resume: true,
+    state: "j.json",
+    timeout: "1h",
+  };
+  const flags = await flagsFromJournal(given, io);
+  assert.deepEqual(flags.source, ["s1", "s2"]);
+  assert.equal(flags.dataProduct, "dp");
+  assert.equal(flags.tenant, "acme");
+  assert.equal(flags.concurrency, "2");
+  assert.equal(flags.pollInterval, "5000ms");
+  assert.equal(flags.timeout, "1h", "a flag given again wins over the journal");
+  assert.equal(flags.requestTimeout, "9000ms");
+  assert.deepEqual(parseJournal(JSON.stringify(j), "j.json").settings, j.settings);
 });

@@ -24,6 +24,8 @@ export interface Io {
   signal: AbortSignal;
   /** Aborted on the second signal: give up at once. */
   hardSignal: AbortSignal;
+  /** How to run this program again, for the printed `--resume` command (default `tamr-refresh`). */
+  selfCommand?: string;
   /** Runs `fn` until the first signal and resolves with it (for foreground servers). */
   untilSignal: () => Promise<"SIGINT" | "SIGTERM">;
 }

@@ -68,9 +68,14 @@ export async function readJournal(
 const NO_JOURNAL_HINT =
   "Pass the --state file the interrupted run printed, or run without --resume.";
 
+/** A journal's number as the flag text that gives it back, or undefined. */
+function paced(value: number | undefined, unit: "" | "ms"): string | undefined {
+  return value === undefined ? undefined : `${value}${unit}`;
+}
+
 /**
  * `--resume --state FILE` without the plan: takes the sources, data product, workflow,
- * destinations and base URL (and the tenant, when it is a DNS label) from the journal, so the
+ * destinations, base URL and pacing (and the tenant, when it is a DNS label) from the journal, so the
  * resume command a run prints works on its own. Flags given explicitly are kept; with any plan
  * flag or a config file, the flags are returned unchanged (the journal check comes later).
  */
@@ -107,6 +112,11 @@ export async function flagsFromJournal<F extends RunFlags>(
     destination: input.destinations,
     baseUrl: flags.baseUrl ?? journal.baseUrl,
     tenant,
+    // The run's pacing, unless given again.
+    concurrency: flags.concurrency ?? paced(journal.settings?.concurrency, ""),
+    pollInterval: flags.pollInterval ?? paced(journal.settings?.pollIntervalMs, "ms"),
+    timeout: flags.timeout ?? paced(journal.settings?.timeoutMs, "ms"),
+    requestTimeout: flags.requestTimeout ?? paced(journal.settings?.requestTimeoutMs, "ms"),
   };
 }
 
@@ -157,7 +167,12 @@ export async function prepareJournal(
           `Jobs it left running are attached to, not created twice. Use --resume to continue it instead.\n`,
       );
     }
-    journal = newJournal(plan, run, now, { ...existing?.history });
+    journal = newJournal(plan, run, now, { ...existing?.history }, {
+      concurrency: run.concurrency,
+      pollIntervalMs: run.pollIntervalMs,
+      timeoutMs: run.timeoutMs,
+      requestTimeoutMs: run.requestTimeoutMs,
+    });
     prior = undefined;
   }
 

@@ -1,6 +1,16 @@
 import { realClock } from "../clock.ts";
 import { redact } from "../redact.ts";
 import type { Io } from "./io.ts";
+import { shellQuote } from "./journal_setup.ts";
+
+/** `deno run -A /path/main.ts` from a checkout, or the compiled binary's own path. */
+function selfCommand(): string {
+  const exe = Deno.execPath();
+  if (/(^|\/)deno(\.exe)?$/.test(exe) && Deno.mainModule.startsWith("file:")) {
+    return `deno run -A ${shellQuote(decodeURIComponent(new URL(Deno.mainModule).pathname))}`;
+  }
+  return shellQuote(exe);
+}
 
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = new TextEncoder().encode(text);
@@ -56,6 +66,7 @@ export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
     clock: realClock,
     signal,
     hardSignal,
+    selfCommand: selfCommand(),
     untilSignal: () =>
       new Promise((resolve) => {
         if (signal.aborted) {

@@ -76,7 +76,13 @@ export async function executePlan(
 ): Promise<number> {
   const bus = createEventBus();
   const endReports = attachEndReports(bus, io, flags);
-  const journal = await prepareJournal(run, plan, flags, io);
+  const journal = await prepareJournal(
+    run,
+    plan,
+    flags,
+    io,
+    `${io.selfCommand ?? "tamr-refresh"} run`,
+  );
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
   const client = createJobClient({
