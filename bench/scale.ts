@@ -5,7 +5,8 @@
  */
 import { startSimTenant } from "../lib/sim/server.ts";
 import { sampleProcess, startSampler } from "./_proc.ts";
-import type { RequestCounts } from "./strategies.ts";
+import { countRequests, type RequestCounts } from "./strategies.ts";
+import { fileExists } from "../lib/cli/real_io.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -80,7 +81,7 @@ export async function runScale(o: ScaleOptions): Promise<ScaleRun> {
       }),
     );
     const timeFile = `${dir}/time.txt`;
-    const useTime = await exists("/usr/bin/time");
+    const useTime = await fileExists("/usr/bin/time");
     const cliArgs = [
       "run",
       "-A",
@@ -222,26 +223,4 @@ async function childOf(pid: number): Promise<number> {
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`Cannot find the deno process started by /usr/bin/time (pid ${pid})`);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
-}
-
-function countRequests(requests: readonly { method: string; path: string }[]): RequestCounts {
-  const counts: RequestCounts = { total: 0, create: 0, get: 0, list: 0, stop: 0 };
-  for (const r of requests) {
-    counts.total++;
-    if (r.method === "POST" && r.path.endsWith(":stop")) counts.stop++;
-    else if (r.method === "POST") counts.create++;
-    else if (/\/jobs\/[^/]+$/.test(r.path)) counts.get++;
-    else counts.list++;
-  }
-  return counts;
 }

@@ -156,7 +156,7 @@ function tenantMetrics(
   }
   return {
     jobs: jobs.length,
-    requests: countRequests(sim),
+    requests: countRequests(sim.requests),
     lagsSimMs,
     bound: boundOf(sim, jobs, scale),
   };
@@ -190,9 +190,12 @@ export function doneAt(job: Job): number | null {
   return Number.isFinite(t) ? t : null;
 }
 
-function countRequests(sim: SimTenant): RequestCounts {
+/** Requests by kind, from a simulated tenant's request log. */
+export function countRequests(
+  requests: readonly { method: string; path: string }[],
+): RequestCounts {
   const counts: RequestCounts = { total: 0, create: 0, get: 0, list: 0, stop: 0 };
-  for (const r of sim.requests) {
+  for (const r of requests) {
     counts.total++;
     if (r.method === "POST" && r.path.endsWith(":stop")) counts.stop++;
     else if (r.method === "POST") counts.create++;

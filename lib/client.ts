@@ -16,6 +16,7 @@ import {
 } from "./_client_text.ts";
 import { parseCreatedJob, type Parsed, parseJob, parsePage } from "./_client_parse.ts";
 import { redact } from "./redact.ts";
+import { freshConnectionFetch } from "./fresh_fetch.ts";
 import {
   decideRetry,
   isTransientStatus,
@@ -478,16 +479,18 @@ function judgeAnswer<T>(
   const status = response.status;
   const key = cfg.apiKey;
   if (status >= 200 && status < 300) {
+    // A 2xx we cannot use: the request was done, so a create may have made its job.
+    const unusable = (transient: boolean, detail: string): Verdict<T> => ({
+      ok: false,
+      status,
+      transient,
+      notSent: false,
+      mayHaveCreated: true,
+      unusable: true,
+      detail,
+    });
     if ("oversized" in body) {
-      return {
-        ok: false,
-        status,
-        transient: false,
-        notSent: false,
-        mayHaveCreated: true,
-        unusable: true,
-        detail: `the answer was larger than ${cfg.maxResponseBytes} bytes`,
-      };
+      return unusable(false, `the answer was larger than ${cfg.maxResponseBytes} bytes`);
     }
     let json: unknown;
     if (body.text.trim() === "" && call.allowEmpty) {
@@ -497,28 +500,15 @@ function judgeAnswer<T>(
         json = JSON.parse(body.text);
       } catch {
         // Not JSON: most likely a proxy's page in front of Tamr. Say what it looked like.
-        return {
-          ok: false,
-          status,
-          transient: true,
-          notSent: false,
-          mayHaveCreated: true,
-          unusable: true,
-          detail: `the answer was not JSON (${describeBody(body.text, key)})`,
-        };
+        return unusable(true, `the answer was not JSON (${describeBody(body.text, key)})`);
       }
     }
     const parsed = call.parse(json);
     if (parsed.ok) return { ok: true, value: parsed.value, status };
-    return {
-      ok: false,
-      status,
-      transient: false,
-      notSent: false,
-      mayHaveCreated: true,
-      unusable: true,
-      detail: `the answer was not what the API documents: ${redact(parsed.why, [key])}`,
-    };
+    return unusable(
+      false,
+      `the answer was not what the API documents: ${redact(parsed.why, [key])}`,
+    );
   }
 
   if (status >= 300 && status < 400) {
@@ -558,14 +548,3 @@ function judgeAnswer<T>(
       : undefined,
   };
 }
-
-// ---------------------------------------------------------------------------------------------
-// Describing what went wrong, without the key and without whole pages
-
-let noPoolClient: Deno.HttpClient | undefined;
-
-/** A fetch that opens a new connection for every request (no keep-alive pool to re-send on). */
-const freshConnectionFetch: typeof fetch = (input, init) => {
-  noPoolClient ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-  return fetch(input, { ...init, client: noPoolClient });
-};

@@ -189,15 +189,10 @@ export async function resolveSettings(flags: RunFlags, io: ConfigIo): Promise<Se
   const destinations = nonEmpty(flags.destination) ?? file.destinations ?? [];
   destinations.forEach((d) => checkId(d, where("--destination", "destinations")));
 
-  const concurrencyRaw = flags.concurrency ?? file.concurrency ?? DEFAULTS.concurrency;
-  const concurrency = /^\s*\d+\s*$/.test(String(concurrencyRaw)) ? Number(concurrencyRaw) : NaN;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
-    throw new UsageError(
-      `${where("--concurrency", "concurrency")} must be a whole number from 1 to 50, got ${
-        JSON.stringify(concurrencyRaw)
-      }`,
-    );
-  }
+  const concurrency = parseConcurrency(
+    flags.concurrency ?? file.concurrency,
+    where("--concurrency", "concurrency"),
+  );
   const dur = (flag: string | undefined, f: string | number | undefined, d: string, name: string) =>
     parseDuration(flag ?? f ?? d, where(`--${name}`, camel(name)));
 
@@ -226,6 +221,27 @@ export async function resolveSettings(flags: RunFlags, io: ConfigIo): Promise<Se
     ),
     configFile: flags.config,
   };
+}
+
+/** Source jobs at once: a decimal whole number from 1 to 50, the default when not given. */
+export function parseConcurrency(
+  raw: string | number | undefined,
+  where = "--concurrency",
+): number {
+  if (raw === undefined) return DEFAULTS.concurrency;
+  const n = /^\s*\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 50) {
+    throw new UsageError(
+      `${where} must be a whole number from 1 to 50, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+}
+
+/** `--output`: text (the default) or json. */
+export function parseOutput(raw: string | undefined): "text" | "json" {
+  if (raw === undefined || raw === "text" || raw === "json") return raw ?? "text";
+  throw new UsageError(`--output must be text or json, got ${JSON.stringify(raw)}`);
 }
 
 /** Names the first missing value, and how to give it; for headless runs. */

@@ -293,8 +293,3 @@ export type RunEvent = StartEvent | StepEvent | RetryEvent | WarningEvent | Fini
  * ```
  */
 export type Emit = (event: RunEvent) => void;
-
-/** Adds `time` to an event. */
-export function stamp<E extends { time: string }>(clockNow: number, e: Omit<E, "time">): E {
-  return { ...e, time: new Date(clockNow).toISOString() } as E;
-}

@@ -283,12 +283,17 @@ export function summarize(state: ViewState): StepSummary[] {
 }
 
 /** Counts of steps by state, for progress displays. */
-export function progress(state: ViewState): { done: number; total: number; failed: number } {
+export function progress(
+  state: ViewState,
+): { done: number; total: number; failed: number; stopped: number } {
   let done = 0;
   let failed = 0;
+  let stopped = 0;
   for (const s of state.steps) {
     if (isFinalState(s.state)) done++;
-    if (s.state === "failed" || s.state === "timed_out" || s.state === "stopped") failed++;
+    if (s.state === "failed" || s.state === "timed_out") failed++;
+    // A stopped job did not fail: this run stopped it when quitting, or someone else did.
+    if (s.state === "stopped") stopped++;
   }
-  return { done, total: state.steps.length, failed };
+  return { done, total: state.steps.length, failed, stopped };
 }

@@ -1,4 +1,6 @@
 import type { ConfigIo } from "../lib/config.ts";
+import type { Io } from "../lib/cli/io.ts";
+import { realClock } from "../lib/clock.ts";
 
 /** A ConfigIo over an in-memory file map and environment. */
 export function memoryIo(
@@ -12,5 +14,34 @@ export function memoryIo(
         ? Promise.resolve(files[path]!)
         : Promise.reject(new Error(`No such file or directory: ${path}`)),
     exists: (path) => Promise.resolve(path in files),
+  };
+}
+
+/**
+ * A whole Io for in-process command tests: files in `files`, no network, no signals, streams that
+ * write nowhere. Pass what a test watches or needs real in `overrides`.
+ */
+export function fakeIo(files: Map<string, string>, overrides: Partial<Io> = {}): Io {
+  const never = new AbortController().signal;
+  return {
+    env: {},
+    secrets: new Set(),
+    out: () => {},
+    err: () => {},
+    terminal: { stdin: false, stdout: false },
+    readTextFile: (p) =>
+      files.has(p) ? Promise.resolve(files.get(p)!) : Promise.reject(new Error(`no file ${p}`)),
+    writeTextFile: (p, text) => {
+      files.set(p, text);
+      return Promise.resolve();
+    },
+    exists: (p) => Promise.resolve(files.has(p)),
+    fetch: () => Promise.reject(new Error("no network in this test")),
+    createFetch: () => Promise.reject(new Error("no network in this test")),
+    clock: realClock,
+    signal: never,
+    hardSignal: never,
+    untilSignal: () => new Promise(() => {}),
+    ...overrides,
   };
 }

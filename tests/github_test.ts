@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/events.ts";
 import { createEventBus } from "../lib/event_bus.ts";
-import { realClock } from "../lib/clock.ts";
-import type { Io } from "../lib/cli/io.ts";
 import { attachEndReports } from "../lib/cli/end_reports.ts";
 import {
   errorAnnotations,
@@ -14,6 +12,7 @@ import { reduceAll } from "../lib/view_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
+import { fakeIo } from "./_io.ts";
 
 const finish = (outcome: "succeeded" | "failed" | "error", exitCode: number, message: string) =>
   ({ type: "finish", time: t(10), outcome, exitCode, steps: [], message }) satisfies RunEvent;
@@ -48,30 +47,12 @@ const okRun: RunEvent[] = [
 /** An Io whose files live in a map and whose stderr is a string. */
 function memoryIo(env: Record<string, string>, files: Map<string, string> = new Map()) {
   const streams = { out: "", err: "" };
-  const io: Io = {
+  const io = fakeIo(files, {
     env,
     secrets: new Set([SECRET_KEY]),
     out: (s) => void (streams.out += s),
     err: (s) => void (streams.err += s),
-    terminal: { stdin: false, stdout: false },
-    readTextFile: (p) =>
-      files.has(p) ? Promise.resolve(files.get(p)!) : Promise.reject(new Error(`no file ${p}`)),
-    writeTextFile: (p, text) => {
-      files.set(p, text);
-      return Promise.resolve();
-    },
-    exists: (p) => Promise.resolve(files.has(p)),
-    removeFile: (p) => {
-      files.delete(p);
-      return Promise.resolve();
-    },
-    fetch: () => Promise.reject(new Error("no network in this test")),
-    createFetch: () => Promise.reject(new Error("no network in this test")),
-    clock: realClock,
-    signal: new AbortController().signal,
-    hardSignal: new AbortController().signal,
-    untilSignal: () => Promise.resolve("SIGINT"),
-  };
+  });
   return { io, streams, files };
 }
 

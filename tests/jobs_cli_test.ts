@@ -88,3 +88,15 @@ Deno.test("jobs watch interrupted by SIGINT exits 130 and leaves a job it did no
     for (const out of [r.stdout, r.stderr, after.stdout]) assert.ok(!out.includes(SECRET_KEY));
   });
 });
+
+Deno.test("jobs get -v prints one line per HTTP exchange on stderr, without the key", async () => {
+  await withJobs({ default: 100 }, async (baseUrl, ids) => {
+    const r = await runCli(["jobs", "get", ids.ok!, "-v"], env(baseUrl));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`^http GET /api/v1beta1/jobs/${ids.ok} 200 \\d+ms attempt 1$`, "m"),
+    );
+    assert.ok(!r.stderr.includes(SECRET_KEY));
+  });
+});

@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/events.ts";
 import { createEventBus } from "../lib/event_bus.ts";
-import { realClock } from "../lib/clock.ts";
-import type { Io } from "../lib/cli/io.ts";
 import { attachEndReports } from "../lib/cli/end_reports.ts";
 import { escapeXml, junitXml } from "../lib/reporters/junit.ts";
 import { reduceAll } from "../lib/view_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
+import { fakeIo } from "./_io.ts";
 
 const run: RunEvent[] = [
   start(["load:s1", "load:s2", "update:dp", "publish:d1"]),
@@ -149,26 +148,7 @@ Deno.test("a succeeded run's report has no failure and no skipped case", () => {
 
 function memoryIo(files: Map<string, string>) {
   let err = "";
-  const io: Io = {
-    env: {},
-    secrets: new Set(),
-    out: () => {},
-    err: (s) => void (err += s),
-    terminal: { stdin: false, stdout: false },
-    readTextFile: (p) => Promise.reject(new Error(`no file ${p}`)),
-    writeTextFile: (p, text) => {
-      files.set(p, text);
-      return Promise.resolve();
-    },
-    exists: (p) => Promise.resolve(files.has(p)),
-    removeFile: () => Promise.resolve(),
-    fetch: () => Promise.reject(new Error("no network in this test")),
-    createFetch: () => Promise.reject(new Error("no network in this test")),
-    clock: realClock,
-    signal: new AbortController().signal,
-    hardSignal: new AbortController().signal,
-    untilSignal: () => Promise.resolve("SIGINT"),
-  };
+  const io = fakeIo(files, { err: (s) => void (err += s) });
   return { io, err: () => err };
 }
 

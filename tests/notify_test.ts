@@ -14,40 +14,16 @@ import {
 import { reduceAll } from "../lib/view_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
+import { start, step, t } from "./_events.ts";
 
-const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
 const run: RunEvent[] = [
-  {
-    type: "start",
-    time: t(0),
-    version: 1,
-    tenant: "acme",
-    baseUrl: "https://acme.tamr.cloud",
-    dataProduct: "dp",
-    concurrency: 4,
-    steps: [
-      { step: "load:s1", kind: "load", target: "s1", dependsOn: [], body: { configuration: {} } },
-      {
-        step: "update:dp",
-        kind: "update",
-        target: "dp",
-        dependsOn: ["load:s1"],
-        body: { configuration: {} },
-      },
-    ],
-  },
-  { type: "step", time: t(0), step: "load:s1", kind: "load", target: "s1", state: "creating" },
-  {
-    type: "step",
-    time: t(65),
-    step: "load:s1",
-    kind: "load",
-    target: "s1",
-    state: "failed",
+  start(["load:s1", "update:dp"]),
+  step(0, "load:s1", "creating"),
+  step(65, "load:s1", "failed", {
     jobId: "job_1",
     error: { reason: "PLANNING_FAILED", message: "Source file missing." },
-  },
-  { type: "step", time: t(65), step: "update:dp", kind: "update", target: "dp", state: "skipped" },
+  }),
+  step(65, "update:dp", "skipped"),
   {
     type: "finish",
     time: t(66),

@@ -3,8 +3,8 @@ import type { RunEvent } from "../lib/events.ts";
 import { createTextReporter } from "../lib/reporters/text.ts";
 import { createJsonReporter } from "../lib/reporters/json.ts";
 import { progress, reduceAll, summarize } from "../lib/view_state.ts";
+import { t } from "./_events.ts";
 
-const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
 const events: RunEvent[] = [
   {
     type: "start",
@@ -86,7 +86,7 @@ Deno.test("reduce() folds a run into step views, durations, retries and the late
   const view = reduceAll(events);
   assert.equal(view.retries, 1);
   assert.equal(view.steps.find((s) => s.id === "load:s2")!.retries, 1);
-  assert.deepEqual(progress(view), { done: 3, total: 3, failed: 1 });
+  assert.deepEqual(progress(view), { done: 3, total: 3, failed: 1, stopped: 0 });
   assert.equal(view.notice?.level, "failure");
   assert.match(view.notice!.message, /PLANNING_FAILED: Source file missing\./);
   assert.deepEqual(

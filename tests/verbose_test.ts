@@ -4,13 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { cli } from "../lib/cli/program.ts";
-import type { Io } from "../lib/cli/io.ts";
 import { createJobClient } from "../lib/client.ts";
 import { type Clock, realClock } from "../lib/clock.ts";
 import { ApiError, exitCodeFor } from "../lib/errors.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
+import { fakeIo } from "./_io.ts";
+import { fileExists } from "../lib/cli/real_io.ts";
 
 /** `http GET /api/v1beta1/jobs/job_1 200 12ms attempt 1`, with `(why)` when there was no answer. */
 const LINE =
@@ -110,33 +111,19 @@ function leakyFetch(failures: { remaining: number }): typeof fetch {
 function captureIo(env: Record<string, string>, fetchFn: typeof fetch, clock: Clock = realClock) {
   const out: string[] = [];
   const err: string[] = [];
-  const never = new AbortController();
-  const io: Io = {
+  const io = fakeIo(new Map(), {
     env,
     // Left empty on purpose: the CLI's last-resort redaction is not what is under test.
     secrets: new Set(),
     out: (t) => void out.push(t),
     err: (t) => void err.push(t),
-    terminal: { stdin: false, stdout: false },
     readTextFile: (p) => Deno.readTextFile(p),
     writeTextFile: (p, t) => Deno.writeTextFile(p, t),
-    exists: async (p) => {
-      try {
-        await Deno.stat(p);
-        return true;
-      } catch (e) {
-        if (e instanceof Deno.errors.NotFound) return false;
-        throw e;
-      }
-    },
-    removeFile: (p) => Deno.remove(p),
+    exists: fileExists,
     fetch: fetchFn,
     createFetch: fetchFn,
     clock,
-    signal: never.signal,
-    hardSignal: never.signal,
-    untilSignal: () => new Promise(() => {}),
-  };
+  });
   return { io, out, err };
 }
 

@@ -254,9 +254,7 @@ function header(state: ViewState, now: number): Line[] {
   }
   title.push({ text: ` · tenant ${state.tenant} · data product ${state.dataProduct}` });
   const p = progress(state);
-  // A stopped job did not fail: it was stopped (by this run when quitting, or by someone else).
-  const stopped = state.steps.filter((s) => s.state === "stopped").length;
-  const failed = state.steps.filter((s) => s.state === "failed" || s.state === "timed_out").length;
+  const { failed, stopped } = p;
   const status: Part[] = [
     { text: bar(p.done, p.total, 20), tone: failed > 0 ? "red" : stopped > 0 ? "yellow" : "green" },
     { text: ` ${p.done}/${p.total} steps · ${formatDuration(elapsedOf(state, now))}` },

@@ -1,5 +1,5 @@
-import { createJobClient } from "../client.ts";
-import { requireRunSettings, resolveSettings } from "../config.ts";
+import { type ClientOptions, createJobClient } from "../client.ts";
+import { requireRunSettings, resolveSettings, type RunSettings } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import type { JobClient } from "../types.ts";
 import type { Io } from "./io.ts";
@@ -11,6 +11,36 @@ export interface ConnectFlags {
   envFile?: string | undefined;
   requestTimeout?: string | undefined;
   verbose?: boolean | undefined;
+}
+
+/**
+ * The job client for resolved settings, over the Io's fetch and clock. With `verbose`, one line per
+ * HTTP exchange goes to stderr (the client keeps the key out of what it reports).
+ */
+export function clientFor(
+  run: Pick<RunSettings, "baseUrl" | "apiKey" | "requestTimeoutMs">,
+  io: Io,
+  options: { verbose: boolean; onRetry?: ClientOptions["onRetry"] },
+): JobClient {
+  return createJobClient({
+    baseUrl: run.baseUrl,
+    apiKey: run.apiKey,
+    fetch: io.fetch,
+    createFetch: io.createFetch,
+    clock: io.clock,
+    requestTimeoutMs: run.requestTimeoutMs,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
+    ...(options.verbose
+      ? {
+        onExchange: (x) =>
+          io.err(
+            `http ${x.method} ${x.path} ${x.status ?? "-"} ${
+              Math.round(x.durationMs)
+            }ms attempt ${x.attempt}${x.error ? ` (${x.error})` : ""}\n`,
+          ),
+      }
+      : {}),
+  });
 }
 
 /** A job client for the tenant named by flags, environment and config file (for `jobs ...`). */
@@ -31,14 +61,7 @@ export async function connect(
   }
   const run = requireRunSettings({ ...s, sources: ["-"], dataProduct: "-" });
   return {
-    client: createJobClient({
-      baseUrl: run.baseUrl,
-      apiKey: run.apiKey,
-      fetch: io.fetch,
-      createFetch: io.createFetch,
-      clock: io.clock,
-      requestTimeoutMs: run.requestTimeoutMs,
-    }),
+    client: clientFor(run, io, { verbose: flags.verbose === true }),
     tenant: run.tenant,
     baseUrl: run.baseUrl,
   };

@@ -7,8 +7,7 @@ import {
   DEMO_WORKFLOW,
   demoScenario,
 } from "../sim/demo_scenario.ts";
-import { UsageError } from "../errors.ts";
-import type { RunSettings } from "../config.ts";
+import { parseConcurrency, parseOutput, type RunSettings } from "../config.ts";
 import { type Io, isInteractive } from "./io.ts";
 import { executePlan } from "./run.ts";
 
@@ -22,16 +21,8 @@ interface DemoFlags {
 
 /** `tamr-refresh demo`: the sample pipeline against the built-in simulated tenant. */
 export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
-  const output = flags.output ?? "text";
-  if (output !== "text" && output !== "json") {
-    throw new UsageError(`--output must be text or json, got ${JSON.stringify(flags.output)}`);
-  }
-  const concurrency = flags.concurrency === undefined ? 4 : Number(flags.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) {
-    throw new UsageError(
-      `--concurrency must be a whole number from 1 to 50, got ${JSON.stringify(flags.concurrency)}`,
-    );
-  }
+  const output = parseOutput(flags.output);
+  const concurrency = parseConcurrency(flags.concurrency);
   const sim = await startSimTenant({ scenario: demoScenario({ fail: flags.fail === true }) });
   try {
     const run: RunSettings = {

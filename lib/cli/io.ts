@@ -15,7 +15,6 @@ export interface Io {
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;
   exists: (path: string) => Promise<boolean>;
-  removeFile: (path: string) => Promise<void>;
   fetch: typeof fetch;
   /** The fetch for creates: a fresh connection each time, so the HTTP stack never re-sends one. */
   createFetch: typeof fetch;

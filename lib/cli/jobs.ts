@@ -1,3 +1,4 @@
+import { parseOutput } from "../config.ts";
 import { parseDuration } from "../duration.ts";
 import { JobFailedError, JobTimeoutError, UsageError } from "../errors.ts";
 import { stepIdFor } from "../plan.ts";
@@ -24,10 +25,7 @@ export async function jobsCommand(
   io: Io,
 ): Promise<number> {
   const flags = rawFlags as JobsFlags;
-  const json = flags.output === "json";
-  if (flags.output !== undefined && flags.output !== "text" && !json) {
-    throw new UsageError(`--output must be text or json, got ${JSON.stringify(flags.output)}`);
-  }
+  const json = parseOutput(flags.output) === "json";
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
     throw new UsageError(

@@ -1,5 +1,6 @@
 import { realClock } from "../clock.ts";
 import { redact } from "../redact.ts";
+import { freshConnectionFetch } from "../fresh_fetch.ts";
 import type { Io } from "./io.ts";
 import { shellQuote } from "./journal_setup.ts";
 
@@ -34,10 +35,20 @@ export async function atomicWrite(path: string, text: string): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
+/** True when a file (or folder) exists at `path`. */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
 /** The real effects: Deno's streams, files, fetch and clock. */
 export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
   const secrets = new Set<string>();
-  let noPool: Deno.HttpClient | undefined;
   const env = Deno.env.toObject();
   if (env.TAMR_API_KEY) secrets.add(env.TAMR_API_KEY);
   return {
@@ -48,21 +59,9 @@ export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
     terminal: { stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() },
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
-    exists: async (path) => {
-      try {
-        await Deno.stat(path);
-        return true;
-      } catch (e) {
-        if (e instanceof Deno.errors.NotFound) return false;
-        throw e;
-      }
-    },
-    removeFile: (path) => Deno.remove(path),
+    exists: fileExists,
     fetch: globalThis.fetch.bind(globalThis),
-    createFetch: (input, init) => {
-      noPool ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
-      return fetch(input, { ...init, client: noPool });
-    },
+    createFetch: freshConnectionFetch,
     clock: realClock,
     signal,
     hardSignal,

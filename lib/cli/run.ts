@@ -1,6 +1,10 @@
-import { createJobClient } from "../client.ts";
-import { requireRunSettings, resolveSettings, type RunFlags, type RunSettings } from "../config.ts";
-import { UsageError } from "../errors.ts";
+import {
+  parseOutput,
+  requireRunSettings,
+  resolveSettings,
+  type RunFlags,
+  type RunSettings,
+} from "../config.ts";
 import { createEventBus } from "../event_bus.ts";
 import { buildPlan, type Plan } from "../plan.ts";
 import { createJsonReporter } from "../reporters/json.ts";
@@ -10,6 +14,7 @@ import { formatPlan } from "./plan_text.ts";
 import { type Io, isInteractive } from "./io.ts";
 import { flagsFromJournal, prepareJournal } from "./journal_setup.ts";
 import { attachEndReports } from "./end_reports.ts";
+import { clientFor } from "./connect.ts";
 
 /** The `run` flags beyond the config ones. */
 export interface RunCommandFlags extends RunFlags {
@@ -27,7 +32,7 @@ export interface RunCommandFlags extends RunFlags {
 
 /** `tamr-refresh run`: resolves settings (prompting when interactive), then runs the plan. */
 export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
-  const output = checkOutput(flags.output);
+  const output = parseOutput(flags.output);
   const settings = await resolveSettings(await flagsFromJournal(flags, io), {
     env: io.env,
     readTextFile: io.readTextFile,
@@ -85,24 +90,9 @@ export async function executePlan(
   );
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
-  const client = createJobClient({
-    baseUrl: run.baseUrl,
-    apiKey: run.apiKey,
-    fetch: io.fetch,
-    createFetch: io.createFetch,
-    clock: io.clock,
-    requestTimeoutMs: run.requestTimeoutMs,
+  const client = clientFor(run, io, {
+    verbose,
     onRetry: (r) => bus.emit({ type: "retry", time: new Date(io.clock.now()).toISOString(), ...r }),
-    ...(verbose
-      ? {
-        onExchange: (x) =>
-          io.err(
-            `http ${x.method} ${x.path} ${x.status ?? "-"} ${
-              Math.round(x.durationMs)
-            }ms attempt ${x.attempt}${x.error ? ` (${x.error})` : ""}\n`,
-          ),
-      }
-      : {}),
   });
   journal.attach(bus);
   let dashboard: Promise<{ detached: boolean }> | null = null;
@@ -156,11 +146,6 @@ export async function executePlan(
   await journal.finish(result);
   await endReports.settled();
   return result.exitCode;
-}
-
-function checkOutput(output: string | undefined): "text" | "json" {
-  if (output === undefined || output === "text" || output === "json") return output ?? "text";
-  throw new UsageError(`--output must be text or json, got ${JSON.stringify(output)}`);
 }
 
 /** The plan with the exact request bodies, as `--dry-run --output json` prints it. */
