@@ -2,8 +2,8 @@
  * tamr-refresh's one entry point and its one exit point: builds the real effects, runs the
  * command, maps any error to the contract's exit code, and exits.
  */
-import { createRealIo } from "./lib/cli/real_io.ts";
-import { asksForRootHelp, ROOT_HELP } from "./lib/cli/help_snapshot.ts";
+import { createRealIo } from "./lib/app/real_io.ts";
+import { asksForRootHelp, ROOT_HELP } from "./lib/app/help/help_snapshot.ts";
 import {
   ApiError,
   exitCodeFor,
@@ -11,7 +11,7 @@ import {
   JobFailedError,
   JobTimeoutError,
   UsageError,
-} from "./lib/errors.ts";
+} from "./lib/kit/errors.ts";
 
 const first = new AbortController();
 const hard = new AbortController();
@@ -34,7 +34,7 @@ try {
     io.out(ROOT_HELP);
     code = 0;
   } else {
-    const { cli } = await import("./lib/cli/program.ts");
+    const { cli } = await import("./lib/app/program.ts");
     code = await cli(Deno.args, io);
   }
 } catch (e) {

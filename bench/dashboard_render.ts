@@ -6,12 +6,12 @@
 import { EventEmitter } from "node:events";
 import { createElement } from "react";
 import { render } from "ink-testing-library";
-import type { RunEvent } from "../lib/events.ts";
-import { buildPlan } from "../lib/plan.ts";
-import { initialViewState, reduce, type ViewState } from "../lib/view_state.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
+import { initialViewState, reduce, type ViewState } from "../lib/kit/run/run_state.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
 import { runDashboard } from "../tui/dashboard_app.tsx";
-import { createEventBus } from "../lib/event_bus.ts";
+import { createEventBus } from "../lib/kit/run/event_bus.ts";
 import { sampleProcess } from "./_proc.ts";
 
 export interface RenderResult {

@@ -6,7 +6,7 @@
 import { startSimTenant } from "../lib/sim/server.ts";
 import { sampleProcess, startSampler } from "./_proc.ts";
 import { countRequests, type RequestCounts } from "./strategies.ts";
-import { fileExists } from "../lib/cli/real_io.ts";
+import { fileExists } from "../lib/app/real_io.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;

@@ -3,7 +3,7 @@
  * data product update, a 4-minute search-index update and publishes of 3 and 2 minutes, on a
  * tenant that runs at most 5 jobs at once. Time is scaled: one simulated minute is one real second.
  */
-import type { PlanInput } from "../lib/plan.ts";
+import type { PlanInput } from "../lib/kit/run/plan.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import type { PipelineDurations } from "./bound.ts";
 

@@ -6,7 +6,7 @@ import { startSimTenant } from "../lib/sim/server.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
-const RUN_MODULE = new URL("../lib/cli/run.ts", import.meta.url).pathname;
+const RUN_MODULE = new URL("../lib/app/commands/run.ts", import.meta.url).pathname;
 const CONFIG = `${ROOT}deno.json`;
 
 /** Packages only the interactive paths may load. */

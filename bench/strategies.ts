@@ -3,16 +3,16 @@
  * tamr-refresh's runner (in process, with its default settings time-scaled) and the walkthrough's
  * strategy (one job after another, a poll at once and then every 30 seconds).
  */
-import { createJobClient } from "../lib/client.ts";
-import { DEFAULTS } from "../lib/config.ts";
-import { parseDuration } from "../lib/duration.ts";
-import type { RunEvent } from "../lib/events.ts";
-import { expectedDurations, journalReduce, newJournal } from "../lib/journal.ts";
-import { buildPlan, type PlanInput } from "../lib/plan.ts";
-import { runPipeline } from "../lib/runner.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import { DEFAULTS } from "../lib/app/settings/config.ts";
+import { parseDuration } from "../lib/kit/duration.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { expectedDurations, journalReduce, newJournal } from "../lib/app/journal/journal.ts";
+import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
+import { runPipeline } from "../lib/kit/run/runner.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
-import type { Job } from "../lib/types.ts";
+import type { Job } from "../lib/kit/api/types.ts";
 import { type PipelineBound, pipelineBound } from "./bound.ts";
 
 /** What one strategy's run measured. Times are simulated milliseconds. */

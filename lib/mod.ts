@@ -14,25 +14,25 @@
  *
  * @module
  */
-export { createJobClient } from "./client.ts";
-export type { ClientOptions } from "./client.ts";
-export type { RetryPolicy } from "./retry.ts";
-export { waitForJob } from "./poller.ts";
-export type { WaitOptions } from "./poller.ts";
+export { createJobClient } from "./kit/api/client.ts";
+export type { ClientOptions } from "./kit/api/client.ts";
+export type { RetryPolicy } from "./kit/api/retry.ts";
+export { waitForJob } from "./kit/job/poller.ts";
+export type { WaitOptions } from "./kit/job/poller.ts";
 export {
   pollJob,
   refreshDataProduct,
   refreshOutput,
   refreshSearchIndex,
   refreshSource,
-} from "./walkthrough.ts";
-export type { WalkthroughOptions } from "./walkthrough.ts";
-export { runPipeline } from "./runner.ts";
-export type { PriorStep, RunOptions, RunResult } from "./runner.ts";
-export { buildPlan } from "./plan.ts";
-export type { Plan, PlanInput, PlanStep, StepKind } from "./plan.ts";
-export { createEventBus } from "./event_bus.ts";
-export type { EventBus } from "./event_bus.ts";
+} from "./kit/job/walkthrough.ts";
+export type { WalkthroughOptions } from "./kit/job/walkthrough.ts";
+export { runPipeline } from "./kit/run/runner.ts";
+export type { PriorStep, RunOptions, RunResult } from "./kit/run/runner.ts";
+export { buildPlan } from "./kit/run/plan.ts";
+export type { Plan, PlanInput, PlanStep, StepKind } from "./kit/run/plan.ts";
+export { createEventBus } from "./kit/run/event_bus.ts";
+export type { EventBus } from "./kit/run/event_bus.ts";
 export type {
   Emit,
   FinishEvent,
@@ -46,9 +46,9 @@ export type {
   StepState,
   StepSummary,
   WarningEvent,
-} from "./events.ts";
-export { initialViewState, reduce } from "./view_state.ts";
-export type { Notice, StepView, ViewState } from "./view_state.ts";
+} from "./kit/run/events.ts";
+export { initialViewState, reduce } from "./kit/run/run_state.ts";
+export type { Notice, StepView, ViewState } from "./kit/run/run_state.ts";
 export {
   ApiError,
   exitCodeFor,
@@ -56,7 +56,7 @@ export {
   JobFailedError,
   JobTimeoutError,
   UsageError,
-} from "./errors.ts";
+} from "./kit/errors.ts";
 export type {
   ExchangeInfo,
   Job,
@@ -69,5 +69,5 @@ export type {
   RequestOptions,
   RetryInfo,
   StatusHistoryEntry,
-} from "./types.ts";
-export type { Clock } from "./clock.ts";
+} from "./kit/api/types.ts";
+export type { Clock } from "./kit/clock.ts";

@@ -1,5 +1,5 @@
 /** Builders of run events for reporter tests: a time `t(s)` seconds into a run, a start, a step. */
-import type { RunEvent, StepEvent } from "../lib/events.ts";
+import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
 
 /** `s` seconds after 12:00:00 on 2026-01-01, as RFC 3339. */
 export const t = (s: number): string => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();

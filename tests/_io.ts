@@ -1,6 +1,6 @@
-import type { ConfigIo } from "../lib/config.ts";
-import type { Io } from "../lib/cli/io.ts";
-import { realClock } from "../lib/clock.ts";
+import type { ConfigIo } from "../lib/app/settings/config.ts";
+import type { Io } from "../lib/app/io.ts";
+import { realClock } from "../lib/kit/clock.ts";
 
 /** A ConfigIo over an in-memory file map and environment. */
 export function memoryIo(

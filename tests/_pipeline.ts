@@ -1,12 +1,12 @@
 /** Runs the pipeline in-process against the simulated tenant and checks the invariants. */
 import assert from "node:assert/strict";
-import { createJobClient } from "../lib/client.ts";
-import { buildPlan, type PlanInput } from "../lib/plan.ts";
-import { type RunOptions, runPipeline, type RunResult } from "../lib/runner.ts";
-import type { RunEvent } from "../lib/events.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
+import { type RunOptions, runPipeline, type RunResult } from "../lib/kit/run/runner.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import { canonicalJson } from "../lib/types.ts";
+import { canonicalJson } from "../lib/kit/api/types.ts";
 import { SECRET_KEY } from "./_cli.ts";
 
 export const SMALL: PlanInput = {

@@ -4,10 +4,10 @@
  * through the same functions `run` uses; a sample runs through the CLI as subprocesses.
  */
 import assert from "node:assert/strict";
-import { requireRunSettings, resolveSettings, type RunFlags } from "../lib/config.ts";
-import { UsageError } from "../lib/errors.ts";
-import { newJournal } from "../lib/journal.ts";
-import { buildPlan } from "../lib/plan.ts";
+import { requireRunSettings, resolveSettings, type RunFlags } from "../lib/app/settings/config.ts";
+import { UsageError } from "../lib/kit/errors.ts";
+import { newJournal } from "../lib/app/journal/journal.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
 import { mulberry32 } from "../lib/sim/_prng.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { childEnv, type CliResult, runCli, SECRET_KEY } from "./_cli.ts";

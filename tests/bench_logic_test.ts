@@ -6,13 +6,13 @@ import assert from "node:assert/strict";
 import { listMakespan, optimalMakespan, pipelineBound } from "../bench/bound.ts";
 import { finalLine, verdict } from "../bench/report.ts";
 import { MINUTE, SLOTS, STANDARD_DURATIONS, STANDARD_PLAN } from "../bench/standard.ts";
-import type { Clock } from "../lib/clock.ts";
-import type { RunEvent } from "../lib/events.ts";
-import { expectedDurations, journalReduce, newJournal } from "../lib/journal.ts";
-import { buildPlan } from "../lib/plan.ts";
-import { waitForJob } from "../lib/poller.ts";
-import { runPipeline } from "../lib/runner.ts";
-import type { Job, JobClient, JobConfiguration } from "../lib/types.ts";
+import type { Clock } from "../lib/kit/clock.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { expectedDurations, journalReduce, newJournal } from "../lib/app/journal/journal.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
+import { waitForJob } from "../lib/kit/job/poller.ts";
+import { runPipeline } from "../lib/kit/run/runner.ts";
+import type { Job, JobClient, JobConfiguration } from "../lib/kit/api/types.ts";
 
 // ---- the lower bound ---------------------------------------------------------------------------
 

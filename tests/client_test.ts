@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { type ClientOptions, createJobClient } from "../lib/client.ts";
-import type { Clock } from "../lib/clock.ts";
-import { ApiError, UsageError } from "../lib/errors.ts";
-import type { ExchangeInfo, Job, JobClient, RetryInfo } from "../lib/types.ts";
+import { type ClientOptions, createJobClient } from "../lib/kit/api/client.ts";
+import type { Clock } from "../lib/kit/clock.ts";
+import { ApiError, UsageError } from "../lib/kit/errors.ts";
+import type { ExchangeInfo, Job, JobClient, RetryInfo } from "../lib/kit/api/types.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Fakes: a clock that records sleeps, and an httpmock-style scripted fetch.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { requireRunSettings, resolveSettings, type RunFlags } from "../lib/config.ts";
-import { UsageError } from "../lib/errors.ts";
+import { requireRunSettings, resolveSettings, type RunFlags } from "../lib/app/settings/config.ts";
+import { UsageError } from "../lib/kit/errors.ts";
 import { memoryIo } from "./_io.ts";
 
 const base: RunFlags = { tenant: "acme", source: ["s1"], dataProduct: "dp1" };
@@ -210,7 +210,7 @@ Deno.test("http:// is allowed for loopback hosts and the trailing slash is dropp
 
 Deno.test("config.example.json has every config field and is valid", async () => {
   const text = await Deno.readTextFile(new URL("../config.example.json", import.meta.url));
-  const { CONFIG_FIELDS } = await import("../lib/config.ts");
+  const { CONFIG_FIELDS } = await import("../lib/app/settings/config.ts");
   assert.deepEqual(Object.keys(JSON.parse(text)).sort(), [...CONFIG_FIELDS].sort());
   const s = await resolveSettings({ config: "c.json" }, memoryIo({ "c.json": text }, {}));
   assert.equal(s.tenant, "acme");

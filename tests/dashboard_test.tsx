@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { render } from "ink-testing-library";
 import type { JSX } from "react";
-import type { RunEvent, RunOutcome, StepEvent, StepState } from "../lib/events.ts";
-import { buildPlan, type PlanInput } from "../lib/plan.ts";
-import { reduceAll, summarize, type ViewState } from "../lib/view_state.ts";
+import type { RunEvent, RunOutcome, StepEvent, StepState } from "../lib/kit/run/events.ts";
+import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
+import { reduceAll, summarize, type ViewState } from "../lib/kit/run/run_state.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
 import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
-import { createEventBus } from "../lib/event_bus.ts";
+import { createEventBus } from "../lib/kit/run/event_bus.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

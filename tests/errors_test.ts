@@ -6,8 +6,8 @@ import {
   JobFailedError,
   JobTimeoutError,
   UsageError,
-} from "../lib/errors.ts";
-import { redact } from "../lib/redact.ts";
+} from "../lib/kit/errors.ts";
+import { redact } from "../lib/kit/api/redact.ts";
 
 Deno.test("exitCodeFor() maps each error class to the contract's exit code", () => {
   assert.equal(exitCodeFor(new UsageError("bad")), 2);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { parseAllDocuments, parseDocument } from "yaml";
-import { resolveSettings } from "../lib/config.ts";
+import { resolveSettings } from "../lib/app/settings/config.ts";
 import { memoryIo } from "./_io.ts";
 import { childEnv, ROOT, runCli } from "./_cli.ts";
 

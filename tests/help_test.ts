@@ -155,10 +155,10 @@ Deno.test("the README's kit script refreshes its sources and data product on the
 });
 
 Deno.test("main.ts's copy of the top-level --help is exactly commander's (regenerate if not)", async () => {
-  const { ROOT_HELP, commanderRootHelp } = await import("../lib/cli/help_snapshot.ts");
+  const { ROOT_HELP, commanderRootHelp } = await import("../lib/app/help/help_snapshot.ts");
   assert.equal(
     ROOT_HELP,
     await commanderRootHelp(),
-    "the help changed: run `deno run -A lib/cli/help_snapshot.ts --write`",
+    "the help changed: run `deno run -A lib/app/help/help_snapshot.ts --write`",
   );
 });

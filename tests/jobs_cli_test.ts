@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createJobClient } from "../lib/client.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { childEnv, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
 

@@ -6,11 +6,11 @@ import {
   newJournal,
   parseJournal,
   priorSteps,
-} from "../lib/journal.ts";
-import { buildPlan } from "../lib/plan.ts";
-import type { StepEvent } from "../lib/events.ts";
-import { UsageError } from "../lib/errors.ts";
-import type { RunFlags } from "../lib/config.ts";
+} from "../lib/app/journal/journal.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
+import type { StepEvent } from "../lib/kit/run/events.ts";
+import { UsageError } from "../lib/kit/errors.ts";
+import type { RunFlags } from "../lib/app/settings/config.ts";
 
 const plan = buildPlan({ sources: ["s1", "s2"], dataProduct: "dp" });
 const step = (
@@ -78,7 +78,7 @@ Deno.test("defaultJournalPath() follows XDG_STATE_HOME, then HOME, and makes ids
 });
 
 Deno.test("--resume --state FILE alone takes the plan and the pacing from the journal", async () => {
-  const { flagsFromJournal } = await import("../lib/cli/journal_setup.ts");
+  const { flagsFromJournal } = await import("../lib/app/journal/setup.ts");
   const j = newJournal(
     plan,
     { tenant: "acme", baseUrl: "https://acme.tamr.cloud" },

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import type { RunEvent } from "../lib/events.ts";
-import { createEventBus } from "../lib/event_bus.ts";
-import { attachEndReports } from "../lib/cli/end_reports.ts";
-import { escapeXml, junitXml } from "../lib/reporters/junit.ts";
-import { reduceAll } from "../lib/view_state.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { createEventBus } from "../lib/kit/run/event_bus.ts";
+import { attachEndReports } from "../lib/app/outputs/end_reports.ts";
+import { escapeXml, junitXml } from "../lib/app/outputs/junit.ts";
+import { reduceAll } from "../lib/kit/run/run_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";

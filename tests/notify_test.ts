@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import type { RunEvent } from "../lib/events.ts";
-import { createEventBus } from "../lib/event_bus.ts";
-import { realClock } from "../lib/clock.ts";
-import { UsageError } from "../lib/errors.ts";
-import type { Io } from "../lib/cli/io.ts";
-import { attachEndReports } from "../lib/cli/end_reports.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { createEventBus } from "../lib/kit/run/event_bus.ts";
+import { realClock } from "../lib/kit/clock.ts";
+import { UsageError } from "../lib/kit/errors.ts";
+import type { Io } from "../lib/app/io.ts";
+import { attachEndReports } from "../lib/app/outputs/end_reports.ts";
 import {
   checkNotifyUrl,
   type NotifyPayload,
   notifyPayload,
   sendNotification,
-} from "../lib/notify.ts";
-import { reduceAll } from "../lib/view_state.ts";
+} from "../lib/app/outputs/notify.ts";
+import { reduceAll } from "../lib/kit/run/run_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
 import { start, step, t } from "./_events.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { InterruptedError } from "../lib/errors.ts";
+import { InterruptedError } from "../lib/kit/errors.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { assertInvariants, orderOf, runOnSim } from "./_pipeline.ts";
 import { waitFor } from "./_cli.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { buildPlan, planFingerprint, stepIdFor } from "../lib/plan.ts";
+import { buildPlan, planFingerprint, stepIdFor } from "../lib/kit/run/plan.ts";
 
 Deno.test("buildPlan() orders sources, then the data product, then the index and publishes", () => {
   const plan = buildPlan({

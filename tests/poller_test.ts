@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { Clock } from "../lib/clock.ts";
-import { ApiError, JobFailedError, JobTimeoutError } from "../lib/errors.ts";
-import { pollSchedule, waitForJob, type WaitOptions } from "../lib/poller.ts";
-import type { Job, JobClient, JobConfiguration, JobError } from "../lib/types.ts";
+import type { Clock } from "../lib/kit/clock.ts";
+import { ApiError, JobFailedError, JobTimeoutError } from "../lib/kit/errors.ts";
+import { pollSchedule, waitForJob, type WaitOptions } from "../lib/kit/job/poller.ts";
+import type { Job, JobClient, JobConfiguration, JobError } from "../lib/kit/api/types.ts";
 
 // ---- fakes -------------------------------------------------------------------------------------
 

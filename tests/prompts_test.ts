@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ApiError, UsageError } from "../lib/errors.ts";
-import type { Job } from "../lib/types.ts";
+import { ApiError, UsageError } from "../lib/kit/errors.ts";
+import type { Job } from "../lib/kit/api/types.ts";
 import {
   ANOTHER,
   type AskDeps,

@@ -6,18 +6,18 @@
  * and other seeds with `RANDOM_BASE=50000`.
  */
 import assert from "node:assert/strict";
-import { createJobClient } from "../lib/client.ts";
-import { InterruptedError } from "../lib/errors.ts";
-import type { RunEvent } from "../lib/events.ts";
-import { journalReduce, newJournal, priorSteps } from "../lib/journal.ts";
-import { buildPlan, type Plan, type PlanInput } from "../lib/plan.ts";
-import { runPipeline, type RunResult } from "../lib/runner.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import { InterruptedError } from "../lib/kit/errors.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { journalReduce, newJournal, priorSteps } from "../lib/app/journal/journal.ts";
+import { buildPlan, type Plan, type PlanInput } from "../lib/kit/run/plan.ts";
+import { runPipeline, type RunResult } from "../lib/kit/run/runner.ts";
 import { mulberry32 } from "../lib/sim/_prng.ts";
 import type { Fault, Scenario } from "../lib/sim/scenario.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import { TenantError } from "../lib/sim/tenant.ts";
 import { stepIdOf } from "../lib/sim/_config.ts";
-import { canonicalJson, type Job } from "../lib/types.ts";
+import { canonicalJson, type Job } from "../lib/kit/api/types.ts";
 import { SECRET_KEY } from "./_cli.ts";
 import { assertInvariants, runOnSim } from "./_pipeline.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { RunEvent } from "../lib/events.ts";
-import { createTextReporter } from "../lib/reporters/text.ts";
-import { createJsonReporter } from "../lib/reporters/json.ts";
-import { progress, reduceAll, summarize } from "../lib/view_state.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { createTextReporter } from "../lib/app/outputs/text.ts";
+import { createJsonReporter } from "../lib/app/outputs/json.ts";
+import { progress, reduceAll, summarize } from "../lib/kit/run/run_state.ts";
 import { t } from "./_events.ts";
 
 const events: RunEvent[] = [

@@ -3,11 +3,11 @@
  * configuration is ever created twice. The CLI runs as a subprocess against an in-test tenant.
  */
 import assert from "node:assert/strict";
-import { newJournal, parseJournal } from "../lib/journal.ts";
-import { buildPlan } from "../lib/plan.ts";
+import { newJournal, parseJournal } from "../lib/app/journal/journal.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import { canonicalJson } from "../lib/types.ts";
+import { canonicalJson } from "../lib/kit/api/types.ts";
 import { childEnv, type CliResult, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
 
 const PLAN_FLAGS = [

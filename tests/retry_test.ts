@@ -6,8 +6,8 @@ import {
   isTransientStatus,
   parseRetryAfter,
   resolveRetryPolicy,
-} from "../lib/retry.ts";
-import { UsageError } from "../lib/errors.ts";
+} from "../lib/kit/api/retry.ts";
+import { UsageError } from "../lib/kit/errors.ts";
 
 const policy = resolveRetryPolicy();
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);

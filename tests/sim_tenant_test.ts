@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../lib/errors.ts";
+import { UsageError } from "../lib/kit/errors.ts";
 import {
   DEMO_DATA_PRODUCT,
   DEMO_DESTINATIONS,
@@ -12,7 +12,7 @@ import {
   TenantError,
   TenantModel,
 } from "../lib/sim/mod.ts";
-import type { Job } from "../lib/types.ts";
+import type { Job } from "../lib/kit/api/types.ts";
 
 const T0 = Date.parse("2024-06-03T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -6,8 +6,8 @@ import {
   type SimTenant,
   startSimTenant,
 } from "../lib/sim/mod.ts";
-import { UsageError } from "../lib/errors.ts";
-import type { Job, JobPage } from "../lib/types.ts";
+import { UsageError } from "../lib/kit/errors.ts";
+import type { Job, JobPage } from "../lib/kit/api/types.ts";
 
 const JOBS = "/api/v1beta1/jobs";
 

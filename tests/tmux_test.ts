@@ -3,10 +3,10 @@
  * them, keys typed with `send-keys`, screens read with `capture-pane`.
  */
 import assert from "node:assert/strict";
-import { createJobClient } from "../lib/client.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import type { JobConfiguration } from "../lib/types.ts";
+import type { JobConfiguration } from "../lib/kit/api/types.ts";
 import { SECRET_KEY } from "./_cli.ts";
 import { announceSkip, hasTmux, type TmuxSession, tmuxSkipReason, withTmux } from "./_tmux.ts";
 

@@ -3,15 +3,15 @@
  * never the key, also when the exchange failed and its cause is described.
  */
 import assert from "node:assert/strict";
-import { cli } from "../lib/cli/program.ts";
-import { createJobClient } from "../lib/client.ts";
-import { type Clock, realClock } from "../lib/clock.ts";
-import { ApiError, exitCodeFor } from "../lib/errors.ts";
+import { cli } from "../lib/app/program.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import { type Clock, realClock } from "../lib/kit/clock.ts";
+import { ApiError, exitCodeFor } from "../lib/kit/errors.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
 import { fakeIo } from "./_io.ts";
-import { fileExists } from "../lib/cli/real_io.ts";
+import { fileExists } from "../lib/app/real_io.ts";
 
 /** `http GET /api/v1beta1/jobs/job_1 200 12ms attempt 1`, with `(why)` when there was no answer. */
 const LINE =

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import type { Clock } from "../lib/clock.ts";
-import { JobFailedError, JobTimeoutError, UsageError } from "../lib/errors.ts";
-import type { Job, JobClient, JobConfiguration, JobError } from "../lib/types.ts";
+import type { Clock } from "../lib/kit/clock.ts";
+import { JobFailedError, JobTimeoutError, UsageError } from "../lib/kit/errors.ts";
+import type { Job, JobClient, JobConfiguration, JobError } from "../lib/kit/api/types.ts";
 import {
   pollJob,
   refreshDataProduct,
   refreshOutput,
   refreshSearchIndex,
   refreshSource,
-} from "../lib/walkthrough.ts";
+} from "../lib/kit/job/walkthrough.ts";
 
 /** A clock whose sleeps return at once and advance `now`. */
 function fakeClock(): Clock & { sleeps: number[] } {

@@ -1,9 +1,9 @@
 import { Box, Text } from "ink";
 import { createContext, type JSX, type ReactNode, useContext, useEffect, useState } from "react";
-import type { StepState } from "../lib/events.ts";
-import { PHASES, type StepKind } from "../lib/plan.ts";
-import { formatDuration } from "../lib/duration.ts";
-import { progress, type StepView, summarize, type ViewState } from "../lib/view_state.ts";
+import type { StepState } from "../lib/kit/run/events.ts";
+import { PHASES, type StepKind } from "../lib/kit/run/plan.ts";
+import { formatDuration } from "../lib/kit/duration.ts";
+import { progress, type StepView, summarize, type ViewState } from "../lib/kit/run/run_state.ts";
 import { bar, cellWidth, fit, plural, truncateEnd, wrapText } from "./_format.ts";
 
 export type Overlay = "help" | "confirm-quit" | null;

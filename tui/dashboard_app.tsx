@@ -2,8 +2,8 @@ import process from "node:process";
 import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink";
 import { useEffect, useRef, useState } from "react";
 import type { JSX } from "react";
-import type { RunEvent } from "../lib/events.ts";
-import { initialViewState, reduce, type ViewState } from "../lib/view_state.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { initialViewState, reduce, type ViewState } from "../lib/kit/run/run_state.ts";
 import { Dashboard, type Overlay } from "./dashboard.tsx";
 
 /** The longest a new event waits before it is drawn: at most ten frames a second. */

@@ -2,12 +2,12 @@
  * The interactive paths, loaded only when a terminal is there: the prompts fill in what settings
  * lack, and the dashboard draws the run's events.
  */
-import { createJobClient } from "../lib/client.ts";
-import type { RunSettings, Settings } from "../lib/config.ts";
-import { InterruptedError } from "../lib/errors.ts";
-import type { EventBus } from "../lib/event_bus.ts";
-import type { Job } from "../lib/types.ts";
-import type { Io } from "../lib/cli/io.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import type { RunSettings, Settings } from "../lib/app/settings/config.ts";
+import { InterruptedError } from "../lib/kit/errors.ts";
+import type { EventBus } from "../lib/kit/run/event_bus.ts";
+import type { Job } from "../lib/kit/api/types.ts";
+import type { Io } from "../lib/app/io.ts";
 import {
   type AskDeps,
   askForInit,

@@ -7,10 +7,10 @@
  * the caller maps it to exit 130.
  */
 import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
-import { ApiError, UsageError } from "../lib/errors.ts";
-import { buildPlan } from "../lib/plan.ts";
-import { redact } from "../lib/redact.ts";
-import type { Job } from "../lib/types.ts";
+import { ApiError, UsageError } from "../lib/kit/errors.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
+import { redact } from "../lib/kit/api/redact.ts";
+import type { Job } from "../lib/kit/api/types.ts";
 import { describeSeenId, type RecentIds, recentIds, type SeenId } from "./recent_ids.ts";
 import {
   type ConfigAnswers,

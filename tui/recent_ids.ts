@@ -2,7 +2,7 @@
  * The IDs a tenant's recent jobs mention. Tamr's API lists neither sources nor data products, so
  * recent jobs are the only API-side record of which IDs exist: the prompts offer them as choices.
  */
-import type { Job } from "../lib/types.ts";
+import type { Job } from "../lib/kit/api/types.ts";
 
 /** How the latest job that named an id ended. */
 export type SeenOutcome =

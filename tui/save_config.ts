@@ -2,7 +2,7 @@
  * Offers to save the prompts' answers as a config file (`tamr-refresh.json`). The API key is never
  * written: the file is built field by field from the answers, not copied from them.
  */
-import { redact } from "../lib/redact.ts";
+import { redact } from "../lib/kit/api/redact.ts";
 
 /** The answers a config file keeps: everything but the key. */
 export interface ConfigAnswers {

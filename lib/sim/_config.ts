@@ -1,4 +1,4 @@
-import type { JobConfiguration } from "../types.ts";
+import type { JobConfiguration } from "../kit/api/types.ts";
 
 /** The step id a configuration belongs to: `load:<sourceId>`, `update:<dp>`, `index:<wf>`, `publish:<dest>`. */
 export function stepIdOf(configuration: JobConfiguration): string {

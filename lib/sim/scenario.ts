@@ -3,8 +3,8 @@
  * Every duration here is simulated time; the tenant divides it by `timeScale`.
  */
 import { z } from "zod";
-import { parseDuration } from "../duration.ts";
-import { UsageError } from "../errors.ts";
+import { parseDuration } from "../kit/duration.ts";
+import { UsageError } from "../kit/errors.ts";
 
 /** How many times something happens: a count, or `"always"`. */
 export type Times = number | "always";

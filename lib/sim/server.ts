@@ -2,8 +2,8 @@
  * The simulated Tamr tenant as a real HTTP server: the Jobs API under `/api/v1beta1/jobs`,
  * the key check, and the scenario's injected faults.
  */
-import { UsageError } from "../errors.ts";
-import type { Job } from "../types.ts";
+import { UsageError } from "../kit/errors.ts";
+import type { Job } from "../kit/api/types.ts";
 import { checkCreateBody, stepIdOf } from "./_config.ts";
 import { FaultBook } from "./_faults.ts";
 import { ConnectionFront } from "./_front.ts";

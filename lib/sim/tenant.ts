@@ -2,7 +2,13 @@
  * The simulated tenant's jobs, independent of HTTP. A job's state is derived from timestamps when
  * it is read (no timers): PENDING for `pendingMs`, RUNNING for its duration, then DONE.
  */
-import type { Job, JobConfiguration, JobError, JobPage, StatusHistoryEntry } from "../types.ts";
+import type {
+  Job,
+  JobConfiguration,
+  JobError,
+  JobPage,
+  StatusHistoryEntry,
+} from "../kit/api/types.ts";
 import { checkCreateBody, stepIdOf } from "./_config.ts";
 import { mulberry32, randomHex } from "./_prng.ts";
 import { SCENARIO_DEFAULTS } from "./scenario.ts";

@@ -1,0 +1,130 @@
+import { parseOutput } from "../settings/config.ts";
+import { parseDuration } from "../../kit/duration.ts";
+import { JobFailedError, JobTimeoutError, UsageError } from "../../kit/errors.ts";
+import { stepIdFor } from "../../kit/run/plan.ts";
+import { waitForJob } from "../../kit/job/poller.ts";
+import type { Job } from "../../kit/api/types.ts";
+import { connect, type ConnectFlags } from "../connect.ts";
+import type { Io } from "../io.ts";
+
+interface JobsFlags extends ConnectFlags {
+  output?: string | undefined;
+  pollInterval?: string | undefined;
+  timeout?: string | undefined;
+  leaveRunning?: boolean | undefined;
+  wait?: boolean | undefined;
+  limit?: string | undefined;
+  running?: boolean | undefined;
+}
+
+/** `tamr-refresh jobs get|watch|stop|list`. */
+export async function jobsCommand(
+  verb: "get" | "watch" | "stop" | "list",
+  jobId: string | undefined,
+  rawFlags: Record<string, unknown>,
+  io: Io,
+): Promise<number> {
+  const flags = rawFlags as JobsFlags;
+  const json = parseOutput(flags.output) === "json";
+  const limit = flags.limit === undefined ? 20 : Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    throw new UsageError(
+      `--limit must be a whole number from 1 to 1000, got ${JSON.stringify(flags.limit)}`,
+    );
+  }
+  const timeoutMs = flags.timeout ? parseDuration(flags.timeout, "--timeout") : undefined;
+  const pollMs = flags.pollInterval ? parseDuration(flags.pollInterval, "--poll-interval") : 30_000;
+  if (jobId !== undefined && jobId.trim() === "") throw new UsageError("The job id is empty");
+  const { client } = await connect(flags, io);
+  const show = (job: Job) => io.out(json ? JSON.stringify(job) + "\n" : describeJob(job));
+
+  switch (verb) {
+    case "get":
+      show(await client.getJob(jobId!));
+      return 0;
+    case "list": {
+      let n = 0;
+      if (!json) io.out(`${"job".padEnd(24)} ${"step".padEnd(32)} ${"state".padEnd(9)} since\n`);
+      for await (const job of client.listJobs({ signal: io.signal })) {
+        if (flags.running && job.status.state === "DONE") continue;
+        io.out(json ? JSON.stringify(job) + "\n" : listLine(job));
+        if (++n >= limit) break;
+      }
+      return 0;
+    }
+    case "stop": {
+      await client.stopJob(jobId!);
+      if (flags.wait === false) {
+        io.err(`Asked Tamr to stop ${jobId}.\n`);
+        return 0;
+      }
+      try {
+        show(
+          await waitForJob(client, jobId!, {
+            timeoutMs: 5 * 60_000,
+            maxIntervalMs: 5_000,
+            leaveRunning: true,
+            clock: io.clock,
+            signal: io.signal,
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof JobFailedError)) throw e;
+        show(await client.getJob(jobId!));
+      }
+      return 0;
+    }
+    case "watch": {
+      let last = "";
+      try {
+        const job = await waitForJob(client, jobId!, {
+          maxIntervalMs: pollMs,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          leaveRunning: flags.leaveRunning === true,
+          clock: io.clock,
+          signal: io.signal,
+          onPoll: (j) => {
+            if (j.status.state !== last) {
+              last = j.status.state;
+              if (!json) {
+                io.err(
+                  `${new Date(io.clock.now()).toISOString().slice(11, 19)} ${jobId} ${last}\n`,
+                );
+              }
+            }
+          },
+          onWarning: (m) => io.err(`warning: ${m}\n`),
+        });
+        show(job);
+        return 0;
+      } catch (e) {
+        if (e instanceof JobFailedError || e instanceof JobTimeoutError) {
+          if (json) show(await client.getJob(jobId!));
+        }
+        throw e;
+      }
+    }
+  }
+}
+
+/** A job for people: id, step, state, error, and its history. */
+export function describeJob(job: Job): string {
+  const err = job.status.error;
+  const lines = [
+    `${job.jobId}  ${
+      stepIdFor(job.configuration) ?? JSON.stringify(job.configuration)
+    }  ${job.status.state}${
+      err ? `  ${err.reason}: ${err.message}` : job.status.state === "DONE" ? "  succeeded" : ""
+    }`,
+  ];
+  for (const h of job.statusHistory ?? []) lines.push(`  ${h.stateStartTime ?? "?"}  ${h.state}`);
+  return lines.join("\n") + "\n";
+}
+
+function listLine(job: Job): string {
+  const err = job.status.error;
+  const state = job.status.state === "DONE" ? (err ? err.reason : "SUCCEEDED") : job.status.state;
+  return `${job.jobId.padEnd(24)} ${(stepIdFor(job.configuration) ?? "?").padEnd(32)} ${
+    state.padEnd(9)
+  } ${job.status.stateStartTime ?? ""}\n`;
+}

@@ -1,0 +1,81 @@
+import type { RunEvent, StepEvent } from "../../kit/run/events.ts";
+import { formatDuration } from "../../kit/duration.ts";
+import { initialViewState, reduce, summarize, type ViewState } from "../../kit/run/run_state.ts";
+
+/** Writes one plain line per state change and a summary table at the end. */
+export function createTextReporter(
+  write: (text: string) => void,
+  options: { verbose?: boolean } = {},
+): (event: RunEvent) => void {
+  let view: ViewState = initialViewState;
+  let stepWidth = 20;
+  const jobWidth = 20;
+  return (event) => {
+    view = reduce(view, event);
+    const time = event.time.slice(11, 19);
+    switch (event.type) {
+      case "start":
+        stepWidth = Math.max(20, ...event.steps.map((s) => s.step.length));
+        write(
+          `${time} refreshing ${event.dataProduct} on ${event.tenant} (${event.baseUrl}): ${event.steps.length} steps, ${event.concurrency} sources at once\n`,
+        );
+        return;
+      case "step":
+        write(
+          `${time} ${event.step.padEnd(stepWidth)} ${(event.jobId ?? "-").padEnd(jobWidth)} ${
+            stepLabel(event)
+          }\n`,
+        );
+        return;
+      case "warning":
+        write(`${time} warning: ${event.message}\n`);
+        return;
+      case "retry":
+        if (options.verbose) {
+          write(
+            `${time} retry ${event.method} ${event.path} (${event.reason}) in ${
+              formatDuration(event.delayMs)
+            }, attempt ${event.attempt + 1}\n`,
+          );
+        }
+        return;
+      case "finish":
+        write(summaryTable(view));
+        return;
+    }
+  };
+}
+
+function stepLabel(e: StepEvent): string {
+  const tamr = e.jobState ? ` (${e.jobState})` : "";
+  const err = e.error ? `: ${e.error.reason}: ${e.error.message}` : "";
+  const attached = e.attached ? " (attached to an existing job)" : "";
+  return `${e.state}${tamr}${attached}${err}`;
+}
+
+/** The end-of-run table: each step's outcome and duration, then the outcome sentence. */
+export function summaryTable(view: ViewState): string {
+  const rows = summarize(view).map((s) => [
+    s.step,
+    s.jobId ?? "-",
+    s.outcome,
+    s.durationMs === null ? "-" : formatDuration(s.durationMs),
+  ]);
+  const header = ["step", "job", "outcome", "duration"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const total = view.startedAt !== null && view.finishedAt !== null
+    ? ` in ${formatDuration(view.finishedAt - view.startedAt)}`
+    : "";
+  const out = [
+    "",
+    line(header),
+    ...rows.map(line),
+    "",
+    `Run ${(view.outcome ?? "ended").replace("_", " ")}${total} (exit ${view.exitCode ?? "?"}): ${
+      view.message ?? ""
+    }`,
+  ];
+  if (view.resumeCommand) out.push(`To continue this run: ${view.resumeCommand}`);
+  return out.join("\n") + "\n";
+}

@@ -1,0 +1,80 @@
+import { realClock } from "../kit/clock.ts";
+import { redact } from "../kit/api/redact.ts";
+import { freshConnectionFetch } from "../kit/api/fresh_fetch.ts";
+import type { Io } from "./io.ts";
+import { shellQuote } from "./journal/setup.ts";
+
+/** `deno run -A /path/main.ts` from a checkout, or the compiled binary's own path. */
+function selfCommand(): string {
+  const exe = Deno.execPath();
+  if (/(^|\/)deno(\.exe)?$/.test(exe) && Deno.mainModule.startsWith("file:")) {
+    return `deno run -A ${shellQuote(decodeURIComponent(new URL(Deno.mainModule).pathname))}`;
+  }
+  return shellQuote(exe);
+}
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  let bytes = new TextEncoder().encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+}
+
+/** Writes a file atomically: a temporary file beside it, flushed, then renamed over it. */
+export async function atomicWrite(path: string, text: string): Promise<void> {
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const file = await Deno.open(tmp, { write: true, create: true, truncate: true, mode: 0o600 });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  await Deno.rename(tmp, path);
+}
+
+/** True when a file (or folder) exists at `path`. */
+export async function fileExists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** The real effects: Deno's streams, files, fetch and clock. */
+export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
+  const secrets = new Set<string>();
+  const env = Deno.env.toObject();
+  if (env.TAMR_API_KEY) secrets.add(env.TAMR_API_KEY);
+  return {
+    env,
+    secrets,
+    out: (text) => writeAll(Deno.stdout, redact(text, [...secrets])),
+    err: (text) => writeAll(Deno.stderr, redact(text, [...secrets])),
+    terminal: { stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() },
+    readTextFile: (path) => Deno.readTextFile(path),
+    writeTextFile: atomicWrite,
+    exists: fileExists,
+    fetch: globalThis.fetch.bind(globalThis),
+    createFetch: freshConnectionFetch,
+    clock: realClock,
+    signal,
+    hardSignal,
+    selfCommand: selfCommand(),
+    untilSignal: () =>
+      new Promise((resolve) => {
+        if (signal.aborted) {
+          resolve((signal.reason as { signal?: "SIGINT" | "SIGTERM" })?.signal ?? "SIGINT");
+          return;
+        }
+        signal.addEventListener("abort", () => {
+          resolve((signal.reason as { signal?: "SIGINT" | "SIGTERM" })?.signal ?? "SIGINT");
+        }, { once: true });
+      }),
+  };
+}

@@ -1,0 +1,307 @@
+/**
+ * Waiting for a Tamr job: poll `GET /jobs/{id}` until DONE, backing off between polls, and stop the
+ * job when it runs past its deadline. Time and the network are passed in (a Clock, a JobClient).
+ */
+import { type Clock, realClock } from "../clock.ts";
+import { JobFailedError, JobTimeoutError } from "../errors.ts";
+import { isKnownState, type Job, type JobClient } from "../api/types.ts";
+
+/**
+ * How `waitForJob()` waits. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import type { WaitOptions } from "@tamr-refresh/kit";
+ *
+ * const overnight: WaitOptions = {
+ *   timeoutMs: 8 * 3_600_000,
+ *   maxIntervalMs: 60_000,
+ *   leaveRunning: true,
+ *   onWarning: (message) => Deno.stderr.writeSync(new TextEncoder().encode(`${message}\n`)),
+ * };
+ * ```
+ */
+export interface WaitOptions {
+  /** Abort: reject at once with `signal.reason`. The caller stops the job itself. */
+  signal?: AbortSignal;
+  /** The deadline, measured from the call. Default 2 hours. */
+  timeoutMs?: number;
+  /** The longest wait between two polls (`--poll-interval`). Default 30 seconds. */
+  maxIntervalMs?: number;
+  /** The wait before the first poll. Default 1 second. */
+  firstIntervalMs?: number;
+  /** How much each wait grows over the one before. Default 1.5. */
+  backoff?: number;
+  /**
+   * How long the job is expected to take (from earlier runs). When given, polls are aligned so
+   * that one lands at the expected finish, and dense past it; see `pollSchedule()`.
+   */
+  expectedDurationMs?: number;
+  /** Past the deadline, leave the job running instead of stopping it. */
+  leaveRunning?: boolean;
+  /** After stopping the job at the deadline, how long to keep polling for DONE. Default 5 minutes. */
+  stopGraceMs?: number;
+  /** Where time comes from; every sleep goes through `clock.sleep(ms, signal)`. */
+  clock?: Clock;
+  /** Called with every job read. */
+  onPoll?: (job: Job) => void;
+  /** Called with a sentence when something is odd but not fatal (an unknown state, a failed stop). */
+  onWarning?: (message: string) => void;
+  /** Called once, just before the job is stopped because it ran past the deadline. */
+  onStopRequested?: (jobId: string) => void;
+}
+
+/** The numbers `pollSchedule()` works from. */
+export interface PollScheduleOptions {
+  firstIntervalMs: number;
+  maxIntervalMs: number;
+  backoff: number;
+  expectedDurationMs?: number | undefined;
+}
+
+/** Where a wait is: how many polls were made and how long it has been going. */
+export interface PollScheduleState {
+  /** Polls made so far (0 before the first). */
+  polls: number;
+  /** Milliseconds since the wait began. */
+  elapsedMs: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 2 * 3_600_000;
+export const DEFAULT_MAX_INTERVAL_MS = 30_000;
+export const DEFAULT_FIRST_INTERVAL_MS = 1_000;
+export const DEFAULT_BACKOFF = 1.5;
+export const DEFAULT_STOP_GRACE_MS = 5 * 60_000;
+
+/** Polling after a stop request: about a second at first, backing off to 5 seconds. */
+const STOP_FIRST_INTERVAL_MS = 1_000;
+const STOP_MAX_INTERVAL_MS = 5_000;
+
+/**
+ * With an expected duration: once past it, polls start this share of it apart. Modelled on
+ * durations varying ±10% from their history, 3% makes about as many requests as polling every
+ * `maxIntervalMs` while noticing the end in 60% of the time.
+ */
+const LATE_SHARE = 0.03;
+/** A wait this short means "now": the poll is aligned already (timers and floats are inexact). */
+const SLIVER_MS = 1;
+
+/**
+ * The wait before the next poll, in milliseconds. Pure, so the schedule can be tested alone.
+ *
+ * Without `expectedDurationMs`: `firstIntervalMs`, then each wait `backoff` times the one before,
+ * never more than `maxIntervalMs` (1s, 1.5s, 2.25s, ... 30s, 30s, ...).
+ *
+ * With `expectedDurationMs` (E, from earlier runs): polls are spaced `maxIntervalMs` apart and
+ * aligned backwards from E, so that one lands exactly when the job is expected to end (E from
+ * the wait's start; waits never exceed `maxIntervalMs`, so an early finish is noticed as fast as
+ * without history). Aligned, the wait costs `ceil(E / maxIntervalMs)` polls, one fewer than
+ * polling at once and then every `maxIntervalMs`. Past E the job is late: polls come about 3% of
+ * E apart (at least `firstIntervalMs`) and back off geometrically up to `maxIntervalMs`.
+ *
+ * @example
+ * ```ts
+ * import { pollSchedule } from "./poller.ts";
+ *
+ * const options = { firstIntervalMs: 1000, maxIntervalMs: 30_000, backoff: 1.5 };
+ * const second = pollSchedule({ polls: 1, elapsedMs: 1000 }, options); // 1500
+ * ```
+ */
+export function pollSchedule(state: PollScheduleState, options: PollScheduleOptions): number {
+  const max = options.maxIntervalMs;
+  const first = Math.min(options.firstIntervalMs, max);
+  const expected = options.expectedDurationMs;
+  if (expected === undefined || expected <= 0) {
+    return Math.min(max, first * options.backoff ** Math.max(0, state.polls));
+  }
+  const elapsed = Math.max(0, state.elapsedMs);
+  const untilEnd = expected - elapsed;
+  if (untilEnd > SLIVER_MS) {
+    // Sparse, aligned on the expected end: the remainder of the time left, or a whole interval.
+    const wait = untilEnd % max;
+    return wait > SLIVER_MS ? wait : max;
+  }
+  // Late: dense at first, then each wait a share of the time since the expected end.
+  const dense = Math.min(max, Math.max(first, expected * LATE_SHARE));
+  return Math.min(max, Math.max(dense, (elapsed - expected) * (options.backoff - 1)));
+}
+
+/**
+ * Polls a job until it is DONE and returns it.
+ *
+ * - DONE without `status.error`: resolves with the job.
+ * - DONE with `status.error`: throws `JobFailedError` (reason, message, job id).
+ * - Past `timeoutMs`: stops the job (unless `leaveRunning`), polls until DONE or `stopGraceMs`
+ *   runs out, and throws `JobTimeoutError` (`stopped` says whether DONE was seen).
+ * - A state it does not know (such as `STATE_UNSPECIFIED`) counts as not finished: it keeps
+ *   polling at the normal pace and warns once.
+ * - `signal` aborts: rejects at once with `signal.reason`; the job is left alone.
+ * - Errors from `client.getJob()` propagate.
+ *
+ * @example
+ * ```ts
+ * import { waitForJob } from "./poller.ts";
+ * import type { JobClient } from "../api/types.ts";
+ *
+ * async function waitQuietly(client: JobClient, jobId: string) {
+ *   const job = await waitForJob(client, jobId, { maxIntervalMs: 10_000, timeoutMs: 3_600_000 });
+ *   return job.status.state; // "DONE"
+ * }
+ * ```
+ */
+export async function waitForJob(
+  client: JobClient,
+  jobId: string,
+  options: WaitOptions = {},
+): Promise<Job> {
+  const clock = options.clock ?? realClock;
+  const signal = options.signal;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxIntervalMs = options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS;
+  const firstIntervalMs = options.firstIntervalMs ?? DEFAULT_FIRST_INTERVAL_MS;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+  requirePositive("timeoutMs", timeoutMs, true);
+  requirePositive("maxIntervalMs", maxIntervalMs, false);
+  requirePositive("firstIntervalMs", firstIntervalMs, false);
+  requirePositive("stopGraceMs", stopGraceMs, true);
+  if (!Number.isFinite(backoff) || backoff < 1) {
+    throw new RangeError(
+      `Cannot poll job: 'backoff' must be a number of at least 1, got ${backoff}`,
+    );
+  }
+  if (options.expectedDurationMs !== undefined) {
+    requirePositive("expectedDurationMs", options.expectedDurationMs, false);
+  }
+  if (signal?.aborted) throw signal.reason;
+
+  let warnedUnknown = false;
+  const read = async (): Promise<Job> => {
+    if (signal?.aborted) throw signal.reason;
+    const job = await untilAborted(client.getJob(jobId, { signal }), signal);
+    options.onPoll?.(job);
+    const state: unknown = job.status?.state;
+    if (!warnedUnknown && (typeof state !== "string" || !isKnownState(state))) {
+      warnedUnknown = true;
+      options.onWarning?.(
+        `Job ${jobId} is in a state tamr-refresh does not know (${JSON.stringify(state)}); ` +
+          `treating it as not finished and polling on.`,
+      );
+    }
+    return job;
+  };
+
+  const schedule = { firstIntervalMs, maxIntervalMs, backoff, ...expectedOf(options) };
+  const start = clock.now();
+  const deadline = start + timeoutMs;
+  let polls = 0;
+  for (;;) {
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) break;
+    const delay = pollSchedule({ polls, elapsedMs: clock.now() - start }, schedule);
+    await clock.sleep(Math.min(delay, remaining), signal);
+    const job = await read();
+    polls++;
+    if (isDone(job)) return finished(job);
+  }
+
+  if (options.leaveRunning) throw new JobTimeoutError(jobId, timeoutMs, false);
+  options.onStopRequested?.(jobId);
+  try {
+    await untilAborted(client.stopJob(jobId, { signal }), signal);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    options.onWarning?.(
+      `Could not stop job ${jobId} after it ran past the timeout, so it may still be running: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+    throw new JobTimeoutError(jobId, timeoutMs, false);
+  }
+
+  const stopSchedule = {
+    firstIntervalMs: Math.min(STOP_FIRST_INTERVAL_MS, maxIntervalMs),
+    maxIntervalMs: Math.min(STOP_MAX_INTERVAL_MS, maxIntervalMs),
+    backoff,
+  };
+  const stopStart = clock.now();
+  const graceEnd = stopStart + stopGraceMs;
+  let stopPolls = 0;
+  for (;;) {
+    const remaining = graceEnd - clock.now();
+    if (remaining <= 0) break;
+    const delay = pollSchedule(
+      { polls: stopPolls, elapsedMs: clock.now() - stopStart },
+      stopSchedule,
+    );
+    await clock.sleep(Math.min(delay, remaining), signal);
+    const job = await read();
+    stopPolls++;
+    if (isDone(job)) throw new JobTimeoutError(jobId, timeoutMs, true);
+  }
+  throw new JobTimeoutError(jobId, timeoutMs, false);
+
+  function finished(job: Job): Job {
+    const error = job.status.error;
+    if (!error) return job;
+    const reason = typeof error.reason === "string" && error.reason ? error.reason : "UNKNOWN";
+    const message = typeof error.message === "string" && error.message
+      ? error.message
+      : "Tamr gave no message.";
+    throw new JobFailedError(jobId, reason, message);
+  }
+}
+
+function isDone(job: Job): boolean {
+  return job.status?.state === "DONE";
+}
+
+function expectedOf(options: WaitOptions): { expectedDurationMs?: number } {
+  return options.expectedDurationMs === undefined
+    ? {}
+    : { expectedDurationMs: options.expectedDurationMs };
+}
+
+function requirePositive(name: string, value: number, infinityOk: boolean): void {
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+    throw new RangeError(`Cannot poll job: '${name}' must be a positive number, got ${value}`);
+  }
+  if (!infinityOk && !Number.isFinite(value)) {
+    throw new RangeError(`Cannot poll job: '${name}' must be a finite number, got ${value}`);
+  }
+}
+
+/** Settles like `promise`, but rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(outcomeIsMoot);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(outcomeIsMoot);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Once the wait rejected with the abort reason, the request it abandoned still settles later and
+ * nobody reads it; its failure (usually the same abort) is moot and must not surface as an
+ * unhandled rejection.
+ */
+function outcomeIsMoot(_error: unknown): void {
+  return;
+}
