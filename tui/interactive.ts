@@ -2,6 +2,7 @@
  * The interactive paths, loaded only when a terminal is there: the prompts fill in what settings
  * lack, and the dashboard draws the run's events.
  */
+import { tenantBaseUrl } from "../lib/kit/tenant.ts";
 import { createJobClient } from "../lib/kit/api/client.ts";
 import type { RunSettings, Settings } from "../lib/app/settings/config.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
@@ -23,7 +24,7 @@ function recentJobsLister(io: Io, max = 100): NonNullable<AskDeps["listRecentJob
   return async (conn) => {
     io.secrets.add(conn.apiKey);
     const client = createJobClient({
-      baseUrl: conn.baseUrl ?? `https://${conn.tenant}.tamr.cloud`,
+      baseUrl: conn.baseUrl ?? tenantBaseUrl(conn.tenant),
       apiKey: conn.apiKey,
       fetch: io.fetch,
       requestTimeoutMs: 15_000,
@@ -76,7 +77,7 @@ export async function askForMissing(
   });
   if (answers === null) return null;
   io.secrets.add(answers.apiKey);
-  const baseUrl = answers.baseUrl ?? settings.baseUrl ?? `https://${answers.tenant}.tamr.cloud`;
+  const baseUrl = answers.baseUrl ?? settings.baseUrl ?? tenantBaseUrl(answers.tenant);
   return {
     ...settings,
     tenant: answers.tenant,

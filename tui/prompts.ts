@@ -6,6 +6,7 @@
  * answer from a script. Ctrl-C makes inquirer throw `ExitPromptError`; it is left to propagate and
  * the caller maps it to exit 130.
  */
+import { isTenantName, tenantBaseUrl } from "../lib/kit/tenant.ts";
 import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { ApiError, UsageError } from "../lib/kit/errors.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
@@ -100,12 +101,10 @@ export const NONE: unique symbol = Symbol("none");
 /** How many times a refused key is asked for again before giving up. */
 export const KEY_RETRIES = 3;
 
-const TENANT_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /** The tenant validator: true, or a sentence naming the rule and the value. */
 export function validateTenant(value: string): true | string {
   const v = value.trim();
-  if (TENANT_RE.test(v)) return true;
+  if (isTenantName(v)) return true;
   return `A tenant is a DNS label: 1 to 63 lowercase letters, digits or hyphens, not starting or ` +
     `ending with a hyphen (got ${JSON.stringify(v)}).`;
 }
@@ -450,7 +449,7 @@ export function planText(a: RunAnswers): string {
     "",
     "Plan",
     `  tenant    ${a.tenant}`,
-    `  base URL  ${a.baseUrl ?? `https://${a.tenant}.tamr.cloud`}`,
+    `  base URL  ${a.baseUrl ?? tenantBaseUrl(a.tenant)}`,
     "  steps, in order:",
     ...plan.steps.map((s, i) => {
       const after = s.kind === "load"

@@ -39,3 +39,11 @@ export function formatDuration(ms: number): string {
   const totalM = Math.floor(totalS / 60);
   return `${Math.floor(totalM / 60)}h${String(totalM % 60).padStart(2, "0")}m`;
 }
+
+/** Milliseconds as the shortest duration text `parseDuration()` reads back: `2h`, `30s`, `1500ms`. */
+export function durationText(ms: number): string {
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms > 0 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}

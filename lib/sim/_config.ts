@@ -1,11 +1,9 @@
 import type { JobConfiguration } from "../kit/api/types.ts";
+import { stepIdFor } from "../kit/run/plan.ts";
 
-/** The step id a configuration belongs to: `load:<sourceId>`, `update:<dp>`, `index:<wf>`, `publish:<dest>`. */
+/** The step id a configuration belongs to: the kit's rule (`stepIdFor`). */
 export function stepIdOf(configuration: JobConfiguration): string {
-  if ("load" in configuration) return `load:${configuration.load.sourceId}`;
-  if ("publish" in configuration) return `publish:${configuration.publish.destinationId}`;
-  const update = configuration.update;
-  return "workflowId" in update ? `index:${update.workflowId}` : `update:${update.dataProductId}`;
+  return stepIdFor(configuration) ?? "unknown";
 }
 
 /** The fields each configuration kind takes; `update` takes exactly one of its two. */

@@ -3,6 +3,7 @@
  * what Slack and Microsoft Teams incoming webhooks show; the other fields are the structured outcome.
  * A webhook that fails is retried a few times and then only warned about: it never changes the run.
  */
+import { isLoopbackHost } from "../../kit/tenant.ts";
 import type { Clock } from "../../kit/clock.ts";
 import { formatDuration } from "../../kit/duration.ts";
 import { UsageError } from "../../kit/errors.ts";
@@ -50,11 +51,6 @@ export const NOTIFY_DEFAULTS: Required<NotifyOptions> = {
   timeoutMs: 5_000,
 };
 
-function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 /**
  * Checks a webhook URL: https, or http only for loopback hosts, no credentials in it. A query is
  * allowed (Teams and Power Automate URLs carry their signature there). Returns the URL as given.
@@ -70,7 +66,7 @@ export function checkNotifyUrl(raw: string): string {
       }`,
     );
   }
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw new UsageError(
       `--notify may use http:// only for loopback hosts (localhost, 127.0.0.1, ::1), got ${
         JSON.stringify(url.origin)

@@ -1,7 +1,14 @@
 import { z } from "zod";
 import dotenv from "dotenv";
 import { UsageError } from "../../kit/errors.ts";
-import { parseDuration } from "../../kit/duration.ts";
+import { durationText, parseDuration } from "../../kit/duration.ts";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+} from "../../kit/defaults.ts";
+import { isLoopbackHost, isTenantName, tenantBaseUrl } from "../../kit/tenant.ts";
 
 /** The `run` flags as commander hands them over (all optional, all strings as typed). */
 export interface RunFlags {
@@ -44,14 +51,14 @@ export interface RunSettings extends Settings {
   dataProduct: string;
 }
 
+/** The defaults as `--help` shows them. */
 export const DEFAULTS = {
-  concurrency: 4,
-  pollInterval: "30s",
-  timeout: "2h",
-  requestTimeout: "30s",
+  concurrency: DEFAULT_CONCURRENCY,
+  pollInterval: durationText(DEFAULT_POLL_INTERVAL_MS),
+  timeout: durationText(DEFAULT_TIMEOUT_MS),
+  requestTimeout: durationText(DEFAULT_REQUEST_TIMEOUT_MS),
 } as const;
 
-const TENANT_RE = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 // deno-lint-ignore no-control-regex
 const ID_RE = /^[^\s\u0000-\u001f\u007f]{1,256}$/;
 
@@ -177,7 +184,7 @@ export async function resolveSettings(flags: RunFlags, io: ConfigIo): Promise<Se
   const baseUrl = baseUrlRaw !== undefined
     ? checkBaseUrl(baseUrlRaw, where("--base-url", "baseUrl"))
     : tenant !== undefined
-    ? `https://${tenant}.tamr.cloud`
+    ? tenantBaseUrl(tenant)
     : undefined;
 
   const sources = nonEmpty(flags.source) ?? file.sources ?? [];
@@ -295,7 +302,7 @@ function camel(flag: string): string {
 
 /** A tenant is a DNS label: lower-case letters, digits and hyphens, 1–63 characters. */
 export function checkTenant(tenant: string, where = "--tenant"): void {
-  if (!TENANT_RE.test(tenant)) {
+  if (!isTenantName(tenant)) {
     throw new UsageError(
       `${where} must be a DNS label (a-z, 0-9 and "-", 1-63 characters, no leading or trailing "-"), got ${
         JSON.stringify(tenant)
@@ -303,11 +310,6 @@ export function checkTenant(tenant: string, where = "--tenant"): void {
       { hint: "Use the first part of your Tamr address: acme for https://acme.tamr.cloud." },
     );
   }
-}
-
-function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** Checks a base URL: https, or http only for loopback hosts; no credentials, query or fragment. */
@@ -320,7 +322,7 @@ export function checkBaseUrl(raw: string, where = "--base-url"): string {
       `${where} must be a URL such as https://acme.tamr.cloud, got ${JSON.stringify(raw)}`,
     );
   }
-  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw new UsageError(
       `${where} may use http:// only for loopback hosts (localhost, 127.0.0.1, ::1), got ${
         JSON.stringify(raw)

@@ -110,40 +110,37 @@ export interface PlanInput {
  */
 export function buildPlan(input: PlanInput): Plan {
   const unique = (xs: readonly string[]) => [...new Set(xs)];
-  const loads: PlanStep[] = unique(input.sources).map((sourceId) => ({
-    id: `load:${sourceId}`,
-    kind: "load",
-    target: sourceId,
-    configuration: { load: { sourceId } },
-    dependsOn: [],
-  }));
-  const update: PlanStep = {
-    id: `update:${input.dataProduct}`,
-    kind: "update",
-    target: input.dataProduct,
-    configuration: { update: { dataProductId: input.dataProduct } },
-    dependsOn: loads.map((s) => s.id),
-  };
+  const loads = unique(input.sources).map((sourceId) =>
+    planStep("load", sourceId, { load: { sourceId } }, [])
+  );
+  const update = planStep(
+    "update",
+    input.dataProduct,
+    { update: { dataProductId: input.dataProduct } },
+    loads.map((s) => s.id),
+  );
   const after: PlanStep[] = [];
   if (input.workflow) {
-    after.push({
-      id: `index:${input.workflow}`,
-      kind: "index",
-      target: input.workflow,
-      configuration: { update: { workflowId: input.workflow } },
-      dependsOn: [update.id],
-    });
+    after.push(planStep("index", input.workflow, { update: { workflowId: input.workflow } }, [
+      update.id,
+    ]));
   }
   for (const destinationId of unique(input.destinations ?? [])) {
-    after.push({
-      id: `publish:${destinationId}`,
-      kind: "publish",
-      target: destinationId,
-      configuration: { publish: { destinationId, dataProductId: input.dataProduct } },
-      dependsOn: [update.id],
-    });
+    after.push(planStep("publish", destinationId, {
+      publish: { destinationId, dataProductId: input.dataProduct },
+    }, [update.id]));
   }
   return { dataProduct: input.dataProduct, steps: [...loads, update, ...after] };
+}
+
+/** One step, its id given by the one rule that names steps (`stepIdFor`). */
+function planStep(
+  kind: StepKind,
+  target: string,
+  configuration: JobConfiguration,
+  dependsOn: string[],
+): PlanStep {
+  return { id: stepIdFor(configuration)!, kind, target, configuration, dependsOn };
 }
 
 /** A stable fingerprint of a plan, to refuse resuming a journal written for another plan. */
