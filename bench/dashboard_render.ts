@@ -8,10 +8,9 @@ import { createElement } from "react";
 import { render } from "ink-testing-library";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
-import { initialViewState, reduce, type ViewState } from "../lib/kit/run/run_state.ts";
+import { createRunStore, foldEvents, type RunState } from "../lib/kit/run/run_state.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
 import { runDashboard } from "../tui/dashboard_app.tsx";
-import { createEventBus } from "../lib/kit/run/event_bus.ts";
 import { sampleProcess } from "./_proc.ts";
 
 export interface RenderResult {
@@ -34,7 +33,7 @@ export interface RenderResult {
 
 /** A view state mid-run: `done` sources succeeded, `running` running, the rest waiting. */
 export function midRunState(sources: number, done: number, running: number): {
-  state: ViewState;
+  state: RunState;
   events: RunEvent[];
 } {
   const plan = buildPlan({
@@ -71,9 +70,7 @@ export function midRunState(sources: number, done: number, running: number): {
       events.push({ ...base, time: time(i + 2), state: "succeeded", jobId, jobState: "DONE" });
     }
   });
-  let state = initialViewState;
-  for (const e of events) state = reduce(state, e);
-  return { state, events };
+  return { state: foldEvents(events), events };
 }
 
 /** Renders the dashboard for `sources` steps in a 100×40 terminal and times it. */
@@ -81,8 +78,7 @@ export async function measureDashboard(sources = 1000, idleMs = 2000): Promise<R
   const { state, events } = midRunState(sources, Math.floor(sources * 0.6), 5);
 
   const reduceStart = performance.now();
-  let folded = initialViewState;
-  for (const e of events) folded = reduce(folded, e);
+  foldEvents(events);
   const reduceUsPerEvent = (performance.now() - reduceStart) * 1000 / events.length;
 
   const now0 = Date.parse("2026-01-01T10:00:00Z");
@@ -163,10 +159,10 @@ class QuietKeyboard extends EventEmitter {
 
 /** The live dashboard fed a mid-run state, then left waiting: its CPU and output per second. */
 async function measureLive(events: RunEvent[], idleMs: number) {
-  const bus = createEventBus();
+  const bus = createRunStore();
   const stdout = new CountingTerminal();
   const done = runDashboard({
-    subscribe: bus.subscribe,
+    store: bus,
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: new QuietKeyboard() as unknown as NodeJS.ReadStream,
     onQuit: () => {},

@@ -29,10 +29,14 @@ export {
 export type { WalkthroughOptions } from "./kit/job/walkthrough.ts";
 export { runPipeline } from "./kit/run/runner.ts";
 export type { PriorStep, RunOptions, RunResult } from "./kit/run/runner.ts";
+export { stopAndConfirm } from "./kit/job/stop.ts";
+export type { StopOptions, StopResult } from "./kit/job/stop.ts";
+export { nextMoves } from "./kit/run/scheduler.ts";
+export type { KindLimits, Moves } from "./kit/run/scheduler.ts";
+export { EXIT_CODES, runOutcomeOf } from "./kit/run/outcome.ts";
+export type { InterruptSignal, RunEnding } from "./kit/run/outcome.ts";
 export { buildPlan } from "./kit/run/plan.ts";
 export type { Plan, PlanInput, PlanStep, StepKind } from "./kit/run/plan.ts";
-export { createEventBus } from "./kit/run/event_bus.ts";
-export type { EventBus } from "./kit/run/event_bus.ts";
 export type {
   Emit,
   FinishEvent,
@@ -47,8 +51,8 @@ export type {
   StepSummary,
   WarningEvent,
 } from "./kit/run/events.ts";
-export { initialViewState, reduce } from "./kit/run/run_state.ts";
-export type { Notice, StepView, ViewState } from "./kit/run/run_state.ts";
+export { createRunStore, foldEvents, foldStep, newStepView } from "./kit/run/run_state.ts";
+export type { Notice, RunListener, RunState, RunStore, StepView } from "./kit/run/run_state.ts";
 export {
   ApiError,
   exitCodeFor,

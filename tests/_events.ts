@@ -1,5 +1,7 @@
 /** Builders of run events for reporter tests: a time `t(s)` seconds into a run, a start, a step. */
 import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
+import { createRunStore, foldEvents, summarize } from "../lib/kit/run/run_state.ts";
+import { type EndView, endView } from "../lib/app/outputs/end_view.ts";
 
 /** `s` seconds after 12:00:00 on 2026-01-01, as RFC 3339. */
 export const t = (s: number): string => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
@@ -37,3 +39,24 @@ export const step = (
   state,
   ...extra,
 });
+
+/**
+ * The events as the runner emits them: its `finish` carries every step's summary, computed once
+ * from the run state (fixtures write `steps: []` and let this fill it in).
+ */
+export function asRun(events: readonly RunEvent[]): RunEvent[] {
+  const store = createRunStore();
+  return events.map((e) => {
+    const out: RunEvent = e.type === "finish" ? { ...e, steps: summarize(store.state) } : e;
+    store.emit(out);
+    return out;
+  });
+}
+
+/** What the end reports read of a finished run given as events. */
+export function endViewOf(events: readonly RunEvent[]): EndView {
+  const run = asRun(events);
+  const finish = run.at(-1);
+  if (finish?.type !== "finish") throw new Error("the events do not end with finish");
+  return endView(foldEvents(run), finish);
+}

@@ -4,10 +4,10 @@ import { render } from "ink-testing-library";
 import type { JSX } from "react";
 import type { RunEvent, RunOutcome, StepEvent, StepState } from "../lib/kit/run/events.ts";
 import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
-import { reduceAll, summarize, type ViewState } from "../lib/kit/run/run_state.ts";
+import { foldEvents, type RunState, summarize } from "../lib/kit/run/run_state.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
 import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
-import { createEventBus } from "../lib/kit/run/event_bus.ts";
+import { createRunStore } from "../lib/kit/run/run_state.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -114,13 +114,13 @@ function run(input: PlanInput, tenant = "acme") {
         time: time(s),
         outcome,
         exitCode,
-        steps: summarize(reduceAll(events)),
+        steps: summarize(foldEvents(events)),
         ...extra,
       } as RunEvent);
       return b;
     },
-    state(): ViewState {
-      return reduceAll(events);
+    state(): RunState {
+      return foldEvents(events);
     },
   };
   return b;
@@ -439,12 +439,12 @@ async function until(ok: () => boolean, what: string, ms = 2000): Promise<void> 
 }
 
 function live() {
-  const bus = createEventBus();
+  const bus = createRunStore();
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
   const calls = { quit: 0, detach: 0 };
   const done = runDashboard({
-    subscribe: bus.subscribe,
+    store: bus,
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
     onQuit: () => calls.quit++,

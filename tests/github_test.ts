@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/kit/run/events.ts";
-import { createEventBus } from "../lib/kit/run/event_bus.ts";
-import { attachEndReports } from "../lib/app/outputs/end_reports.ts";
+import { prepareEndReports } from "../lib/app/outputs/end_reports.ts";
 import {
   errorAnnotations,
   escapeData,
   escapeProperty,
   stepSummaryMarkdown,
 } from "../lib/app/outputs/github.ts";
-import { reduceAll } from "../lib/kit/run/run_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
-import { start, step, t } from "./_events.ts";
+import { endViewOf, start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
 import { fakeIo } from "./_io.ts";
 
@@ -57,7 +55,7 @@ function memoryIo(env: Record<string, string>, files: Map<string, string> = new 
 }
 
 Deno.test("stepSummaryMarkdown() renders a table row per step with Tamr's reason and message", () => {
-  const md = stepSummaryMarkdown(reduceAll(failedRun));
+  const md = stepSummaryMarkdown(endViewOf(failedRun));
   const lines = md.split("\n");
   assert.equal(lines[0], "### tamr-refresh: dp on acme");
   assert.match(md, /\*\*❌ Run failed in 10\.0s\*\* \(exit 1\): load:s2 failed\./);
@@ -70,7 +68,7 @@ Deno.test("stepSummaryMarkdown() renders a table row per step with Tamr's reason
 });
 
 Deno.test("stepSummaryMarkdown() escapes pipes, HTML and line breaks from Tamr's messages", () => {
-  const md = stepSummaryMarkdown(reduceAll(failedRun));
+  const md = stepSummaryMarkdown(endViewOf(failedRun));
   const failed = md.split("\n").find((l) => l.startsWith("| `load:s2`"))!;
   assert.ok(failed.endsWith("Column 'a\\|b' &lt;missing&gt; see log |"), failed);
   // Every table row has exactly the five columns of the header.
@@ -80,11 +78,11 @@ Deno.test("stepSummaryMarkdown() escapes pipes, HTML and line breaks from Tamr's
 });
 
 Deno.test("errorAnnotations() writes one ::error per failed step, however many polls it took", () => {
-  const text = errorAnnotations(reduceAll(failedRun));
+  const text = errorAnnotations(endViewOf(failedRun));
   assert.deepEqual(text.trimEnd().split("\n"), [
     "::error title=tamr-refresh%3A load%3As2 failed::PLANNING_FAILED: Column 'a|b' <missing>%0Asee log (job job_2)",
   ]);
-  assert.equal(errorAnnotations(reduceAll(okRun)), "");
+  assert.equal(errorAnnotations(endViewOf(okRun)), "");
 });
 
 Deno.test("escapeData() and escapeProperty() escape the way GitHub's toolkit does", () => {
@@ -101,7 +99,7 @@ Deno.test("errorAnnotations() stops at ten lines, the last naming the steps left
     ),
     finish("failed", 1, "14 sources failed."),
   ];
-  const lines = errorAnnotations(reduceAll(events)).trimEnd().split("\n");
+  const lines = errorAnnotations(endViewOf(events)).trimEnd().split("\n");
   assert.equal(lines.length, 10);
   assert.match(lines[8]!, /^::error title=tamr-refresh%3A load%3As8 failed::X: boom/);
   assert.equal(
@@ -116,48 +114,44 @@ Deno.test("errorAnnotations() annotates the run when it failed without a failed 
     finish("error", 4, "Tamr API request failed: GET /api/v1beta1/jobs was answered 401"),
   ];
   assert.equal(
-    errorAnnotations(reduceAll(events)),
+    errorAnnotations(endViewOf(events)),
     "::error title=tamr-refresh%3A run error::Tamr API request failed: GET /api/v1beta1/jobs was answered 401\n",
   );
 });
 
-Deno.test("attachEndReports() appends to GITHUB_STEP_SUMMARY, keeping what was there", async () => {
+Deno.test("the end reports append to GITHUB_STEP_SUMMARY, keeping what was there", async () => {
   const files = new Map([["/gh/summary.md", "# Earlier step\n\n"]]);
   const { io, streams } = memoryIo({ GITHUB_STEP_SUMMARY: "/gh/summary.md" }, files);
-  const bus = createEventBus();
-  const reports = attachEndReports(bus, io, {});
-  failedRun.forEach(bus.emit);
-  await reports.settled();
+  const warnings: string[] = [];
+  await prepareEndReports(io, {}).write(endViewOf(failedRun), (m) => warnings.push(m));
+  assert.deepEqual(warnings, []);
   const text = files.get("/gh/summary.md")!;
   assert.ok(text.startsWith("# Earlier step\n\n### tamr-refresh: dp on acme\n"), text);
   assert.equal(text.match(/\| Step \| Job/g)?.length, 1);
   assert.equal(streams.err, "", "no annotations unless GITHUB_ACTIONS=true");
 });
 
-Deno.test("attachEndReports() annotates failed steps once, at the end, when GITHUB_ACTIONS=true", async () => {
+Deno.test("the end reports annotate failed steps once when GITHUB_ACTIONS=true", async () => {
   const { io, streams, files } = memoryIo({ GITHUB_ACTIONS: "true" });
-  const bus = createEventBus();
-  const reports = attachEndReports(bus, io, {});
-  failedRun.slice(0, -1).forEach(bus.emit);
+  const reports = prepareEndReports(io, {});
   assert.equal(streams.err, "", "nothing before the run ends");
-  bus.emit(failedRun.at(-1)!);
-  await reports.settled();
+  await reports.write(endViewOf(failedRun), () => {});
   assert.equal(streams.err.match(/^::error /gm)?.length, 1, streams.err);
   assert.equal(streams.out, "", "stdout stays clean for --output json");
   assert.equal(files.size, 0, "no summary file without GITHUB_STEP_SUMMARY");
 });
 
-Deno.test("attachEndReports() warns, and does not throw, when the summary file cannot be written", async () => {
+Deno.test("the end reports warn, and do not throw, when the summary file cannot be written", async () => {
   const { io, streams } = memoryIo({ GITHUB_STEP_SUMMARY: "/gh/summary.md" });
   io.writeTextFile = (p) => Promise.reject(new Error(`Permission denied: ${p}`));
-  const bus = createEventBus();
-  const reports = attachEndReports(bus, io, {});
-  okRun.forEach(bus.emit);
-  await reports.settled();
+  const warnings: string[] = [];
+  await prepareEndReports(io, {}).write(endViewOf(okRun), (m) => warnings.push(m));
+  assert.equal(warnings.length, 1);
   assert.match(
-    streams.err,
-    /^warning: could not append the step summary to \/gh\/summary\.md \(GITHUB_STEP_SUMMARY\): Permission denied/,
+    warnings[0]!,
+    /^Could not append the step summary to \/gh\/summary\.md \(GITHUB_STEP_SUMMARY\): Permission denied/,
   );
+  assert.equal(streams.err, "", "the warning goes to the run's stream, not straight to stderr");
 });
 
 Deno.test("in GitHub Actions, run writes the step summary and annotates the failed source", async () => {

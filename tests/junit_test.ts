@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/kit/run/events.ts";
-import { createEventBus } from "../lib/kit/run/event_bus.ts";
-import { attachEndReports } from "../lib/app/outputs/end_reports.ts";
+import { prepareEndReports } from "../lib/app/outputs/end_reports.ts";
 import { escapeXml, junitXml } from "../lib/app/outputs/junit.ts";
-import { reduceAll } from "../lib/kit/run/run_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
-import { start, step, t } from "./_events.ts";
+import { endViewOf, start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
 import { fakeIo } from "./_io.ts";
 
@@ -85,7 +83,7 @@ function parseXml(xml: string): { name: string; attrs: Record<string, string>; t
 }
 
 Deno.test("junitXml() has one test case per step, with Tamr's reason and message on failures", () => {
-  const els = parseXml(junitXml(reduceAll(run)));
+  const els = parseXml(junitXml(endViewOf(run)));
   const suite = els.find((e) => e.name === "testsuite")!;
   assert.deepEqual(
     [suite.attrs.tests, suite.attrs.failures, suite.attrs.skipped, suite.attrs.time],
@@ -126,7 +124,7 @@ Deno.test("junitXml() adds a failing `run` case when the run failed before any s
       message: "Tamr API request failed: POST /api/v1beta1/jobs was answered 401",
     },
   ];
-  const els = parseXml(junitXml(reduceAll(events)));
+  const els = parseXml(junitXml(endViewOf(events)));
   const cases = els.filter((e) => e.name === "testcase").map((c) => c.attrs.name);
   assert.deepEqual(cases, ["load:s1", "run"]);
   assert.equal(els.find((e) => e.name === "testsuite")!.attrs.failures, "1");
@@ -142,7 +140,7 @@ Deno.test("a succeeded run's report has no failure and no skipped case", () => {
     step(2, "load:s1", "succeeded", { jobId: "job_1" }),
     { type: "finish", time: t(2), outcome: "succeeded", exitCode: 0, steps: [] },
   ];
-  const els = parseXml(junitXml(reduceAll(events)));
+  const els = parseXml(junitXml(endViewOf(events)));
   assert.deepEqual(els.map((e) => e.name), ["testsuites", "testsuite", "testcase"]);
 });
 
@@ -155,27 +153,25 @@ function memoryIo(files: Map<string, string>) {
 Deno.test("--junit writes the report through the Io once the run finishes", async () => {
   const files = new Map<string, string>();
   const { io, err } = memoryIo(files);
-  const bus = createEventBus();
-  const reports = attachEndReports(bus, io, { junit: "reports/junit.xml" });
-  run.slice(0, -1).forEach(bus.emit);
+  const reports = prepareEndReports(io, { junit: "reports/junit.xml" });
   assert.equal(files.size, 0, "nothing is written before the end");
-  bus.emit(run.at(-1)!);
-  await reports.settled();
-  assert.equal(files.get("reports/junit.xml"), junitXml(reduceAll(run)));
+  await reports.write(endViewOf(run), () => {});
+  assert.equal(files.get("reports/junit.xml"), junitXml(endViewOf(run)));
   assert.equal(err(), "");
 });
 
 Deno.test("a --junit file that cannot be written is a warning, not a thrown error", async () => {
   const { io, err } = memoryIo(new Map());
   io.writeTextFile = (p) => Promise.reject(new Error(`Permission denied: ${p}`));
-  const bus = createEventBus();
-  const reports = attachEndReports(bus, io, { junit: "/ro/junit.xml" });
-  run.forEach(bus.emit);
-  await reports.settled();
-  assert.equal(
-    err(),
-    "warning: could not write the JUnit report to /ro/junit.xml (--junit): Permission denied: /ro/junit.xml\n",
+  const warnings: string[] = [];
+  await prepareEndReports(io, { junit: "/ro/junit.xml" }).write(
+    endViewOf(run),
+    (m) => warnings.push(m),
   );
+  assert.deepEqual(warnings, [
+    "Could not write the JUnit report to /ro/junit.xml (--junit): Permission denied: /ro/junit.xml",
+  ]);
+  assert.equal(err(), "");
 });
 
 Deno.test("run --junit FILE writes a report a CI server can read, exit code unchanged", async () => {

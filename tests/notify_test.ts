@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/kit/run/events.ts";
-import { createEventBus } from "../lib/kit/run/event_bus.ts";
 import { realClock } from "../lib/kit/clock.ts";
 import { UsageError } from "../lib/kit/errors.ts";
 import type { Io } from "../lib/app/io.ts";
-import { attachEndReports } from "../lib/app/outputs/end_reports.ts";
+import { prepareEndReports } from "../lib/app/outputs/end_reports.ts";
 import {
   checkNotifyUrl,
   type NotifyPayload,
   notifyPayload,
   sendNotification,
 } from "../lib/app/outputs/notify.ts";
-import { reduceAll } from "../lib/kit/run/run_state.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
-import { start, step, t } from "./_events.ts";
+import { endViewOf, start, step, t } from "./_events.ts";
 
 const run: RunEvent[] = [
   start(["load:s1", "update:dp"]),
@@ -83,7 +81,7 @@ Deno.test("checkNotifyUrl() takes https, or http only for loopback hosts", () =>
 });
 
 Deno.test("notifyPayload() has a text for Slack and Teams and the structured outcome", () => {
-  const p = notifyPayload(reduceAll(run));
+  const p = notifyPayload(endViewOf(run));
   assert.equal(
     p.text,
     "❌ tamr-refresh: dp on acme failed in 1m06s (exit 1), 0 of 2 steps succeeded.\n" +
@@ -103,7 +101,7 @@ Deno.test("notifyPayload() has a text for Slack and Teams and the structured out
 Deno.test("sendNotification() posts the JSON payload once when the webhook answers 200", async () => {
   const hook = webhook([200]);
   try {
-    const payload = notifyPayload(reduceAll(run));
+    const payload = notifyPayload(endViewOf(run));
     const result = await sendNotification(hook.url, payload, fast);
     assert.deepEqual(result, { ok: true, attempts: 1 });
     assert.deepEqual(hook.bodies, [JSON.parse(JSON.stringify(payload))]);
@@ -115,7 +113,7 @@ Deno.test("sendNotification() posts the JSON payload once when the webhook answe
 Deno.test("sendNotification() retries a 500 and succeeds on the next attempt", async () => {
   const hook = webhook([500, 200]);
   try {
-    const result = await sendNotification(hook.url, notifyPayload(reduceAll(run)), fast);
+    const result = await sendNotification(hook.url, notifyPayload(endViewOf(run)), fast);
     assert.deepEqual(result, { ok: true, attempts: 2 });
     assert.equal(hook.calls(), 2);
   } finally {
@@ -126,7 +124,7 @@ Deno.test("sendNotification() retries a 500 and succeeds on the next attempt", a
 Deno.test("sendNotification() gives up after its attempts against a webhook that always fails", async () => {
   const hook = webhook([503]);
   try {
-    const result = await sendNotification(hook.url, notifyPayload(reduceAll(run)), {
+    const result = await sendNotification(hook.url, notifyPayload(endViewOf(run)), {
       ...fast,
       attempts: 3,
     });
@@ -144,7 +142,7 @@ Deno.test("sendNotification() gives up after its attempts against a webhook that
 Deno.test("sendNotification() does not retry a 404: the URL is wrong, not busy", async () => {
   const hook = webhook([404]);
   try {
-    const result = await sendNotification(hook.url, notifyPayload(reduceAll(run)), fast);
+    const result = await sendNotification(hook.url, notifyPayload(endViewOf(run)), fast);
     assert.deepEqual(result, { ok: false, attempts: 1, error: "the webhook answered HTTP 404" });
   } finally {
     await hook.close();
@@ -154,7 +152,7 @@ Deno.test("sendNotification() does not retry a 404: the URL is wrong, not busy",
 Deno.test("sendNotification() times out a webhook that never answers", async () => {
   const hook = webhook([200], { hang: true });
   try {
-    const result = await sendNotification(hook.url, notifyPayload(reduceAll(run)), {
+    const result = await sendNotification(hook.url, notifyPayload(endViewOf(run)), {
       ...fast,
       attempts: 2,
       timeoutMs: 50,
@@ -169,7 +167,7 @@ Deno.test("sendNotification() times out a webhook that never answers", async () 
 
 Deno.test("sendNotification() keeps the webhook's secret path out of its error", async () => {
   const url = "https://hooks.example.com/services/T000/B000/secretToken123";
-  const result = await sendNotification(url, notifyPayload(reduceAll(run)), {
+  const result = await sendNotification(url, notifyPayload(endViewOf(run)), {
     ...fast,
     attempts: 1,
     // Some fetch errors quote the URL they were sending to.
@@ -183,7 +181,7 @@ Deno.test("sendNotification() keeps the webhook's secret path out of its error",
   });
 });
 
-Deno.test("attachEndReports() warns on stderr when the webhook keeps failing, and never throws", async () => {
+Deno.test("the end reports warn when the webhook keeps failing, and never throw", async () => {
   const hook = webhook([500]);
   let err = "";
   const io = {
@@ -195,16 +193,20 @@ Deno.test("attachEndReports() warns on stderr when the webhook keeps failing, an
     clock: realClock,
   } as unknown as Io;
   try {
-    const bus = createEventBus();
-    const reports = attachEndReports(bus, io, { notify: hook.url }, { backoffMs: 1 });
-    run.forEach(bus.emit);
-    await reports.settled();
-    assert.equal(hook.calls(), 3);
-    assert.match(
-      err,
-      /^warning: could not send the run summary to http:\/\/127\.0\.0\.1:\d+ \(--notify\) after 3 attempts: the webhook answered HTTP 500\. The run's exit code is unchanged\.\n$/,
+    const warnings: string[] = [];
+    await prepareEndReports(io, { notify: hook.url }, { backoffMs: 1 }).write(
+      endViewOf(run),
+      (m) => warnings.push(m),
     );
-    assert.ok(!err.includes("secretToken123"));
+    assert.equal(hook.calls(), 3);
+    assert.equal(err, "");
+    assert.equal(warnings.length, 1);
+    const warning = warnings[0]! + "\n";
+    assert.match(
+      warning,
+      /^Could not send the run summary to http:\/\/127\.0\.0\.1:\d+ \(--notify\) after 3 attempts: the webhook answered HTTP 500\. The run's exit code is unchanged\.\n$/,
+    );
+    assert.ok(!warning.includes("secretToken123"));
   } finally {
     await hook.close();
   }
@@ -268,10 +270,13 @@ Deno.test("run --notify to a webhook that always fails warns and keeps the run's
       const r = await runCli(runArgs(baseUrl, hook.url), env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(hook.calls(), 3);
+      // A warning event of the run, so it shows where the run's lines go (stdout in text mode).
       assert.match(
-        r.stderr,
-        /warning: could not send the run summary to http:\/\/127\.0\.0\.1:\d+/,
+        r.stdout,
+        /warning: Could not send the run summary to http:\/\/127\.0\.0\.1:\d+/,
       );
+      const finish = r.stdout.indexOf("Run succeeded");
+      assert.ok(finish > r.stdout.indexOf("Could not send"), "the warning comes before the summary");
       assert.ok(!(r.stdout + r.stderr).includes("secretToken123"));
     });
   } finally {

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import { createTextReporter } from "../lib/app/outputs/text.ts";
 import { createJsonReporter } from "../lib/app/outputs/json.ts";
-import { progress, reduceAll, summarize } from "../lib/kit/run/run_state.ts";
+import { createRunStore, foldEvents, progress, summarize } from "../lib/kit/run/run_state.ts";
+import { asRun } from "./_events.ts";
 import { t } from "./_events.ts";
 
 const events: RunEvent[] = [
@@ -82,8 +83,8 @@ const events: RunEvent[] = [
   },
 ];
 
-Deno.test("reduce() folds a run into step views, durations, retries and the latest failure", () => {
-  const view = reduceAll(events);
+Deno.test("the run store folds a run into step views, durations, retries and the latest failure", () => {
+  const view = foldEvents(events);
   assert.equal(view.retries, 1);
   assert.equal(view.steps.find((s) => s.id === "load:s2")!.retries, 1);
   assert.deepEqual(progress(view), { done: 3, total: 3, failed: 1, stopped: 0 });
@@ -101,8 +102,9 @@ Deno.test("reduce() folds a run into step views, durations, retries and the late
 
 Deno.test("the text reporter prints one line per change and a summary table", () => {
   let out = "";
-  const report = createTextReporter((s) => (out += s));
-  events.forEach(report);
+  const store = createRunStore();
+  store.subscribe(createTextReporter((s) => (out += s)));
+  asRun(events).forEach((e) => store.emit(e));
   const lines = out.split("\n");
   assert.match(lines[0]!, /^12:00:00 refreshing dp on acme/);
   assert.ok(lines.some((l) => /^12:00:01 load:s1 +job_1 +running \(PENDING\)$/.test(l)));

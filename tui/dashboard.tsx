@@ -3,13 +3,13 @@ import { createContext, type JSX, type ReactNode, useContext, useEffect, useStat
 import type { StepState } from "../lib/kit/run/events.ts";
 import { PHASES, type StepKind } from "../lib/kit/run/plan.ts";
 import { formatDuration } from "../lib/kit/duration.ts";
-import { progress, type StepView, summarize, type ViewState } from "../lib/kit/run/run_state.ts";
+import { progress, type RunState, type StepView } from "../lib/kit/run/run_state.ts";
 import { bar, cellWidth, fit, plural, truncateEnd, wrapText } from "./_format.ts";
 
 export type Overlay = "help" | "confirm-quit" | null;
 
 export interface DashboardProps {
-  state: ViewState;
+  state: RunState;
   /** The time the frame shows, in milliseconds since the epoch (elapsed times count to it). */
   now: number;
   /** Terminal height: when given, finished rows fold so the whole view fits. */
@@ -180,7 +180,7 @@ function rank(step: StepView): number {
 }
 
 /** How many steps are in each state, in words: running, succeeded, waiting, failed… */
-function countWords(steps: StepView[]): Map<string, number> {
+function countWords(steps: readonly StepView[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const s of steps) {
     const word = ACTIVE.has(s.state) ? "running" : categoryOf(s.state) ?? s.state.replace("_", " ");
@@ -190,7 +190,7 @@ function countWords(steps: StepView[]): Map<string, number> {
 }
 
 /** `… and 3 more running`, or `… and 5 more (2 running, 3 waiting)`. */
-function moreLine(hidden: StepView[]): Line {
+function moreLine(hidden: readonly StepView[]): Line {
   const counts = countWords(hidden);
   const only = counts.size === 1 ? [...counts.keys()][0] : undefined;
   const text = only !== undefined
@@ -200,7 +200,7 @@ function moreLine(hidden: StepView[]): Line {
 }
 
 /** The step list, folded and cut until it takes at most `budget` lines. */
-function body(steps: StepView[], budget: number | null): Line[] {
+function body(steps: readonly StepView[], budget: number | null): Line[] {
   let groups: Group[] = PHASES
     .map((kind) => ({
       kind,
@@ -232,7 +232,7 @@ function body(steps: StepView[], budget: number | null): Line[] {
 }
 
 /** `202 steps: 194 succeeded, 2 running, 1 failed, 5 waiting`, for the smallest terminals. */
-function summaryOfSteps(steps: StepView[]): Line {
+function summaryOfSteps(steps: readonly StepView[]): Line {
   const counts = countWords(steps);
   const text = `${plural(steps.length, "step", "steps")}: ${
     [...counts].map(([w, n]) => `${n} ${w}`).join(", ")
@@ -240,12 +240,12 @@ function summaryOfSteps(steps: StepView[]): Line {
   return { kind: "text", parts: [{ text, tone: "dim" }] };
 }
 
-function elapsedOf(state: ViewState, now: number): number {
+function elapsedOf(state: RunState, now: number): number {
   if (state.startedAt === null) return 0;
   return Math.max(0, (state.finishedAt ?? now) - state.startedAt);
 }
 
-function header(state: ViewState, now: number): Line[] {
+function header(state: RunState, now: number): Line[] {
   const title: Part[] = [{ text: "tamr-refresh", tone: "bold" }];
   if (state.startedAt === null) {
     return [{ kind: "text", parts: [...title, { text: " · starting…", tone: "dim" }] }, {
@@ -270,7 +270,7 @@ function header(state: ViewState, now: number): Line[] {
   return [{ kind: "text", parts: title }, { kind: "text", parts: status }];
 }
 
-function notice(state: ViewState, columns: number, maxLines: number): Line[] {
+function notice(state: RunState, columns: number, maxLines: number): Line[] {
   const n = state.notice;
   if (n === null) return [];
   let text: string;
@@ -309,10 +309,11 @@ const OUTCOME_ORDER: readonly [string, string][] = [
   ["running", "left running"],
 ];
 
-function summaryLines(state: ViewState, columns: number): Line[] {
-  const [title, tone] = OUTCOME_TEXT[state.outcome ?? "error"] ?? ["Refresh ended", "bold"];
+function summaryLines(state: RunState, columns: number): Line[] {
+  const finish = state.finish;
+  const [title, tone] = OUTCOME_TEXT[finish?.outcome ?? "error"] ?? ["Refresh ended", "bold"];
   const counts = new Map<string, number>();
-  for (const s of summarize(state)) counts.set(s.outcome, (counts.get(s.outcome) ?? 0) + 1);
+  for (const s of finish?.steps ?? []) counts.set(s.outcome, (counts.get(s.outcome) ?? 0) + 1);
   const parts = OUTCOME_ORDER.flatMap(([key, word]) => {
     const n = counts.get(key) ?? 0;
     return n > 0 ? [`${n} ${word}`] : [];
@@ -324,13 +325,13 @@ function summaryLines(state: ViewState, columns: number): Line[] {
       text: ` · ${[...parts, `${total} total`].join(" · ")}`,
     }],
   }];
-  if (state.message) {
-    for (const t of wrapText(state.message, columns, 2)) {
+  if (finish?.message) {
+    for (const t of wrapText(finish.message, columns, 2)) {
       lines.push({ kind: "text", parts: [{ text: t, tone }] });
     }
   }
-  if (state.resumeCommand) {
-    for (const t of wrapText(`Resume with: ${state.resumeCommand}`, columns, 3)) {
+  if (finish?.resumeCommand) {
+    for (const t of wrapText(`Resume with: ${finish.resumeCommand}`, columns, 3)) {
       lines.push({ kind: "text", parts: [{ text: t, tone: "cyan" }] });
     }
   }
@@ -338,12 +339,12 @@ function summaryLines(state: ViewState, columns: number): Line[] {
 }
 
 /** Jobs the run started and that have not ended: what quitting would stop. */
-export function runningJobs(state: ViewState): number {
+export function runningJobs(state: RunState): number {
   return state.steps.filter((s) => s.state === "creating" || s.state === "running").length;
 }
 
 function footer(
-  state: ViewState,
+  state: RunState,
   overlay: Overlay,
   quitting: boolean,
   detached: boolean,
@@ -447,7 +448,7 @@ function detailParts(s: StepView): Part[] {
 }
 
 /** Column widths shared by every row, so folding does not make the columns jump. */
-function rowWidths(steps: StepView[], now: number, columns: number): RowWidths {
+function rowWidths(steps: readonly StepView[], now: number, columns: number): RowWidths {
   const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
   let target = Math.max(4, max(steps.map((s) => cellWidth(s.target))));
   let job = max(steps.map((s) => cellWidth(s.jobId ?? "")));

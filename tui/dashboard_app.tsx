@@ -2,8 +2,7 @@ import process from "node:process";
 import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink";
 import { useEffect, useRef, useState } from "react";
 import type { JSX } from "react";
-import type { RunEvent } from "../lib/kit/run/events.ts";
-import { initialViewState, reduce, type ViewState } from "../lib/kit/run/run_state.ts";
+import type { RunStore } from "../lib/kit/run/run_state.ts";
 import { Dashboard, type Overlay } from "./dashboard.tsx";
 
 /** The longest a new event waits before it is drawn: at most ten frames a second. */
@@ -19,8 +18,8 @@ export interface DashboardResult {
 }
 
 export interface DashboardOptions {
-  /** Where run events come from (an EventBus's `subscribe`). */
-  subscribe: (listener: (e: RunEvent) => void) => () => void;
+  /** The run's state: the dashboard reads it and redraws when it changes. */
+  store: Pick<RunStore, "state" | "subscribe">;
   stdout?: NodeJS.WriteStream | undefined;
   stdin?: NodeJS.ReadStream | undefined;
   /** The user confirmed quitting: abort the run (which stops its jobs); the dashboard stays until `finish`. */
@@ -103,33 +102,8 @@ export function frameThrottle(draw: () => void, ms: number, timers: Timers = rea
   };
 }
 
-/** Run events folded as they arrive, outside React, so none is lost between two frames. */
-interface Store {
-  get(): ViewState;
-  listen(listener: () => void): () => void;
-}
-
-function createStore(
-  subscribe: DashboardOptions["subscribe"],
-): Store & { close(): void } {
-  let state = initialViewState;
-  const listeners = new Set<() => void>();
-  const unsubscribe = subscribe((e) => {
-    state = reduce(state, e);
-    for (const l of listeners) l();
-  });
-  return {
-    get: () => state,
-    listen(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    close: unsubscribe,
-  };
-}
-
 interface AppProps {
-  store: Store;
+  store: DashboardOptions["store"];
   clock: { now(): number };
   onQuit: () => void;
   onDetach: () => void;
@@ -139,21 +113,22 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { rows, columns } = useWindowSize();
-  const [view, setView] = useState(() => ({ state: store.get(), now: clock.now() }));
+  const [view, setView] = useState(() => ({ version: store.state.version, now: clock.now() }));
   const [overlay, setOverlay] = useState<Overlay>(null);
   const [quitting, setQuitting] = useState(false);
   const [detached, setDetached] = useState(false);
   const quitRef = useRef(false);
-  const finished = view.state.finishedAt !== null;
+  const state = store.state;
+  const finished = state.finishedAt !== null;
 
   // Events: drawn at most every RENDER_THROTTLE_MS; the finish event at once.
   useEffect(() => {
     const frames = frameThrottle(() => {
-      const state = store.get();
-      setView((v) => v.state === state ? v : { state, now: clock.now() });
+      const version = store.state.version;
+      setView((v) => v.version === version ? v : { version, now: clock.now() });
     }, RENDER_THROTTLE_MS);
-    const off = store.listen(() => {
-      if (store.get().finishedAt !== null) frames.now();
+    const off = store.subscribe(() => {
+      if (store.state.finishedAt !== null) frames.now();
       else frames.notify();
     });
     frames.now(); // events that came before this effect ran
@@ -207,7 +182,7 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
 
   return (
     <Dashboard
-      state={view.state}
+      state={state}
       now={view.now}
       rows={rows}
       columns={columns}
@@ -224,27 +199,22 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
  */
 export async function runDashboard(options: DashboardOptions): Promise<DashboardResult> {
   const clock = options.clock ?? { now: () => Date.now() };
-  const store = createStore(options.subscribe);
-  try {
-    const instance = render(
-      <DashboardApp
-        store={store}
-        clock={clock}
-        onQuit={options.onQuit}
-        onDetach={options.onDetach}
-      />,
-      {
-        stdout: options.stdout ?? process.stdout,
-        stdin: options.stdin ?? process.stdin,
-        // CI may be set in a real terminal; the caller already decided this is interactive.
-        interactive: true,
-        exitOnCtrlC: false,
-        patchConsole: false,
-      },
-    );
-    const result = await instance.waitUntilExit();
-    return result as DashboardResult;
-  } finally {
-    store.close();
-  }
+  const instance = render(
+    <DashboardApp
+      store={options.store}
+      clock={clock}
+      onQuit={options.onQuit}
+      onDetach={options.onDetach}
+    />,
+    {
+      stdout: options.stdout ?? process.stdout,
+      stdin: options.stdin ?? process.stdin,
+      // CI may be set in a real terminal; the caller already decided this is interactive.
+      interactive: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  const result = await instance.waitUntilExit();
+  return result as DashboardResult;
 }

@@ -6,7 +6,7 @@ import { tenantBaseUrl } from "../lib/kit/tenant.ts";
 import { createJobClient } from "../lib/kit/api/client.ts";
 import type { RunSettings, Settings } from "../lib/app/settings/config.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
-import type { EventBus } from "../lib/kit/run/event_bus.ts";
+import type { RunStore } from "../lib/kit/run/run_state.ts";
 import type { Job } from "../lib/kit/api/types.ts";
 import type { Io } from "../lib/app/io.ts";
 import {
@@ -105,11 +105,11 @@ export async function initFlow(settings: Settings, io: Io, path: string | undefi
  * our jobs are stopped and the exit code is 130; `d` detaches and leaves the jobs running.
  */
 export function startDashboard(
-  bus: EventBus,
+  store: RunStore,
   controller: AbortController,
 ): Promise<{ detached: boolean }> {
   return runDashboard({
-    subscribe: bus.subscribe,
+    store,
     onQuit: () => controller.abort(new InterruptedError("SIGINT")),
     onDetach: () => {},
   });

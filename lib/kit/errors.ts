@@ -1,7 +1,8 @@
 /**
  * The few error classes tamr-refresh has, one for each condition a caller handles differently.
- * `main.ts` maps them to exit codes in one place (see `exitCodeFor`).
+ * `main.ts` maps them to exit codes in one place (see `exitCodeFor`), from the contract's table.
  */
+import { EXIT_CODES, type InterruptSignal } from "./run/outcome.ts";
 
 /**
  * Bad input: a flag, a config field, an environment variable. Exit 2; nothing was created.
@@ -159,7 +160,8 @@ export class JobTimeoutError extends Error {
 }
 
 /**
- * The run was interrupted by a signal. Exit 130 (SIGINT) or 143 (SIGTERM). Abort a run's signal
+ * The run was interrupted: by a signal, or by its output's reader going away (SIGPIPE). Exit
+ * 128 + the signal's number: 129 (SIGHUP), 130 (SIGINT), 141 (SIGPIPE), 143 (SIGTERM). Abort a run's signal
  * with one as the reason to interrupt it.
  *
  * @example
@@ -176,10 +178,12 @@ export class InterruptedError extends Error {
   /** Always `"InterruptedError"`. */
   override name = "InterruptedError";
   /** The signal that interrupted the run. */
-  readonly signal: "SIGINT" | "SIGTERM";
+  readonly signal: InterruptSignal;
   /** For the signal received. */
-  constructor(signal: "SIGINT" | "SIGTERM") {
-    super(`Interrupted by ${signal}`);
+  constructor(signal: InterruptSignal) {
+    super(
+      signal === "SIGPIPE" ? "Interrupted: standard output was closed" : `Interrupted by ${signal}`,
+    );
     this.signal = signal;
   }
 }
@@ -199,10 +203,10 @@ export class InterruptedError extends Error {
  * ```
  */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return 2;
-  if (error instanceof JobFailedError) return 1;
-  if (error instanceof JobTimeoutError) return 3;
-  if (error instanceof ApiError) return 4;
-  if (error instanceof InterruptedError) return error.signal === "SIGINT" ? 130 : 143;
-  return 1;
+  if (error instanceof UsageError) return EXIT_CODES.usage;
+  if (error instanceof JobFailedError) return EXIT_CODES.failed;
+  if (error instanceof JobTimeoutError) return EXIT_CODES.timedOut;
+  if (error instanceof ApiError) return EXIT_CODES.api;
+  if (error instanceof InterruptedError) return EXIT_CODES[error.signal];
+  return EXIT_CODES.failed;
 }

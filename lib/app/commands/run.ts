@@ -5,7 +5,7 @@ import {
   type RunFlags,
   type RunSettings,
 } from "../settings/config.ts";
-import { createEventBus } from "../../kit/run/event_bus.ts";
+import { createRunStore } from "../../kit/run/run_state.ts";
 import { buildPlan, type Plan } from "../../kit/run/plan.ts";
 import { createJsonReporter } from "../outputs/json.ts";
 import { createTextReporter } from "../outputs/text.ts";
@@ -13,7 +13,8 @@ import { runPipeline } from "../../kit/run/runner.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
 import { flagsFromJournal, prepareJournal } from "../journal/setup.ts";
-import { attachEndReports } from "../outputs/end_reports.ts";
+import { prepareEndReports } from "../outputs/end_reports.ts";
+import { endView } from "../outputs/end_view.ts";
 import { clientFor } from "../connect.ts";
 
 /** The `run` flags beyond the config ones. */
@@ -79,8 +80,8 @@ export async function executePlan(
     resumable?: boolean;
   },
 ): Promise<number> {
-  const bus = createEventBus();
-  const endReports = attachEndReports(bus, io, flags);
+  const store = createRunStore();
+  const endReports = prepareEndReports(io, flags);
   const journal = await prepareJournal(
     run,
     plan,
@@ -90,29 +91,28 @@ export async function executePlan(
   );
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
-  const client = clientFor(run, io, {
-    verbose,
-    onRetry: (r) => bus.emit({ type: "retry", time: new Date(io.clock.now()).toISOString(), ...r }),
-  });
-  journal.attach(bus);
+  const client = clientFor(run, io, { verbose });
+  journal.attach(store);
+  const warn = (message: string) =>
+    store.emit({ type: "warning", time: new Date(io.clock.now()).toISOString(), message });
   let dashboard: Promise<{ detached: boolean }> | null = null;
   const controller = new AbortController();
   io.signal.addEventListener("abort", () => controller.abort(io.signal.reason), { once: true });
   if (mode.interactive) {
     const { startDashboard } = await import("../../../tui/interactive.ts");
-    dashboard = startDashboard(bus, controller);
+    dashboard = startDashboard(store, controller);
   } else if (mode.output === "json") {
-    bus.subscribe(createJsonReporter(io.out));
-    bus.subscribe(createTextReporter(io.err, { verbose }));
+    store.subscribe(createJsonReporter(io.out));
+    store.subscribe(createTextReporter(io.err, { verbose }));
   } else {
-    bus.subscribe(createTextReporter(io.out, { verbose }));
+    store.subscribe(createTextReporter(io.out, { verbose }));
   }
   const runPromise = runPipeline({
     client,
     plan,
     tenant: run.tenant,
     baseUrl: run.baseUrl,
-    emit: bus.emit,
+    store,
     concurrency: run.concurrency,
     pollIntervalMs: run.pollIntervalMs,
     timeoutMs: run.timeoutMs,
@@ -125,6 +125,7 @@ export async function executePlan(
     expectedDurations: journal.expectedDurations,
     resumedSince: journal.resumedSince,
     resumeCommand,
+    beforeFinish: (finish, state) => endReports.write(endView(state, finish), warn),
   });
   if (dashboard) {
     const outcome = await Promise.race([
@@ -144,7 +145,6 @@ export async function executePlan(
   }
   const result = await runPromise;
   await journal.finish(result);
-  await endReports.settled();
   return result.exitCode;
 }
 

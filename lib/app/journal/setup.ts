@@ -1,6 +1,6 @@
 import { checkTenant, type RunFlags } from "../settings/config.ts";
 import { UsageError } from "../../kit/errors.ts";
-import type { EventBus } from "../../kit/run/event_bus.ts";
+import type { RunEvent } from "../../kit/run/events.ts";
 import {
   applyToJournal,
   defaultJournalPath,
@@ -24,7 +24,7 @@ export interface JournalHandle {
   expectedDurations: Map<string, number>;
   resumeCommand: string;
   /** Keeps the journal up to date with the run's events. */
-  attach(bus: EventBus): void;
+  attach(bus: { subscribe(listener: (event: RunEvent) => void): () => void }): void;
   /** Resolves once every change so far is on disk. */
   flush(): Promise<void>;
   finish(result: RunResult): Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { formatDuration } from "../../kit/duration.ts";
 import type { StepOutcome } from "../../kit/run/events.ts";
-import { summarize, type ViewState } from "../../kit/run/run_state.ts";
+import type { EndView } from "./end_view.ts";
 
 /** GitHub shows at most 10 error annotations per step; more would be dropped silently. */
 export const MAX_ANNOTATIONS = 10;
@@ -35,7 +35,7 @@ function code(text: string): string {
 }
 
 /** The Markdown appended to `$GITHUB_STEP_SUMMARY`: a heading, the outcome and one row per step. */
-export function stepSummaryMarkdown(view: ViewState): string {
+export function stepSummaryMarkdown(view: EndView): string {
   const total = view.startedAt !== null && view.finishedAt !== null
     ? ` in ${formatDuration(view.finishedAt - view.startedAt)}`
     : "";
@@ -49,7 +49,7 @@ export function stepSummaryMarkdown(view: ViewState): string {
     "",
     "| Step | Job | Outcome | Duration | Error |",
     "| --- | --- | --- | --- | --- |",
-    ...summarize(view).map((s) =>
+    ...view.steps.map((s) =>
       `| ${code(s.step)} | ${s.jobId === null ? "–" : code(s.jobId)} | ${MARK[s.outcome]} ${
         s.outcome.replace("_", " ")
       } | ${s.durationMs === null ? "–" : formatDuration(s.durationMs)} | ${
@@ -77,8 +77,8 @@ export function escapeProperty(text: string): string {
  * One `::error title=...::message` line per step that failed, was stopped or timed out, at most
  * {@link MAX_ANNOTATIONS}; when the run did not succeed and no step says why, one line for the run.
  */
-export function errorAnnotations(view: ViewState): string {
-  const bad = summarize(view).filter((s) =>
+export function errorAnnotations(view: EndView): string {
+  const bad = view.steps.filter((s) =>
     s.outcome === "failed" || s.outcome === "stopped" || s.outcome === "timed_out"
   );
   const lines = bad.slice(0, MAX_ANNOTATIONS).map((s) => {

@@ -3,7 +3,7 @@
  * Tamr's reason and message, steps that never ran as skipped. CI servers render it as test results.
  */
 import type { StepSummary } from "../../kit/run/events.ts";
-import { summarize, type ViewState } from "../../kit/run/run_state.ts";
+import type { EndView } from "./end_view.ts";
 
 /**
  * Escapes text for XML content and attribute values. Characters XML 1.0 cannot hold at all
@@ -73,8 +73,8 @@ function testCase(s: StepSummary, classPrefix: string): string {
  * was refused by the API before any step, say), one extra `run` test case carries the failure, so
  * the report never looks green for a red run.
  */
-export function junitXml(view: ViewState): string {
-  const steps = summarize(view);
+export function junitXml(view: EndView): string {
+  const steps = view.steps;
   const suiteName = `tamr-refresh ${view.tenant || "?"} ${view.dataProduct || "?"}`;
   const classPrefix = `tamr-refresh.${view.dataProduct || "run"}`;
   const cases = steps.map((s) => testCase(s, classPrefix));

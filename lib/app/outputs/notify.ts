@@ -8,7 +8,7 @@ import type { Clock } from "../../kit/clock.ts";
 import { formatDuration } from "../../kit/duration.ts";
 import { UsageError } from "../../kit/errors.ts";
 import type { RunOutcome, StepSummary } from "../../kit/run/events.ts";
-import { summarize, type ViewState } from "../../kit/run/run_state.ts";
+import type { EndView } from "./end_view.ts";
 
 /** The JSON body posted to the webhook. It never holds the API key. */
 export interface NotifyPayload {
@@ -103,8 +103,8 @@ const ICON: Record<RunOutcome, string> = {
 };
 
 /** The payload for a finished run, folded from its view state. */
-export function notifyPayload(view: ViewState): NotifyPayload {
-  const steps = summarize(view);
+export function notifyPayload(view: EndView): NotifyPayload {
+  const steps = view.steps;
   const durationMs = view.startedAt !== null && view.finishedAt !== null
     ? view.finishedAt - view.startedAt
     : null;

@@ -1,17 +1,15 @@
-import type { RunEvent, StepEvent } from "../../kit/run/events.ts";
+import type { FinishEvent, RunEvent, StepEvent } from "../../kit/run/events.ts";
 import { formatDuration } from "../../kit/duration.ts";
-import { initialViewState, reduce, summarize, type ViewState } from "../../kit/run/run_state.ts";
+import type { RunState } from "../../kit/run/run_state.ts";
 
 /** Writes one plain line per state change and a summary table at the end. */
 export function createTextReporter(
   write: (text: string) => void,
   options: { verbose?: boolean } = {},
-): (event: RunEvent) => void {
-  let view: ViewState = initialViewState;
+): (event: RunEvent, state: RunState) => void {
   let stepWidth = 20;
   const jobWidth = 20;
-  return (event) => {
-    view = reduce(view, event);
+  return (event, state) => {
     const time = event.time.slice(11, 19);
     switch (event.type) {
       case "start":
@@ -40,7 +38,7 @@ export function createTextReporter(
         }
         return;
       case "finish":
-        write(summaryTable(view));
+        write(summaryTable(event, state.startedAt));
         return;
     }
   };
@@ -54,8 +52,8 @@ function stepLabel(e: StepEvent): string {
 }
 
 /** The end-of-run table: each step's outcome and duration, then the outcome sentence. */
-export function summaryTable(view: ViewState): string {
-  const rows = summarize(view).map((s) => [
+export function summaryTable(finish: FinishEvent, startedAt: number | null): string {
+  const rows = finish.steps.map((s) => [
     s.step,
     s.jobId ?? "-",
     s.outcome,
@@ -64,18 +62,18 @@ export function summaryTable(view: ViewState): string {
   const header = ["step", "job", "outcome", "duration"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  const total = view.startedAt !== null && view.finishedAt !== null
-    ? ` in ${formatDuration(view.finishedAt - view.startedAt)}`
+  const total = startedAt !== null
+    ? ` in ${formatDuration(Date.parse(finish.time) - startedAt)}`
     : "";
   const out = [
     "",
     line(header),
     ...rows.map(line),
     "",
-    `Run ${(view.outcome ?? "ended").replace("_", " ")}${total} (exit ${view.exitCode ?? "?"}): ${
-      view.message ?? ""
+    `Run ${finish.outcome.replace("_", " ")}${total} (exit ${finish.exitCode}): ${
+      finish.message ?? ""
     }`,
   ];
-  if (view.resumeCommand) out.push(`To continue this run: ${view.resumeCommand}`);
+  if (finish.resumeCommand) out.push(`To continue this run: ${finish.resumeCommand}`);
   return out.join("\n") + "\n";
 }

@@ -166,6 +166,8 @@ export function canonicalJson(value: unknown): string {
 export interface RequestOptions {
   /** Aborts the request (and its retries). */
   signal?: AbortSignal | undefined;
+  /** Called before each retry of this request, beside the client's own `onRetry`. */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
 }
 
 /**

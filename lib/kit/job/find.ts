@@ -1,4 +1,4 @@
-import type { Job, JobClient, JobConfiguration } from "../api/types.ts";
+import type { Job, JobClient, JobConfiguration, RetryInfo } from "../api/types.ts";
 import { sameConfiguration } from "../api/types.ts";
 
 export interface FindOptions {
@@ -8,7 +8,9 @@ export interface FindOptions {
   createdSince?: number;
   /** How many recent jobs to look through at most. */
   maxJobs?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
+  /** Called before each retry of a list request. */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
 }
 
 /** When a job was created, as far as the API tells: the start of its first recorded state. */
@@ -29,7 +31,9 @@ export async function findMatchingJob(
 ): Promise<Job | null> {
   const max = options.maxJobs ?? 100;
   let seen = 0;
-  for await (const job of client.listJobs({ pageSize: 30, signal: options.signal })) {
+  for await (
+    const job of client.listJobs({ pageSize: 30, signal: options.signal, onRetry: options.onRetry })
+  ) {
     if (++seen > max) break;
     const created = createdAt(job);
     if (options.createdSince !== undefined && created !== null && created < options.createdSince) {
@@ -57,7 +61,7 @@ export async function findResumableJob(
   client: JobClient,
   configuration: JobConfiguration,
   runStartedAt: number,
-  options: Pick<FindOptions, "maxJobs" | "signal"> = {},
+  options: Pick<FindOptions, "maxJobs" | "signal" | "onRetry"> = {},
 ): Promise<Job | null> {
   const found = await findMatchingJob(client, configuration, {
     ...options,
@@ -80,12 +84,14 @@ export async function findLostCreate(
   client: JobClient,
   configuration: JobConfiguration,
   sentAt: number,
-  options: Pick<FindOptions, "maxJobs" | "signal"> = {},
+  options: Pick<FindOptions, "maxJobs" | "signal" | "onRetry"> = {},
 ): Promise<Job | null> {
   const max = options.maxJobs ?? 100;
   const since = sentAt - CLOCK_SKEW_MS;
   let seen = 0;
-  for await (const job of client.listJobs({ pageSize: 30, signal: options.signal })) {
+  for await (
+    const job of client.listJobs({ pageSize: 30, signal: options.signal, onRetry: options.onRetry })
+  ) {
     if (++seen > max) break;
     const created = createdAt(job);
     if (created !== null && created < since) break; // newest first: the rest are older

@@ -3,8 +3,15 @@
  * job when it runs past its deadline. Time and the network are passed in (a Clock, a JobClient).
  */
 import { type Clock, realClock } from "../clock.ts";
+import {
+  DEFAULT_FIRST_POLL_MS,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_STOP_GRACE_MS,
+  DEFAULT_TIMEOUT_MS,
+} from "../defaults.ts";
 import { JobFailedError, JobTimeoutError } from "../errors.ts";
-import { isKnownState, type Job, type JobClient } from "../api/types.ts";
+import { isKnownState, type Job, type JobClient, type RetryInfo } from "../api/types.ts";
+import { stopAndConfirm } from "./stop.ts";
 
 /**
  * How `waitForJob()` waits. Every field is optional.
@@ -39,8 +46,10 @@ export interface WaitOptions {
   expectedDurationMs?: number;
   /** Past the deadline, leave the job running instead of stopping it. */
   leaveRunning?: boolean;
-  /** After stopping the job at the deadline, how long to keep polling for DONE. Default 5 minutes. */
+  /** After stopping the job at the deadline, how long to keep polling for DONE (one grace for every stop). */
   stopGraceMs?: number;
+  /** Called before each retry of a request made for this wait. */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Where time comes from; every sleep goes through `clock.sleep(ms, signal)`. */
   clock?: Clock;
   /** Called with every job read. */
@@ -67,15 +76,7 @@ export interface PollScheduleState {
   elapsedMs: number;
 }
 
-export const DEFAULT_TIMEOUT_MS = 2 * 3_600_000;
-export const DEFAULT_MAX_INTERVAL_MS = 30_000;
-export const DEFAULT_FIRST_INTERVAL_MS = 1_000;
 export const DEFAULT_BACKOFF = 1.5;
-export const DEFAULT_STOP_GRACE_MS = 5 * 60_000;
-
-/** Polling after a stop request: about a second at first, backing off to 5 seconds. */
-const STOP_FIRST_INTERVAL_MS = 1_000;
-const STOP_MAX_INTERVAL_MS = 5_000;
 
 /**
  * With an expected duration: once past it, polls start this share of it apart. Modelled on
@@ -157,8 +158,8 @@ export async function waitForJob(
   const clock = options.clock ?? realClock;
   const signal = options.signal;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxIntervalMs = options.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS;
-  const firstIntervalMs = options.firstIntervalMs ?? DEFAULT_FIRST_INTERVAL_MS;
+  const maxIntervalMs = options.maxIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  const firstIntervalMs = options.firstIntervalMs ?? DEFAULT_FIRST_POLL_MS;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
   requirePositive("timeoutMs", timeoutMs, true);
@@ -178,7 +179,10 @@ export async function waitForJob(
   let warnedUnknown = false;
   const read = async (): Promise<Job> => {
     if (signal?.aborted) throw signal.reason;
-    const job = await untilAborted(client.getJob(jobId, { signal }), signal);
+    const job = await untilAborted(
+      client.getJob(jobId, { signal, onRetry: options.onRetry }),
+      signal,
+    );
     options.onPoll?.(job);
     const state: unknown = job.status?.state;
     if (!warnedUnknown && (typeof state !== "string" || !isKnownState(state))) {
@@ -207,39 +211,25 @@ export async function waitForJob(
 
   if (options.leaveRunning) throw new JobTimeoutError(jobId, timeoutMs, false);
   options.onStopRequested?.(jobId);
-  try {
-    await untilAborted(client.stopJob(jobId, { signal }), signal);
-  } catch (error) {
+  const stop = await stopAndConfirm(client, jobId, {
+    clock,
+    signal,
+    graceMs: stopGraceMs,
+    maxIntervalMs,
+    onRetry: options.onRetry,
+  });
+  if (!stop.confirmed) {
     if (signal?.aborted) throw signal.reason;
     options.onWarning?.(
-      `Could not stop job ${jobId} after it ran past the timeout, so it may still be running: ${
-        error instanceof Error ? error.message : String(error)
-      }`,
+      `Could not stop job ${jobId} after it ran past the timeout, so it may still be running: ${stop.why}`,
     );
     throw new JobTimeoutError(jobId, timeoutMs, false);
   }
-
-  const stopSchedule = {
-    firstIntervalMs: Math.min(STOP_FIRST_INTERVAL_MS, maxIntervalMs),
-    maxIntervalMs: Math.min(STOP_MAX_INTERVAL_MS, maxIntervalMs),
-    backoff,
-  };
-  const stopStart = clock.now();
-  const graceEnd = stopStart + stopGraceMs;
-  let stopPolls = 0;
-  for (;;) {
-    const remaining = graceEnd - clock.now();
-    if (remaining <= 0) break;
-    const delay = pollSchedule(
-      { polls: stopPolls, elapsedMs: clock.now() - stopStart },
-      stopSchedule,
-    );
-    await clock.sleep(Math.min(delay, remaining), signal);
-    const job = await read();
-    stopPolls++;
-    if (isDone(job)) throw new JobTimeoutError(jobId, timeoutMs, true);
-  }
-  throw new JobTimeoutError(jobId, timeoutMs, false);
+  options.onPoll?.(stop.job);
+  // Stop is asynchronous: a job that reached DONE without an error after it was asked to stop
+  // succeeded.
+  if (!stop.job.status.error) return stop.job;
+  throw new JobTimeoutError(jobId, timeoutMs, true);
 
   function finished(job: Job): Job {
     const error = job.status.error;

@@ -1,4 +1,17 @@
-import type { RunEvent, RunOutcome, StepOutcome, StepState, StepSummary } from "./events.ts";
+/**
+ * The one run state: every event of a run is folded into it once, as it is emitted, and the
+ * scheduler, the journal, the reporters, the end reports and the dashboard all read it. Folding an
+ * event touches only the step it names, so an event costs the same with 1,000 steps as with 10.
+ */
+import type {
+  FinishEvent,
+  RunEvent,
+  RunOutcome,
+  StepEvent,
+  StepOutcome,
+  StepState,
+  StepSummary,
+} from "./events.ts";
 import type { StepKind } from "./plan.ts";
 import type { JobError } from "../api/types.ts";
 
@@ -14,27 +27,31 @@ import type { JobError } from "../api/types.ts";
  */
 export interface StepView {
   /** The step id, `<kind>:<target>`. */
-  id: string;
+  readonly id: string;
   /** What the step does. */
-  kind: StepKind;
+  readonly kind: StepKind;
   /** The source, data product, workflow or destination id. */
-  target: string;
+  readonly target: string;
+  /** Ids of the steps that must succeed first. */
+  readonly dependsOn: readonly string[];
   /** Our state of the step. */
-  state: StepState;
+  readonly state: StepState;
   /** The Tamr job, once there is one. */
-  jobId: string | null;
+  readonly jobId: string | null;
   /** Tamr's state of the job, as last seen. */
-  jobState: string | null;
+  readonly jobState: string | null;
   /** When the step began its create (null while waiting). */
-  startedAt: number | null;
+  readonly startedAt: number | null;
   /** When it reached a final state. */
-  endedAt: number | null;
+  readonly endedAt: number | null;
   /** Retries of HTTP requests made for this step. */
-  retries: number;
+  readonly retries: number;
   /** Tamr's reason and message, once the step failed, was stopped or timed out. */
-  error: JobError | null;
+  readonly error: JobError | null;
   /** True when the step attached to a job that already existed instead of creating one. */
-  attached: boolean;
+  readonly attached: boolean;
+  /** How long the job took on Tamr (creation to DONE), once it succeeded and Tamr said. */
+  readonly jobDurationMs: number | null;
 }
 
 /**
@@ -59,74 +76,88 @@ export interface Notice {
 }
 
 /**
- * Everything the reporters and the dashboard render, folded from the run's events by `reduce()`.
+ * Everything known about a run, folded from its events. Read it; only the store changes it.
  *
  * @example
  * ```ts
- * import type { ViewState } from "@tamr-refresh/kit";
+ * import type { RunState } from "@tamr-refresh/kit";
  *
- * const done = (v: ViewState) => v.steps.filter((s) => s.state === "succeeded").length;
+ * const done = (s: RunState) => s.counts.succeeded;
  * ```
  */
-export interface ViewState {
+export interface RunState {
   /** The tenant's name (from the `start` event). */
-  tenant: string;
+  readonly tenant: string;
   /** The base URL requests go to. */
-  baseUrl: string;
+  readonly baseUrl: string;
   /** The data product being refreshed. */
-  dataProduct: string;
+  readonly dataProduct: string;
   /** Source jobs at once. */
-  concurrency: number;
+  readonly concurrency: number;
   /** When the run started, ms since the epoch. */
-  startedAt: number | null;
+  readonly startedAt: number | null;
   /** When it finished, ms since the epoch. */
-  finishedAt: number | null;
+  readonly finishedAt: number | null;
   /** Every step, in plan order. */
-  steps: StepView[];
+  readonly steps: readonly StepView[];
+  /** Every step, by id. */
+  readonly byId: ReadonlyMap<string, StepView>;
+  /** How many steps are in each state. */
+  readonly counts: Readonly<Record<StepState, number>>;
   /** The latest warning or failure, with Tamr's reason and message for failures. */
-  notice: Notice | null;
+  readonly notice: Notice | null;
   /** Warnings so far. */
-  warnings: number;
+  readonly warnings: number;
   /** HTTP retries so far. */
-  retries: number;
-  /** How the run ended, once it did. */
-  outcome: RunOutcome | null;
-  /** The exit code, once the run ended. */
-  exitCode: number | null;
-  /** Why the run ended this way, as a sentence. */
-  message: string | null;
-  /** The command that continues the run, when it ended early. */
-  resumeCommand: string | null;
+  readonly retries: number;
+  /** The `finish` event, once the run ended: its outcome, exit code and every step's summary. */
+  readonly finish: FinishEvent | null;
+  /** Grows by one with every event folded in; a view redraws when it changed. */
+  readonly version: number;
 }
 
 /**
- * The view state before any event: the starting value for `reduce()`.
+ * A run's state and its event stream in one: `emit()` folds the event into the state, then hands
+ * both to every listener, in the order they subscribed. An event emitted by a listener is folded
+ * and delivered after the current one has reached every listener.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { initialViewState } from "@tamr-refresh/kit";
+ * import { createRunStore } from "@tamr-refresh/kit";
  *
- * assert.equal(initialViewState.steps.length, 0);
- * assert.equal(initialViewState.outcome, null);
+ * const store = createRunStore();
+ * const seen: string[] = [];
+ * store.subscribe((e, state) => seen.push(`${e.type} v${state.version}`));
+ * store.emit({ type: "warning", time: "2026-01-01T12:00:00Z", message: "hello" });
+ * assert.deepEqual(seen, ["warning v1"]);
+ * assert.equal(store.state.warnings, 1);
  * ```
  */
-export const initialViewState: ViewState = {
-  tenant: "",
-  baseUrl: "",
-  dataProduct: "",
-  concurrency: 0,
-  startedAt: null,
-  finishedAt: null,
-  steps: [],
-  notice: null,
-  warnings: 0,
-  retries: 0,
-  outcome: null,
-  exitCode: null,
-  message: null,
-  resumeCommand: null,
-};
+export interface RunStore {
+  /** The state now (a live view: read it, do not keep copies of its parts across events). */
+  readonly state: RunState;
+  /** Folds `event` into the state, then tells every listener. */
+  emit(event: RunEvent): void;
+  /** Adds a listener; returns a function that removes it. */
+  subscribe(listener: RunListener): () => void;
+}
+
+/** Told of every event, after it was folded into the state. */
+export type RunListener = (event: RunEvent, state: RunState) => void;
+
+const STATES: readonly StepState[] = [
+  "waiting",
+  "queued",
+  "creating",
+  "running",
+  "stopping",
+  "succeeded",
+  "failed",
+  "stopped",
+  "timed_out",
+  "skipped",
+];
 
 const FINAL: ReadonlySet<StepState> = new Set([
   "succeeded",
@@ -136,118 +167,223 @@ const FINAL: ReadonlySet<StepState> = new Set([
   "skipped",
 ]);
 
-/** True when a step state will not change again. */
+/** True when a step state will not change again in this run. */
 export function isFinalState(state: StepState): boolean {
   return FINAL.has(state);
 }
 
 /**
- * The pure reducer: a new state for each event, nothing else happens here. Reporters, the
- * dashboard and scripts fold the same events with it.
+ * A step after one of its events: the pure per-step fold the store applies.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { initialViewState, reduce, type RunEvent, type ViewState } from "@tamr-refresh/kit";
+ * import { foldStep, newStepView } from "@tamr-refresh/kit";
  *
- * let view: ViewState = initialViewState;
- * const onEvent = (e: RunEvent) => {
- *   view = reduce(view, e);
- * };
- * onEvent({
- *   type: "start",
+ * const waiting = newStepView({ step: "load:s1", kind: "load", target: "s1", dependsOn: [] });
+ * const running = foldStep(waiting, {
+ *   type: "step",
  *   time: "2026-01-01T12:00:00Z",
- *   version: 1,
- *   tenant: "acme",
- *   baseUrl: "https://acme.tamr.cloud",
- *   dataProduct: "dp",
- *   concurrency: 4,
- *   steps: [],
+ *   step: "load:s1",
+ *   kind: "load",
+ *   target: "s1",
+ *   state: "running",
+ *   jobId: "job_1",
  * });
- * assert.equal(view.tenant, "acme");
+ * assert.equal(running.jobId, "job_1");
  * ```
  */
-export function reduce(state: ViewState, event: RunEvent): ViewState {
+export function foldStep(step: StepView, event: StepEvent): StepView {
   const t = Date.parse(event.time);
-  switch (event.type) {
-    case "start":
-      return {
-        ...initialViewState,
-        tenant: event.tenant,
-        baseUrl: event.baseUrl,
-        dataProduct: event.dataProduct,
-        concurrency: event.concurrency,
-        startedAt: t,
-        steps: event.steps.map((s) => ({
-          id: s.step,
-          kind: s.kind,
-          target: s.target,
-          state: "waiting",
-          jobId: null,
-          jobState: null,
-          startedAt: null,
-          endedAt: null,
-          retries: 0,
-          error: null,
-          attached: false,
-        })),
-      };
-    case "step": {
-      const steps = state.steps.map((s) => {
-        if (s.id !== event.step) return s;
-        const starting = s.startedAt === null && event.state !== "waiting" &&
-          event.state !== "queued" && event.state !== "skipped";
-        return {
-          ...s,
-          state: event.state,
-          jobId: event.jobId ?? s.jobId,
-          jobState: event.jobState ?? s.jobState,
-          startedAt: starting ? t : s.startedAt,
-          endedAt: isFinalState(event.state) && event.state !== "skipped" ? t : s.endedAt,
-          error: event.error ?? s.error,
-          attached: s.attached || event.attached === true,
-        };
-      });
-      const notice: Notice | null = event.error &&
-          (event.state === "failed" || event.state === "stopped" || event.state === "timed_out")
-        ? {
-          level: "failure",
-          message: `${event.error.reason}: ${event.error.message}`,
-          step: event.step,
-          time: t,
-        }
-        : state.notice;
-      return { ...state, steps, notice };
-    }
-    case "retry":
-      return {
-        ...state,
-        retries: state.retries + 1,
-        steps: event.step === undefined
-          ? state.steps
-          : state.steps.map((s) => s.id === event.step ? { ...s, retries: s.retries + 1 } : s),
-      };
-    case "warning":
-      return {
-        ...state,
-        warnings: state.warnings + 1,
-        notice: { level: "warning", message: event.message, step: event.step ?? null, time: t },
-      };
-    case "finish":
-      return {
-        ...state,
-        finishedAt: t,
-        outcome: event.outcome,
-        exitCode: event.exitCode,
-        message: event.message ?? null,
-        resumeCommand: event.resumeCommand ?? null,
-      };
-  }
+  const starting = step.startedAt === null && event.state !== "waiting" &&
+    event.state !== "queued" && event.state !== "skipped";
+  // A step run again after an earlier failure (a resume) starts afresh.
+  const again = isFinalState(step.state) && !isFinalState(event.state);
+  return {
+    ...step,
+    state: event.state,
+    jobId: event.jobId ?? (again && event.state === "creating" ? null : step.jobId),
+    jobState: event.jobState ?? step.jobState,
+    startedAt: starting ? t : step.startedAt,
+    endedAt: isFinalState(event.state) && event.state !== "skipped"
+      ? t
+      : again
+      ? null
+      : step.endedAt,
+    error: event.error ?? (again ? null : step.error),
+    attached: step.attached || event.attached === true,
+    jobDurationMs: event.jobDurationMs ?? step.jobDurationMs,
+  };
 }
 
-/** Folds a whole list of events. */
-export function reduceAll(events: readonly RunEvent[], from = initialViewState): ViewState {
-  return events.reduce(reduce, from);
+/** A step before any of its events. */
+export function newStepView(
+  s: { step: string; kind: StepKind; target: string; dependsOn: readonly string[] },
+): StepView {
+  return {
+    id: s.step,
+    kind: s.kind,
+    target: s.target,
+    dependsOn: s.dependsOn,
+    state: "waiting",
+    jobId: null,
+    jobState: null,
+    startedAt: null,
+    endedAt: null,
+    retries: 0,
+    error: null,
+    attached: false,
+    jobDurationMs: null,
+  };
+}
+
+type MutableState = { -readonly [K in keyof RunState]: RunState[K] };
+
+function emptyCounts(): Record<StepState, number> {
+  return Object.fromEntries(STATES.map((s) => [s, 0])) as Record<StepState, number>;
+}
+
+/** Creates an empty store; the `start` event fills in the plan. */
+export function createRunStore(): RunStore {
+  const steps: StepView[] = [];
+  const index = new Map<string, number>();
+  const byId = new Map<string, StepView>();
+  const counts = emptyCounts();
+  const state: MutableState = {
+    tenant: "",
+    baseUrl: "",
+    dataProduct: "",
+    concurrency: 0,
+    startedAt: null,
+    finishedAt: null,
+    steps,
+    byId,
+    counts,
+    notice: null,
+    warnings: 0,
+    retries: 0,
+    finish: null,
+    version: 0,
+  };
+  const listeners = new Set<RunListener>();
+  const queue: RunEvent[] = [];
+  let delivering = false;
+
+  const replace = (i: number, next: StepView) => {
+    const prev = steps[i]!;
+    counts[prev.state]--;
+    counts[next.state]++;
+    steps[i] = next;
+    byId.set(next.id, next);
+  };
+
+  const fold = (event: RunEvent) => {
+    const t = Date.parse(event.time);
+    state.version++;
+    switch (event.type) {
+      case "start":
+        steps.length = 0;
+        index.clear();
+        byId.clear();
+        Object.assign(counts, emptyCounts());
+        for (const s of event.steps) {
+          const view = newStepView(s);
+          index.set(view.id, steps.length);
+          steps.push(view);
+          byId.set(view.id, view);
+          counts.waiting++;
+        }
+        Object.assign(state, {
+          tenant: event.tenant,
+          baseUrl: event.baseUrl,
+          dataProduct: event.dataProduct,
+          concurrency: event.concurrency,
+          startedAt: t,
+          finishedAt: null,
+          notice: null,
+          warnings: 0,
+          retries: 0,
+          finish: null,
+        });
+        return;
+      case "step": {
+        const i = index.get(event.step);
+        if (i !== undefined) replace(i, foldStep(steps[i]!, event));
+        if (event.error && isFailure(event.state)) {
+          state.notice = {
+            level: "failure",
+            message: `${event.error.reason}: ${event.error.message}`,
+            step: event.step,
+            time: t,
+          };
+        }
+        return;
+      }
+      case "retry": {
+        state.retries++;
+        const i = event.step === undefined ? undefined : index.get(event.step);
+        if (i !== undefined) replace(i, { ...steps[i]!, retries: steps[i]!.retries + 1 });
+        return;
+      }
+      case "warning":
+        state.warnings++;
+        state.notice = {
+          level: "warning",
+          message: event.message,
+          step: event.step ?? null,
+          time: t,
+        };
+        return;
+      case "finish":
+        state.finishedAt = t;
+        state.finish = event;
+        return;
+    }
+  };
+
+  return {
+    state,
+    emit(event) {
+      queue.push(event);
+      if (delivering) return;
+      delivering = true;
+      try {
+        for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
+          fold(e);
+          for (const l of listeners) l(e, state);
+        }
+      } finally {
+        delivering = false;
+        queue.length = 0;
+      }
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+/**
+ * Folds a whole list of events into a new store's state (for tests and scripts reading NDJSON).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldEvents } from "@tamr-refresh/kit";
+ *
+ * const state = foldEvents([{ type: "warning", time: "2026-01-01T12:00:00Z", message: "hi" }]);
+ * assert.equal(state.warnings, 1);
+ * ```
+ */
+export function foldEvents(events: readonly RunEvent[]): RunState {
+  const store = createRunStore();
+  for (const e of events) store.emit(e);
+  return store.state;
+}
+
+function isFailure(state: StepState): boolean {
+  return state === "failed" || state === "stopped" || state === "timed_out";
 }
 
 /** A step's outcome for the `finish` event. */
@@ -269,8 +405,8 @@ export function stepOutcome(step: StepView): StepOutcome {
   }
 }
 
-/** The `steps` array of the contract's `finish` event. */
-export function summarize(state: ViewState): StepSummary[] {
+/** The `steps` array of the contract's `finish` event, computed once by the runner. */
+export function summarize(state: RunState): StepSummary[] {
   return state.steps.map((s) => ({
     step: s.id,
     kind: s.kind,
@@ -282,18 +418,21 @@ export function summarize(state: ViewState): StepSummary[] {
   }));
 }
 
-/** Counts of steps by state, for progress displays. */
+/** How the run ended, once it did. */
+export function runOutcome(state: RunState): RunOutcome | null {
+  return state.finish?.outcome ?? null;
+}
+
+/** Counts of steps by how they stand, for progress displays; O(1), from the state's counts. */
 export function progress(
-  state: ViewState,
+  state: RunState,
 ): { done: number; total: number; failed: number; stopped: number } {
-  let done = 0;
-  let failed = 0;
-  let stopped = 0;
-  for (const s of state.steps) {
-    if (isFinalState(s.state)) done++;
-    if (s.state === "failed" || s.state === "timed_out") failed++;
+  const c = state.counts;
+  return {
+    done: c.succeeded + c.failed + c.stopped + c.timed_out + c.skipped,
+    total: state.steps.length,
+    failed: c.failed + c.timed_out,
     // A stopped job did not fail: this run stopped it when quitting, or someone else did.
-    if (s.state === "stopped") stopped++;
-  }
-  return { done, total: state.steps.length, failed, stopped };
+    stopped: c.stopped,
+  };
 }

@@ -1,39 +1,34 @@
+/**
+ * The runner as wiring: the run store, the scheduler over the plan's graph, one step runner per
+ * started step, one stop-and-confirm for the jobs in flight when the run is cut short, and the
+ * outcome table.
+ */
 import { type Clock, realClock } from "../clock.ts";
-import { ApiError, InterruptedError, JobFailedError, JobTimeoutError } from "../errors.ts";
-import type { Emit, RunEvent, RunOutcome, StepEvent, StepState, StepSummary } from "./events.ts";
-import type { Plan, PlanStep } from "./plan.ts";
-import { waitForJob } from "../job/poller.ts";
-import { findLostCreate, findMatchingJob, findResumableJob } from "../job/find.ts";
-import { canonicalJson, type Job, type JobClient, type JobError } from "../api/types.ts";
 import {
-  initialViewState,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_STOP_GRACE_MS,
+  DEFAULT_TIMEOUT_MS,
+} from "../defaults.ts";
+import { ApiError, InterruptedError } from "../errors.ts";
+import type { JobClient } from "../api/types.ts";
+import { canonicalJson } from "../api/types.ts";
+import { stopAndConfirm } from "../job/stop.ts";
+import type { Emit, FinishEvent, RunEvent, RunOutcome, StepState, StepSummary } from "./events.ts";
+import { type InterruptSignal, runOutcomeOf } from "./outcome.ts";
+import type { Plan, PlanStep } from "./plan.ts";
+import {
+  createRunStore,
   isFinalState,
-  reduce,
+  type RunState,
+  type RunStore,
   type StepView,
   summarize,
-  type ViewState,
 } from "./run_state.ts";
+import { longestFirst, nextMoves } from "./scheduler.ts";
+import { type PriorStep, runStep, type StepEnd } from "./step.ts";
 
-/**
- * What a resumed run knows of a step from its journal.
- *
- * @example
- * ```ts
- * import type { PriorStep } from "@tamr-refresh/kit";
- *
- * // load:s1 finished in the earlier run; load:s2's job was created and is polled again.
- * const prior = new Map<string, PriorStep>([
- *   ["load:s1", { jobId: "job_1", outcome: "succeeded" }],
- *   ["load:s2", { jobId: "job_2" }],
- * ]);
- * ```
- */
-export interface PriorStep {
-  /** The job the earlier run created or attached to for this step. */
-  jobId?: string | undefined;
-  /** How the step ended in the earlier run, when it did. */
-  outcome?: string | undefined;
-}
+export type { PriorStep } from "./step.ts";
 
 /**
  * What `runPipeline()` needs: a client, a plan, where events go, and how to pace the run.
@@ -63,8 +58,18 @@ export interface RunOptions {
   tenant: string;
   /** The base URL, for the `start` event. */
   baseUrl: string;
-  /** Receives every event of the run, in order. */
-  emit: Emit;
+  /** Receives every event of the run, in order, after it was folded into the run state. */
+  emit?: Emit | undefined;
+  /**
+   * The run's state and event stream; pass one to subscribe before the run starts (reporters, the
+   * journal, the dashboard). Default: a new one.
+   */
+  store?: RunStore | undefined;
+  /**
+   * Called once the outcome is known and before the `finish` event: the application writes its
+   * journal and end reports here, and any warning they emit still comes before `finish`.
+   */
+  beforeFinish?: ((finish: FinishEvent, state: RunState) => Promise<void>) | undefined;
   /** Source jobs at once, 1–50. */
   concurrency?: number;
   /** The longest wait between two polls of a job. */
@@ -73,7 +78,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** On interrupt or timeout, leave remote jobs running instead of stopping them. */
   leaveRunning?: boolean;
-  /** Abort with an InterruptedError as reason to interrupt the run (SIGINT/SIGTERM). */
+  /** Abort with an InterruptedError as reason to interrupt the run (its signal sets the exit code). */
   signal?: AbortSignal;
   /** Abort to give up at once, even on stopping jobs (the second signal). */
   hardSignal?: AbortSignal;
@@ -123,22 +128,9 @@ export interface RunResult {
   steps: StepSummary[];
   /** Why the run ended this way, as a sentence. */
   message: string;
+  /** The run's state at its end. */
+  state: RunState;
 }
-
-type StepEnd =
-  | { state: "succeeded" }
-  | { state: "failed" | "stopped" | "timed_out"; error: JobError }
-  | { state: "error"; error: Error }
-  | { state: "skipped" }
-  | { state: "interrupted" };
-
-const EXIT: Record<RunOutcome, number> = {
-  succeeded: 0,
-  failed: 1,
-  timed_out: 3,
-  error: 4,
-  interrupted: 130,
-};
 
 /**
  * Walks the plan: sources up to `concurrency` at once, then the data product, then the index and
@@ -169,299 +161,198 @@ const EXIT: Record<RunOutcome, number> = {
  */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const clock = options.clock ?? realClock;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const { client, plan } = options;
-  // The run's own view of its steps, for the finish event. Each event is folded into its step
-  // alone, so an event costs the same with 1,000 steps as with 10 (folding the whole view copies
-  // every step on every event, which at 1,000 steps is most of the run's memory churn).
-  let base: ViewState = initialViewState;
-  const stepViews = new Map<string, StepView>();
-  const emit = (e: RunEvent) => {
-    if (e.type === "start") {
-      base = reduce(initialViewState, e);
-      for (const s of base.steps) stepViews.set(s.id, s);
-    } else if ((e.type === "step" || e.type === "retry") && e.step !== undefined) {
-      const s = stepViews.get(e.step);
-      if (s) stepViews.set(e.step, reduce({ ...base, steps: [s] }, e).steps[0] ?? s);
-    }
-    options.emit(e);
-  };
+  const store = options.store ?? createRunStore();
+  const unlisten = options.emit ? store.subscribe((e) => options.emit!(e)) : () => {};
+  const signal = options.signal ?? new AbortController().signal;
   const now = () => new Date(clock.now()).toISOString();
-  const stepEvent = (step: PlanStep, state: StepState, extra: Partial<StepEvent> = {}) =>
+  const emit = (e: RunEvent) => store.emit(e);
+  try {
+    emit({
+      type: "start",
+      time: now(),
+      version: 1,
+      tenant: options.tenant,
+      baseUrl: options.baseUrl,
+      dataProduct: plan.dataProduct,
+      concurrency,
+      steps: plan.steps.map((s) => ({
+        step: s.id,
+        kind: s.kind,
+        target: s.target,
+        dependsOn: s.dependsOn,
+        body: { configuration: s.configuration },
+      })),
+    });
+    const started = seedFinishedSteps(plan, options.prior, emit, now);
+    const firstError = await schedule(plan, started, {
+      ...options,
+      clock,
+      concurrency,
+      signal,
+      emit,
+      store,
+    });
+    const interrupt = signal.aborted ? interruptSignal(signal.reason) : undefined;
+    if (interrupt && !options.leaveRunning) {
+      await stopInFlight(store.state, { client, clock, emit, now, options });
+    }
+    const { outcome, exitCode } = runOutcomeOf(store.state, {
+      interrupt,
+      error: firstError ? { api: firstError instanceof ApiError } : undefined,
+    });
+    const message = describeRun(outcome, store.state, firstError, signal.reason);
+    const finish: FinishEvent = {
+      type: "finish",
+      time: now(),
+      outcome,
+      exitCode,
+      steps: summarize(store.state),
+      message,
+      ...(outcome !== "succeeded" && options.resumeCommand
+        ? { resumeCommand: options.resumeCommand }
+        : {}),
+    };
+    await options.beforeFinish?.(finish, store.state);
+    emit({ ...finish, time: now() });
+    return { outcome, exitCode, steps: finish.steps, message, state: store.state };
+  } finally {
+    unlisten();
+  }
+}
+
+/** Steps a resumed run already finished: said once, never started again. */
+function seedFinishedSteps(
+  plan: Plan,
+  prior: ReadonlyMap<string, PriorStep> | undefined,
+  emit: (e: RunEvent) => void,
+  now: () => string,
+): Set<string> {
+  const started = new Set<string>();
+  for (const step of plan.steps) {
+    const p = prior?.get(step.id);
+    if (p?.outcome !== "succeeded") continue;
+    started.add(step.id);
     emit({
       type: "step",
       time: now(),
       step: step.id,
       kind: step.kind,
       target: step.target,
-      state,
-      ...extra,
+      state: "succeeded",
+      ...(p.jobId ? { jobId: p.jobId } : {}),
     });
+  }
+  return started;
+}
 
-  emit({
-    type: "start",
-    time: now(),
-    version: 1,
-    tenant: options.tenant,
-    baseUrl: options.baseUrl,
-    dataProduct: plan.dataProduct,
-    concurrency,
-    steps: plan.steps.map((s) => ({
-      step: s.id,
-      kind: s.kind,
-      target: s.target,
-      dependsOn: s.dependsOn,
-      body: { configuration: s.configuration },
-    })),
-  });
+interface ScheduleContext extends RunOptions {
+  clock: Clock;
+  concurrency: number;
+  signal: AbortSignal;
+  emit: (e: RunEvent) => void;
+  store: RunStore;
+}
 
-  const signal = options.signal ?? new AbortController().signal;
-  const ends = new Map<string, StepEnd>();
-  /** Jobs we created or attached to and have not seen finish, by step id. */
-  const live = new Map<string, string>();
+/**
+ * Starts every step the scheduler says is ready, skips the ones it says cannot run, and waits for
+ * steps to end, until nothing runs. Returns the first error that ended a step without a job
+ * outcome, or null.
+ */
+async function schedule(
+  plan: Plan,
+  started: Set<string>,
+  ctx: ScheduleContext,
+): Promise<Error | null> {
+  const { client, clock, signal, emit, store } = ctx;
+  const order = longestFirst(plan.steps, ctx.expectedDurations);
+  const limits = { load: ctx.concurrency };
   const running = new Set<Promise<void>>();
+  const now = () => new Date(clock.now()).toISOString();
   let firstError: Error | null = null;
-
-  const runStep = async (step: PlanStep): Promise<StepEnd> => {
-    const prior = options.prior?.get(step.id);
-    let jobId: string;
-    let jobState: string | undefined;
-    let attached = false;
-    if (
-      prior?.jobId && prior.outcome !== "failed" && prior.outcome !== "timed_out" &&
-      prior.outcome !== "stopped"
-    ) {
-      jobId = prior.jobId;
-      attached = true;
-      warn(`Resuming: polling job ${jobId} again instead of creating a new one.`, step.id);
-    } else {
-      stepEvent(step, "creating");
-      const created = await createOrAttach(step).catch((e: unknown) => {
-        // Looking for an existing job failed: the step failed on the API, not unexpectedly.
-        if (!(e instanceof ApiError)) throw e;
-        stepEvent(step, "failed", { error: { reason: "API_ERROR", message: e.message } });
-        return { end: { state: "error", error: e } as StepEnd };
-      });
-      if ("end" in created) return created.end;
-      jobId = created.job.jobId;
-      jobState = created.job.status?.state;
-      attached = created.attached;
-    }
-    live.set(step.id, jobId);
-    stepEvent(step, "running", {
-      jobId,
-      ...(jobState ? { jobState } : {}),
-      ...(attached ? { attached: true } : {}),
-    });
-    if (signal.aborted) return { state: "interrupted" };
-    let lastState = jobState ?? "";
-    try {
-      const expected = options.expectedDurations?.get(step.id);
-      const job = await waitForJob(client, jobId, {
-        signal,
-        timeoutMs: options.timeoutMs ?? 2 * 3_600_000,
-        maxIntervalMs: options.pollIntervalMs ?? 30_000,
-        ...(options.firstPollMs !== undefined ? { firstIntervalMs: options.firstPollMs } : {}),
-        leaveRunning: options.leaveRunning ?? false,
-        clock,
-        ...(expected !== undefined ? { expectedDurationMs: expected } : {}),
-        onPoll: (j: Job) => {
-          if (j.status.state !== lastState) {
-            lastState = j.status.state;
-            const state: StepState = j.status.state === "STOPPING" ? "stopping" : "running";
-            if (j.status.state !== "DONE") stepEvent(step, state, { jobId, jobState: lastState });
-          }
-        },
-        onWarning: (message: string) => warn(message, step.id, jobId),
-        onStopRequested: () => stepEvent(step, "stopping", { jobId }),
-      });
-      live.delete(step.id);
-      stepEvent(step, "succeeded", { jobId, jobState: job.status.state, ...jobDuration(job) });
-      return { state: "succeeded" };
-    } catch (e) {
-      if (e instanceof JobFailedError) {
-        live.delete(step.id);
-        const error = { reason: e.reason, message: e.tamrMessage };
-        const state = e.reason === "STOPPED_BY_USER" ? "stopped" : "failed";
-        stepEvent(step, state, { jobId, jobState: "DONE", error });
-        return { state, error };
-      }
-      if (e instanceof JobTimeoutError) {
-        if (e.stopped) live.delete(step.id);
-        const error = {
-          reason: "TIMED_OUT",
-          message: e.stopped
-            ? `The job ran past the timeout and was stopped.`
-            : `The job ran past the timeout and was left running.`,
-        };
-        stepEvent(step, "timed_out", { jobId, error });
-        return { state: "timed_out", error };
-      }
-      if (e instanceof ApiError) {
-        stepEvent(step, "failed", {
-          jobId,
-          error: { reason: "API_ERROR", message: e.message },
-        });
-        return { state: "error", error: e };
-      }
-      if (signal.aborted) return { state: "interrupted" };
-      throw e;
-    }
-  };
-
-  /** Creates the step's job, waiting for a slot on 429 and looking before re-sending an ambiguous create. */
-  const createOrAttach = async (
-    step: PlanStep,
-  ): Promise<{ job: Job; attached: boolean } | { end: StepEnd }> => {
-    let waitedForSlot = false;
-    let ambiguousTries = 0;
-    if (options.resumedSince !== undefined) {
-      const found = await findResumableJob(client, step.configuration, options.resumedSince);
-      if (found) {
-        warn(
-          `Resuming: found job ${found.jobId} that this run created for ${step.id} before it was ` +
-            `cut off; attaching to it instead of creating another.`,
-          step.id,
-          found.jobId,
-        );
-        return { job: found, attached: true };
-      }
-    }
-    if (options.attach && (await mayHaveLeftover(step))) {
-      const found = await findMatchingJob(client, step.configuration, { unfinishedOnly: true });
-      if (found) {
-        warn(
-          `Found job ${found.jobId} already running ${step.id}; attaching to it instead of creating another.`,
-          step.id,
-          found.jobId,
-        );
-        return { job: found, attached: true };
-      }
-    }
-    while (true) {
-      if (signal.aborted) return { end: { state: "interrupted" } };
-      const sentAt = clock.now();
-      try {
-        const job = await client.createJob(step.configuration, {
-          signal: options.hardSignal,
-        });
-        return { job, attached: false };
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        if (e.status === 429) {
-          if (!waitedForSlot) {
-            warn(
-              "The tenant is at its limit of running jobs; waiting for a free slot before creating " +
-                step.id + ".",
-              step.id,
-            );
-            waitedForSlot = true;
-          }
-          stepEvent(step, "queued");
-          try {
-            await clock.sleep(options.slotWaitMs ?? 5_000, signal);
-          } catch {
-            return { end: { state: "interrupted" } };
-          }
-          stepEvent(step, "creating");
-          continue;
-        }
-        if (e.ambiguous) {
-          // Look every time, the last try included: a job it made must not be left untracked.
-          const found = await findLostCreate(client, step.configuration, sentAt);
-          if (found) {
-            warn(
-              `The answer to creating ${step.id} was lost; found job ${found.jobId} it created and attached to it.`,
-              step.id,
-              found.jobId,
-            );
-            return { job: found, attached: true };
-          }
-        }
-        if (e.ambiguous && ambiguousTries < 3) {
-          ambiguousTries++;
-          warn(
-            `The answer to creating ${step.id} was lost and no such job exists; creating it again.`,
-            step.id,
-          );
-          continue;
-        }
-        stepEvent(step, "failed", { error: { reason: "API_ERROR", message: e.message } });
-        return { end: { state: "error", error: e } };
-      }
-    }
-  };
-
-  // Attaching is for a job an earlier run left running. One look at the tenant's unfinished jobs
-  // when the first step starts tells which steps can have one, and only those look again right
-  // before their create: the others cost no request for it (looking before every create made 3 to
-  // 4 list requests per job with 1,000 sources, most of the run's requests).
   let leftovers: Promise<Set<string>> | undefined;
-  const mayHaveLeftover = async (step: PlanStep): Promise<boolean> => {
+  // Attaching is for a job an earlier run left running. One look at the tenant's unfinished jobs
+  // when the first step starts tells which steps can have one; only those look again before their
+  // create (looking before every create cost 3 to 4 list requests per job with 1,000 sources).
+  const mayHaveLeftover = async (step: PlanStep) => {
     leftovers ??= unfinishedConfigurations(client);
     return (await leftovers).has(canonicalJson(step.configuration));
   };
-
-  const warn = (message: string, step?: string, jobId?: string) =>
-    emit({
-      type: "warning",
-      time: now(),
-      message,
-      ...(step ? { step } : {}),
-      ...(jobId ? { jobId } : {}),
-    });
-
-  // Steps a resumed run already finished.
-  for (const step of plan.steps) {
-    const prior = options.prior?.get(step.id);
-    if (prior?.outcome === "succeeded") {
-      ends.set(step.id, { state: "succeeded" });
-      stepEvent(step, "succeeded", prior.jobId ? { jobId: prior.jobId } : {});
-    }
-  }
-
-  // The scheduler: start every ready step, loads limited to `concurrency`, until nothing can start.
-  // Plan order puts every step after its dependencies, so one pass settles skips in cascade.
-  const started = new Set<string>(ends.keys());
-  const order = longestFirst(plan.steps, options.expectedDurations);
-  let loadsRunning = 0;
+  const stepContext = {
+    client,
+    clock,
+    signal,
+    hardSignal: ctx.hardSignal,
+    attach: ctx.attach ?? false,
+    mayHaveLeftover,
+    resumedSince: ctx.resumedSince,
+    slotWaitMs: ctx.slotWaitMs ?? 5_000,
+    emit,
+    timeoutMs: ctx.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    pollIntervalMs: ctx.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    firstPollMs: ctx.firstPollMs,
+    leaveRunning: ctx.leaveRunning ?? false,
+    stopGraceMs: ctx.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+  };
   let wake: () => void = () => {};
   const onAbort = () => wake();
   signal.addEventListener("abort", onAbort);
   try {
-    while (true) {
-      for (const step of signal.aborted ? [] : order) {
-        if (started.has(step.id)) continue;
-        const depEnds = step.dependsOn.map((d) => ends.get(d));
-        if (depEnds.some((d) => d !== undefined && d.state !== "succeeded")) {
+    for (;;) {
+      if (!signal.aborted) {
+        const moves = nextMoves(store.state, order, started, limits);
+        for (const step of moves.skip) {
           started.add(step.id);
-          ends.set(step.id, { state: "skipped" });
-          stepEvent(step, "skipped");
-          continue;
-        }
-        if (depEnds.some((d) => d === undefined)) continue;
-        if (step.kind === "load" && loadsRunning >= concurrency) continue;
-        started.add(step.id);
-        if (step.kind === "load") loadsRunning++;
-        const p: Promise<void> = runStep(step)
-          .catch((e): StepEnd => {
-            // An unexpected error in one step: record it and let the others finish.
-            const error = e instanceof Error ? e : new Error(String(e));
-            warn(`${step.id} ended with an unexpected error: ${error.message}`, step.id);
-            return { state: "error", error };
-          })
-          .then((end) => {
-            ends.set(step.id, end);
-            if (end.state === "error") firstError ??= end.error;
-          })
-          .finally(() => {
-            if (step.kind === "load") loadsRunning--;
-            running.delete(p);
-            wake();
+          emit({
+            type: "step",
+            time: now(),
+            step: step.id,
+            kind: step.kind,
+            target: step.target,
+            state: "skipped",
           });
-        running.add(p);
+        }
+        for (const step of moves.start) {
+          started.add(step.id);
+          const p: Promise<void> = runStep(step, {
+            ...stepContext,
+            expectedMs: ctx.expectedDurations?.get(step.id),
+            prior: ctx.prior?.get(step.id),
+          })
+            .catch((e): StepEnd => {
+              // An unexpected error in one step: record it and let the others finish.
+              const error = e instanceof Error ? e : new Error(String(e));
+              emit({
+                type: "warning",
+                time: now(),
+                step: step.id,
+                message: `${step.id} ended with an unexpected error: ${error.message}`,
+              });
+              if (!isFinalState(store.state.byId.get(step.id)?.state ?? "waiting")) {
+                emit({
+                  type: "step",
+                  time: now(),
+                  step: step.id,
+                  kind: step.kind,
+                  target: step.target,
+                  state: "failed",
+                  error: { reason: "UNEXPECTED", message: error.message },
+                });
+              }
+              return { state: "error", error };
+            })
+            .then((end) => {
+              if (end.state === "error") firstError ??= end.error;
+            })
+            .finally(() => {
+              running.delete(p);
+              wake();
+            });
+          running.add(p);
+        }
       }
-      if (running.size === 0) break;
+      if (running.size === 0) return firstError;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
@@ -469,100 +360,73 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
-
-  // Interrupted: stop what we started and confirm it reached DONE, unless asked to leave it running.
-  const interrupted = signal.aborted;
-  if (interrupted && live.size > 0 && !options.leaveRunning) await stopAll();
-
-  const reason: unknown = signal.reason;
-  // Assigned inside the step callbacks, which the compiler cannot follow.
-  const error = firstError as Error | null;
-  const endStates = new Set([...ends.values()].map((e) => e.state));
-  const outcome: RunOutcome = interrupted
-    ? "interrupted"
-    : error
-    ? "error"
-    : endStates.has("timed_out")
-    ? "timed_out"
-    : endStates.has("failed") || endStates.has("stopped")
-    ? "failed"
-    : "succeeded";
-  const exitCode = outcome === "interrupted"
-    ? (reason instanceof InterruptedError && reason.signal === "SIGTERM" ? 143 : 130)
-    : outcome === "error" && !(error instanceof ApiError)
-    ? 1
-    : EXIT[outcome];
-  const view: ViewState = { ...base, steps: [...stepViews.values()] };
-  const message = describe(outcome, view, error, reason);
-  const endedEarly = outcome !== "succeeded";
-  emit({
-    type: "finish",
-    time: now(),
-    outcome,
-    exitCode,
-    steps: summarize(view),
-    message,
-    ...(endedEarly && options.resumeCommand ? { resumeCommand: options.resumeCommand } : {}),
-  });
-  return { outcome, exitCode, steps: summarize(view), message };
-
-  async function stopAll(): Promise<void> {
-    const grace = options.stopGraceMs ?? 60_000;
-    const hard = options.hardSignal;
-    await Promise.all([...live.entries()].map(async ([stepId, jobId]) => {
-      const step = plan.steps.find((s) => s.id === stepId)!;
-      try {
-        stepEvent(step, "stopping", { jobId });
-        await client.stopJob(jobId, { signal: hard });
-        const job = await waitForJob(client, jobId, {
-          timeoutMs: grace,
-          maxIntervalMs: 2_000,
-          firstIntervalMs: Math.min(250, options.firstPollMs ?? 250),
-          leaveRunning: true,
-          clock,
-          ...(hard ? { signal: hard } : {}),
-        });
-        live.delete(stepId);
-        stepEvent(step, "succeeded", { jobId, jobState: job.status.state });
-      } catch (e) {
-        if (e instanceof JobFailedError) {
-          live.delete(stepId);
-          stepEvent(step, "stopped", {
-            jobId,
-            jobState: "DONE",
-            error: { reason: e.reason, message: e.tamrMessage },
-          });
-        } else {
-          warn(
-            `Could not confirm that job ${jobId} stopped: ${
-              e instanceof Error ? e.message : String(e)
-            }`,
-            stepId,
-            jobId,
-          );
-        }
-      }
-    }));
-  }
 }
 
-/**
- * With durations from earlier runs, sources start longest first (LPT), so the slots tend to free
- * up together and the data product starts sooner; sources without history go first (they may be
- * long). Only the order among sources changes: every other step keeps its place.
- */
-function longestFirst(
-  steps: readonly PlanStep[],
-  expected: ReadonlyMap<string, number> | undefined,
-): readonly PlanStep[] {
-  if (!expected || expected.size === 0) return steps;
-  const isSource = (s: PlanStep) => s.kind === "load" && s.dependsOn.length === 0;
-  const key = (s: PlanStep) => expected.get(s.id) ?? Number.POSITIVE_INFINITY;
-  const sources = steps.filter(isSource).sort((a, b) =>
-    key(a) === key(b) ? 0 : key(a) > key(b) ? -1 : 1
+/** The jobs in flight when a run is cut short: every step with a job that has not ended. */
+export function jobsInFlight(state: RunState): StepView[] {
+  return state.steps.filter((s) => s.jobId !== null && !isFinalState(s.state));
+}
+
+/** Stops every job in flight and confirms DONE, each step's end said as an event. */
+async function stopInFlight(
+  state: RunState,
+  ctx: {
+    client: JobClient;
+    clock: Clock;
+    emit: (e: RunEvent) => void;
+    now: () => string;
+    options: RunOptions;
+  },
+): Promise<void> {
+  const { client, clock, emit, now, options } = ctx;
+  await Promise.all(
+    jobsInFlight(state).map(async (s) => {
+      const jobId = s.jobId!;
+      const say = (state: StepState, extra: Partial<RunEvent> = {}) =>
+        emit({
+          type: "step",
+          time: now(),
+          step: s.id,
+          kind: s.kind,
+          target: s.target,
+          state,
+          jobId,
+          ...extra,
+        } as RunEvent);
+      say("stopping");
+      const result = await stopAndConfirm(client, jobId, {
+        clock,
+        signal: options.hardSignal,
+        graceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+        onRetry: (r) => emit({ type: "retry", time: now(), ...r, step: s.id }),
+      }).catch((e: unknown) => ({
+        confirmed: false as const,
+        why: e instanceof Error ? e.message : String(e),
+      }));
+      if (!result.confirmed) {
+        emit({
+          type: "warning",
+          time: now(),
+          step: s.id,
+          jobId,
+          message: `Could not confirm that job ${jobId} stopped: ${result.why}`,
+        });
+        return;
+      }
+      const error = result.job.status.error;
+      if (error) {
+        say("stopped", {
+          jobState: "DONE",
+          error: { reason: error.reason, message: error.message },
+        });
+      } else say("succeeded", { jobState: "DONE" });
+    }),
   );
-  let i = 0;
-  return steps.map((s) => isSource(s) ? sources[i++]! : s);
+}
+
+/** The signal an interrupt's reason names; SIGINT when it names none. */
+function interruptSignal(reason: unknown): InterruptSignal {
+  return reason instanceof InterruptedError ? reason.signal : "SIGINT";
 }
 
 /** The configurations of unfinished jobs among the tenant's 100 most recent (where attach looks). */
@@ -576,29 +440,20 @@ async function unfinishedConfigurations(client: JobClient): Promise<Set<string>>
   return out;
 }
 
-/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
-function jobDuration(job: Job): { jobDurationMs?: number } {
-  const first = job.statusHistory?.[0];
-  if (!first || first.state === "DONE") return {};
-  const ms = Date.parse(job.status.stateStartTime ?? "") - Date.parse(first.stateStartTime ?? "");
-  return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
-}
-
-function describe(
+/** Why the run ended this way, as a sentence. */
+function describeRun(
   outcome: RunOutcome,
-  view: ViewState,
+  state: RunState,
   error: Error | null,
   reason: unknown,
 ): string {
-  const failed = view.steps.filter((s) =>
-    s.state === "failed" || s.state === "stopped" || s.state === "timed_out"
-  );
+  const steps = state.steps;
   switch (outcome) {
     case "succeeded":
-      return `All ${view.steps.length} steps succeeded.`;
+      return `All ${steps.length} steps succeeded.`;
     case "interrupted": {
-      const stopped = view.steps.filter((s) => s.state === "stopped").length;
-      const left = view.steps.filter((s) => !isFinalState(s.state) && s.jobId !== null).length;
+      const stopped = state.counts.stopped;
+      const left = jobsInFlight(state).length;
       const parts = [
         ...(stopped > 0 ? [`${stopped} job${stopped === 1 ? " was" : "s were"} stopped`] : []),
         ...(left > 0 ? [`${left} job${left === 1 ? " was" : "s were"} left running`] : []),
@@ -610,9 +465,13 @@ function describe(
     case "error":
       return error?.message ?? "The Tamr API refused a request.";
     case "timed_out":
-    case "failed":
+    case "failed": {
+      const failed = steps.filter((s) =>
+        s.state === "failed" || s.state === "stopped" || s.state === "timed_out"
+      );
       return failed.length > 0
         ? `${failed.map((s) => `${s.id} ${s.state.replace("_", " ")}`).join(", ")}.`
         : "A step did not succeed.";
+    }
   }
 }

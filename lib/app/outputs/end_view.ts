@@ -1,0 +1,35 @@
+/** What the end-of-run reports read: the run state's header and the `finish` event's summary. */
+import type { FinishEvent, RunOutcome, StepSummary } from "../../kit/run/events.ts";
+import type { RunState } from "../../kit/run/run_state.ts";
+
+/** A finished run as the end reports (step summary, annotations, JUnit, webhook) show it. */
+export interface EndView {
+  tenant: string;
+  baseUrl: string;
+  dataProduct: string;
+  /** ms since the epoch. */
+  startedAt: number | null;
+  finishedAt: number | null;
+  outcome: RunOutcome | null;
+  exitCode: number | null;
+  message: string | null;
+  resumeCommand: string | null;
+  /** Every step's summary, in plan order, as the `finish` event carries it. */
+  steps: StepSummary[];
+}
+
+/** The end view of a run from its state and its `finish` event. */
+export function endView(state: RunState, finish: FinishEvent): EndView {
+  return {
+    tenant: state.tenant,
+    baseUrl: state.baseUrl,
+    dataProduct: state.dataProduct,
+    startedAt: state.startedAt,
+    finishedAt: Date.parse(finish.time),
+    outcome: finish.outcome,
+    exitCode: finish.exitCode,
+    message: finish.message ?? null,
+    resumeCommand: finish.resumeCommand ?? null,
+    steps: finish.steps,
+  };
+}

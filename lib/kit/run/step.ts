@@ -1,0 +1,190 @@
+/**
+ * One step of a run: get its job (create or attach), poll it to the end, and say every change as an
+ * event naming the step. Never throws for an expected failure: it ends with a `StepEnd`.
+ */
+import type { Clock } from "../clock.ts";
+import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
+import type { Job, RetryInfo } from "../api/types.ts";
+import { waitForJob } from "../job/poller.ts";
+import { type CreateContext, createOrAttach } from "./create.ts";
+import type { RunEvent, StepEvent, StepState } from "./events.ts";
+import type { PlanStep } from "./plan.ts";
+
+/**
+ * How a step ended for the scheduler: with its job's outcome, on an error outside any job's
+ * outcome (an API refusal, a bug), or cut short by the run's interrupt.
+ */
+export type StepEnd =
+  | { state: "succeeded" | "failed" | "stopped" | "timed_out" }
+  | { state: "error"; error: Error }
+  | { state: "interrupted" };
+
+/**
+ * What a resumed run knows of a step from its journal.
+ *
+ * @example
+ * ```ts
+ * import type { PriorStep } from "@tamr-refresh/kit";
+ *
+ * // load:s1 finished in the earlier run; load:s2's job was created and is polled again.
+ * const prior = new Map<string, PriorStep>([
+ *   ["load:s1", { jobId: "job_1", outcome: "succeeded" }],
+ *   ["load:s2", { jobId: "job_2" }],
+ * ]);
+ * ```
+ */
+export interface PriorStep {
+  /** The job the earlier run created or attached to for this step. */
+  jobId?: string | undefined;
+  /** How the step ended in the earlier run, when it did. */
+  outcome?: string | undefined;
+}
+
+/** What running one step needs from the run. */
+export interface StepContext extends Omit<CreateContext, "onState" | "warn" | "onRetry"> {
+  /** Where the step's events go (the run store). */
+  emit: (event: RunEvent) => void;
+  clock: Clock;
+  /** Per job: past it the job is stopped (unless `leaveRunning`). */
+  timeoutMs: number;
+  /** The longest wait between two polls. */
+  pollIntervalMs: number;
+  /** The wait before the first poll, when not the poller's default. */
+  firstPollMs?: number | undefined;
+  /** Past the deadline, leave the job running. */
+  leaveRunning: boolean;
+  /** After a stop at the deadline, how long to wait for DONE. */
+  stopGraceMs: number;
+  /** How long the step's job is expected to take, from earlier runs. */
+  expectedMs?: number | undefined;
+  /** What the journal knows of the step (`--resume`). */
+  prior?: PriorStep | undefined;
+}
+
+/** Outcomes after which a resumed step runs again rather than polling its old job. */
+const RUN_AGAIN: ReadonlySet<string> = new Set(["failed", "timed_out", "stopped"]);
+
+/** Runs one step to its end. */
+export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd> {
+  const now = () => new Date(ctx.clock.now()).toISOString();
+  const say = (state: StepState, extra: Partial<StepEvent> = {}) =>
+    ctx.emit({
+      type: "step",
+      time: now(),
+      step: step.id,
+      kind: step.kind,
+      target: step.target,
+      state,
+      ...extra,
+    });
+  const warn = (message: string, jobId?: string) =>
+    ctx.emit({
+      type: "warning",
+      time: now(),
+      message,
+      step: step.id,
+      ...(jobId ? { jobId } : {}),
+    });
+  const onRetry = (r: RetryInfo) => ctx.emit({ type: "retry", time: now(), ...r, step: step.id });
+
+  let job: Pick<Job, "jobId"> & { status?: Job["status"] };
+  let attached: boolean;
+  const prior = ctx.prior;
+  if (prior?.jobId && !RUN_AGAIN.has(prior.outcome ?? "")) {
+    job = { jobId: prior.jobId };
+    attached = true;
+    warn(`Resuming: polling job ${prior.jobId} again instead of creating a new one.`, prior.jobId);
+  } else {
+    say("creating");
+    const got = await createOrAttach(step, {
+      ...ctx,
+      onState: (state) => say(state),
+      warn,
+      onRetry,
+    });
+    if ("interrupted" in got) return { state: "interrupted" };
+    if ("error" in got) {
+      say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
+      return { state: "error", error: got.error };
+    }
+    job = got.job;
+    attached = got.attached;
+  }
+  const jobId = job.jobId;
+  const firstState = job.status?.state;
+  say("running", {
+    jobId,
+    ...(firstState ? { jobState: firstState } : {}),
+    ...(attached ? { attached: true } : {}),
+  });
+  if (ctx.signal.aborted) return { state: "interrupted" };
+  return await pollToEnd(jobId, firstState ?? "", ctx, { say, warn, onRetry });
+}
+
+interface Speech {
+  say: (state: StepState, extra?: Partial<StepEvent>) => void;
+  warn: (message: string, jobId?: string) => void;
+  onRetry: (r: RetryInfo) => void;
+}
+
+async function pollToEnd(
+  jobId: string,
+  firstState: string,
+  ctx: StepContext,
+  { say, warn, onRetry }: Speech,
+): Promise<StepEnd> {
+  let lastState = firstState;
+  try {
+    const job = await waitForJob(ctx.client, jobId, {
+      signal: ctx.signal,
+      timeoutMs: ctx.timeoutMs,
+      maxIntervalMs: ctx.pollIntervalMs,
+      ...(ctx.firstPollMs !== undefined ? { firstIntervalMs: ctx.firstPollMs } : {}),
+      leaveRunning: ctx.leaveRunning,
+      stopGraceMs: ctx.stopGraceMs,
+      clock: ctx.clock,
+      ...(ctx.expectedMs !== undefined ? { expectedDurationMs: ctx.expectedMs } : {}),
+      onRetry,
+      onPoll: (j: Job) => {
+        if (j.status.state === lastState) return;
+        lastState = j.status.state;
+        if (j.status.state === "DONE") return;
+        say(j.status.state === "STOPPING" ? "stopping" : "running", { jobId, jobState: lastState });
+      },
+      onWarning: (message: string) => warn(message, jobId),
+      onStopRequested: () => say("stopping", { jobId }),
+    });
+    say("succeeded", { jobId, jobState: job.status.state, ...jobDuration(job) });
+    return { state: "succeeded" };
+  } catch (e) {
+    if (e instanceof JobFailedError) {
+      const state = e.reason === "STOPPED_BY_USER" ? "stopped" : "failed";
+      say(state, { jobId, jobState: "DONE", error: { reason: e.reason, message: e.tamrMessage } });
+      return { state };
+    }
+    if (e instanceof JobTimeoutError) {
+      const message = e.stopped
+        ? `The job ran past the timeout and was stopped.`
+        : `The job ran past the timeout and was left running.`;
+      say("timed_out", { jobId, error: { reason: "TIMED_OUT", message } });
+      return { state: "timed_out" };
+    }
+    if (e instanceof ApiError) {
+      say("failed", { jobId, error: { reason: "API_ERROR", message: e.message } });
+      return { state: "error", error: e };
+    }
+    if (ctx.signal.aborted) return { state: "interrupted" };
+    throw e;
+  }
+}
+
+/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
+export function jobDuration(job: Job): { jobDurationMs?: number } {
+  const times = (job.statusHistory ?? [])
+    .filter((h) => h.state !== "DONE")
+    .map((h) => Date.parse(h.stateStartTime ?? ""))
+    .filter(Number.isFinite);
+  if (times.length === 0) return {};
+  const ms = Date.parse(job.status.stateStartTime ?? "") - Math.min(...times);
+  return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
+}
