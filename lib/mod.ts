@@ -51,7 +51,9 @@ export type {
   StepSummary,
   WarningEvent,
 } from "./kit/run/events.ts";
-export { createRunStore, foldEvents, foldStep, newStepView } from "./kit/run/run_state.ts";
+export { foldStep, isFinalState, newStepView } from "./kit/run/run_state.ts";
+export { createRunStore, foldEvents } from "./kit/run/run_store.ts";
+export { progress, summarize } from "./kit/run/summary.ts";
 export type { Notice, RunListener, RunState, RunStore, StepView } from "./kit/run/run_state.ts";
 export {
   ApiError,

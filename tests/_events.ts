@@ -1,6 +1,7 @@
 /** Builders of run events for reporter tests: a time `t(s)` seconds into a run, a start, a step. */
 import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
-import { createRunStore, foldEvents, summarize } from "../lib/kit/run/run_state.ts";
+import { createRunStore, foldEvents } from "../lib/kit/run/run_store.ts";
+import { summarize } from "../lib/kit/run/summary.ts";
 import { type EndView, endView } from "../lib/app/outputs/end_view.ts";
 
 /** `s` seconds after 12:00:00 on 2026-01-01, as RFC 3339. */

@@ -4,10 +4,12 @@ import { render } from "ink-testing-library";
 import type { JSX } from "react";
 import type { RunEvent, RunOutcome, StepEvent, StepState } from "../lib/kit/run/events.ts";
 import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
-import { foldEvents, type RunState, summarize } from "../lib/kit/run/run_state.ts";
+import type { RunState } from "../lib/kit/run/run_state.ts";
+import { foldEvents } from "../lib/kit/run/run_store.ts";
+import { summarize } from "../lib/kit/run/summary.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
 import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
-import { createRunStore } from "../lib/kit/run/run_state.ts";
+import { createRunStore } from "../lib/kit/run/run_store.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

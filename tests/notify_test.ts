@@ -276,7 +276,10 @@ Deno.test("run --notify to a webhook that always fails warns and keeps the run's
         /warning: Could not send the run summary to http:\/\/127\.0\.0\.1:\d+/,
       );
       const finish = r.stdout.indexOf("Run succeeded");
-      assert.ok(finish > r.stdout.indexOf("Could not send"), "the warning comes before the summary");
+      assert.ok(
+        finish > r.stdout.indexOf("Could not send"),
+        "the warning comes before the summary",
+      );
       assert.ok(!(r.stdout + r.stderr).includes("secretToken123"));
     });
   } finally {

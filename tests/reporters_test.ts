@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import { createTextReporter } from "../lib/app/outputs/text.ts";
 import { createJsonReporter } from "../lib/app/outputs/json.ts";
-import { createRunStore, foldEvents, progress, summarize } from "../lib/kit/run/run_state.ts";
+import { createRunStore, foldEvents } from "../lib/kit/run/run_store.ts";
+import { progress, summarize } from "../lib/kit/run/summary.ts";
 import { asRun } from "./_events.ts";
 import { t } from "./_events.ts";
 

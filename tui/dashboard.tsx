@@ -3,7 +3,8 @@ import { createContext, type JSX, type ReactNode, useContext, useEffect, useStat
 import type { StepState } from "../lib/kit/run/events.ts";
 import { PHASES, type StepKind } from "../lib/kit/run/plan.ts";
 import { formatDuration } from "../lib/kit/duration.ts";
-import { progress, type RunState, type StepView } from "../lib/kit/run/run_state.ts";
+import type { RunState, StepView } from "../lib/kit/run/run_state.ts";
+import { progress } from "../lib/kit/run/summary.ts";
 import { bar, cellWidth, fit, plural, truncateEnd, wrapText } from "./_format.ts";
 
 export type Overlay = "help" | "confirm-quit" | null;

@@ -5,7 +5,7 @@ import {
   type RunFlags,
   type RunSettings,
 } from "../settings/config.ts";
-import { createRunStore } from "../../kit/run/run_state.ts";
+import { createRunStore } from "../../kit/run/run_store.ts";
 import { buildPlan, type Plan } from "../../kit/run/plan.ts";
 import { createJsonReporter } from "../outputs/json.ts";
 import { createTextReporter } from "../outputs/text.ts";

@@ -1,5 +1,5 @@
 import type { Job, JobClient, JobConfiguration, RetryInfo } from "../api/types.ts";
-import { sameConfiguration } from "../api/types.ts";
+import { canonicalJson, sameConfiguration } from "../api/types.ts";
 
 export interface FindOptions {
   /** Only jobs that are not DONE. */
@@ -101,4 +101,15 @@ export async function findLostCreate(
     return job;
   }
   return null;
+}
+
+/** The configurations of unfinished jobs among the tenant's 100 most recent (where attach looks). */
+export async function unfinishedConfigurations(client: JobClient): Promise<Set<string>> {
+  const out = new Set<string>();
+  let seen = 0;
+  for await (const job of client.listJobs({ pageSize: 30 })) {
+    if (++seen > 100) break;
+    if (job.status?.state !== "DONE") out.add(canonicalJson(job.configuration));
+  }
+  return out;
 }

@@ -162,18 +162,7 @@ export async function waitForJob(
   const firstIntervalMs = options.firstIntervalMs ?? DEFAULT_FIRST_POLL_MS;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const stopGraceMs = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
-  requirePositive("timeoutMs", timeoutMs, true);
-  requirePositive("maxIntervalMs", maxIntervalMs, false);
-  requirePositive("firstIntervalMs", firstIntervalMs, false);
-  requirePositive("stopGraceMs", stopGraceMs, true);
-  if (!Number.isFinite(backoff) || backoff < 1) {
-    throw new RangeError(
-      `Cannot poll job: 'backoff' must be a number of at least 1, got ${backoff}`,
-    );
-  }
-  if (options.expectedDurationMs !== undefined) {
-    requirePositive("expectedDurationMs", options.expectedDurationMs, false);
-  }
+  checkWaitOptions({ timeoutMs, maxIntervalMs, firstIntervalMs, stopGraceMs, backoff }, options);
   if (signal?.aborted) throw signal.reason;
 
   let warnedUnknown = false;
@@ -250,6 +239,31 @@ function expectedOf(options: WaitOptions): { expectedDurationMs?: number } {
   return options.expectedDurationMs === undefined
     ? {}
     : { expectedDurationMs: options.expectedDurationMs };
+}
+
+function checkWaitOptions(
+  o: {
+    timeoutMs: number;
+    maxIntervalMs: number;
+    firstIntervalMs: number;
+    stopGraceMs: number;
+    backoff: number;
+  },
+  options: WaitOptions,
+): void {
+  const { timeoutMs, maxIntervalMs, firstIntervalMs, stopGraceMs, backoff } = o;
+  requirePositive("timeoutMs", timeoutMs, true);
+  requirePositive("maxIntervalMs", maxIntervalMs, false);
+  requirePositive("firstIntervalMs", firstIntervalMs, false);
+  requirePositive("stopGraceMs", stopGraceMs, true);
+  if (!Number.isFinite(backoff) || backoff < 1) {
+    throw new RangeError(
+      `Cannot poll job: 'backoff' must be a number of at least 1, got ${backoff}`,
+    );
+  }
+  if (options.expectedDurationMs !== undefined) {
+    requirePositive("expectedDurationMs", options.expectedDurationMs, false);
+  }
 }
 
 function requirePositive(name: string, value: number, infinityOk: boolean): void {

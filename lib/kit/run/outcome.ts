@@ -3,6 +3,7 @@
  * the runner, `exitCodeFor()` and every command.
  */
 import type { RunOutcome } from "./events.ts";
+import { jobsInFlight } from "./stop_in_flight.ts";
 import type { RunState } from "./run_state.ts";
 
 /**
@@ -81,4 +82,40 @@ export function runOutcomeOf(
   }
   // Steps neither succeeded nor failed (skipped without a failure, or never started): not a success.
   return { outcome: "failed", exitCode: EXIT_CODES.failed };
+}
+
+/** Why the run ended this way, as a sentence. */
+export function describeRun(
+  outcome: RunOutcome,
+  state: RunState,
+  error: Error | null,
+  reason: unknown,
+): string {
+  const steps = state.steps;
+  switch (outcome) {
+    case "succeeded":
+      return `All ${steps.length} steps succeeded.`;
+    case "interrupted": {
+      const stopped = state.counts.stopped;
+      const left = jobsInFlight(state).length;
+      const parts = [
+        ...(stopped > 0 ? [`${stopped} job${stopped === 1 ? " was" : "s were"} stopped`] : []),
+        ...(left > 0 ? [`${left} job${left === 1 ? " was" : "s were"} left running`] : []),
+      ];
+      return `${reason instanceof Error ? reason.message : "Interrupted"}${
+        parts.length > 0 ? `: ${parts.join(", ")}` : ""
+      }.`;
+    }
+    case "error":
+      return error?.message ?? "The Tamr API refused a request.";
+    case "timed_out":
+    case "failed": {
+      const failed = steps.filter((s) =>
+        s.state === "failed" || s.state === "stopped" || s.state === "timed_out"
+      );
+      return failed.length > 0
+        ? `${failed.map((s) => `${s.id} ${s.state.replace("_", " ")}`).join(", ")}.`
+        : "A step did not succeed.";
+    }
+  }
 }

@@ -1,17 +1,9 @@
 /**
- * The one run state: every event of a run is folded into it once, as it is emitted, and the
- * scheduler, the journal, the reporters, the end reports and the dashboard all read it. Folding an
- * event touches only the step it names, so an event costs the same with 1,000 steps as with 10.
+ * The one run state: what it holds and how one step's events fold into it. The store
+ * (`run_store.ts`) folds every event once, as it is emitted; the scheduler, the journal, the
+ * reporters, the end reports and the dashboard all read the same state.
  */
-import type {
-  FinishEvent,
-  RunEvent,
-  RunOutcome,
-  StepEvent,
-  StepOutcome,
-  StepState,
-  StepSummary,
-} from "./events.ts";
+import type { FinishEvent, RunEvent, StepEvent, StepState } from "./events.ts";
 import type { StepKind } from "./plan.ts";
 import type { JobError } from "../api/types.ts";
 
@@ -146,7 +138,8 @@ export interface RunStore {
 /** Told of every event, after it was folded into the state. */
 export type RunListener = (event: RunEvent, state: RunState) => void;
 
-const STATES: readonly StepState[] = [
+/** Every step state, in the order a step goes through them. */
+export const STEP_STATES: readonly StepState[] = [
   "waiting",
   "queued",
   "creating",
@@ -234,205 +227,5 @@ export function newStepView(
     error: null,
     attached: false,
     jobDurationMs: null,
-  };
-}
-
-type MutableState = { -readonly [K in keyof RunState]: RunState[K] };
-
-function emptyCounts(): Record<StepState, number> {
-  return Object.fromEntries(STATES.map((s) => [s, 0])) as Record<StepState, number>;
-}
-
-/** Creates an empty store; the `start` event fills in the plan. */
-export function createRunStore(): RunStore {
-  const steps: StepView[] = [];
-  const index = new Map<string, number>();
-  const byId = new Map<string, StepView>();
-  const counts = emptyCounts();
-  const state: MutableState = {
-    tenant: "",
-    baseUrl: "",
-    dataProduct: "",
-    concurrency: 0,
-    startedAt: null,
-    finishedAt: null,
-    steps,
-    byId,
-    counts,
-    notice: null,
-    warnings: 0,
-    retries: 0,
-    finish: null,
-    version: 0,
-  };
-  const listeners = new Set<RunListener>();
-  const queue: RunEvent[] = [];
-  let delivering = false;
-
-  const replace = (i: number, next: StepView) => {
-    const prev = steps[i]!;
-    counts[prev.state]--;
-    counts[next.state]++;
-    steps[i] = next;
-    byId.set(next.id, next);
-  };
-
-  const fold = (event: RunEvent) => {
-    const t = Date.parse(event.time);
-    state.version++;
-    switch (event.type) {
-      case "start":
-        steps.length = 0;
-        index.clear();
-        byId.clear();
-        Object.assign(counts, emptyCounts());
-        for (const s of event.steps) {
-          const view = newStepView(s);
-          index.set(view.id, steps.length);
-          steps.push(view);
-          byId.set(view.id, view);
-          counts.waiting++;
-        }
-        Object.assign(state, {
-          tenant: event.tenant,
-          baseUrl: event.baseUrl,
-          dataProduct: event.dataProduct,
-          concurrency: event.concurrency,
-          startedAt: t,
-          finishedAt: null,
-          notice: null,
-          warnings: 0,
-          retries: 0,
-          finish: null,
-        });
-        return;
-      case "step": {
-        const i = index.get(event.step);
-        if (i !== undefined) replace(i, foldStep(steps[i]!, event));
-        if (event.error && isFailure(event.state)) {
-          state.notice = {
-            level: "failure",
-            message: `${event.error.reason}: ${event.error.message}`,
-            step: event.step,
-            time: t,
-          };
-        }
-        return;
-      }
-      case "retry": {
-        state.retries++;
-        const i = event.step === undefined ? undefined : index.get(event.step);
-        if (i !== undefined) replace(i, { ...steps[i]!, retries: steps[i]!.retries + 1 });
-        return;
-      }
-      case "warning":
-        state.warnings++;
-        state.notice = {
-          level: "warning",
-          message: event.message,
-          step: event.step ?? null,
-          time: t,
-        };
-        return;
-      case "finish":
-        state.finishedAt = t;
-        state.finish = event;
-        return;
-    }
-  };
-
-  return {
-    state,
-    emit(event) {
-      queue.push(event);
-      if (delivering) return;
-      delivering = true;
-      try {
-        for (let e = queue.shift(); e !== undefined; e = queue.shift()) {
-          fold(e);
-          for (const l of listeners) l(e, state);
-        }
-      } finally {
-        delivering = false;
-        queue.length = 0;
-      }
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
-/**
- * Folds a whole list of events into a new store's state (for tests and scripts reading NDJSON).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { foldEvents } from "@tamr-refresh/kit";
- *
- * const state = foldEvents([{ type: "warning", time: "2026-01-01T12:00:00Z", message: "hi" }]);
- * assert.equal(state.warnings, 1);
- * ```
- */
-export function foldEvents(events: readonly RunEvent[]): RunState {
-  const store = createRunStore();
-  for (const e of events) store.emit(e);
-  return store.state;
-}
-
-function isFailure(state: StepState): boolean {
-  return state === "failed" || state === "stopped" || state === "timed_out";
-}
-
-/** A step's outcome for the `finish` event. */
-export function stepOutcome(step: StepView): StepOutcome {
-  switch (step.state) {
-    case "succeeded":
-    case "failed":
-    case "stopped":
-    case "timed_out":
-    case "skipped":
-      return step.state;
-    case "waiting":
-    case "queued":
-      return "not_started";
-    case "creating":
-    case "running":
-    case "stopping":
-      return step.jobId ? "running" : "not_started";
-  }
-}
-
-/** The `steps` array of the contract's `finish` event, computed once by the runner. */
-export function summarize(state: RunState): StepSummary[] {
-  return state.steps.map((s) => ({
-    step: s.id,
-    kind: s.kind,
-    target: s.target,
-    jobId: s.jobId,
-    outcome: stepOutcome(s),
-    error: s.error,
-    durationMs: s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null,
-  }));
-}
-
-/** How the run ended, once it did. */
-export function runOutcome(state: RunState): RunOutcome | null {
-  return state.finish?.outcome ?? null;
-}
-
-/** Counts of steps by how they stand, for progress displays; O(1), from the state's counts. */
-export function progress(
-  state: RunState,
-): { done: number; total: number; failed: number; stopped: number } {
-  const c = state.counts;
-  return {
-    done: c.succeeded + c.failed + c.stopped + c.timed_out + c.skipped,
-    total: state.steps.length,
-    failed: c.failed + c.timed_out,
-    // A stopped job did not fail: this run stopped it when quitting, or someone else did.
-    stopped: c.stopped,
   };
 }

@@ -1,0 +1,79 @@
+/**
+ * Ending a run early: which jobs are still in flight, and stopping each with the one
+ * stop-and-confirm, every step's end said as an event.
+ */
+import type { Clock } from "../clock.ts";
+import { DEFAULT_STOP_GRACE_MS } from "../defaults.ts";
+import { InterruptedError } from "../errors.ts";
+import type { JobClient } from "../api/types.ts";
+import { stopAndConfirm } from "../job/stop.ts";
+import type { RunEvent, StepState } from "./events.ts";
+import type { InterruptSignal } from "./outcome.ts";
+import { isFinalState, type RunState, type StepView } from "./run_state.ts";
+
+/** The jobs in flight when a run is cut short: every step with a job that has not ended. */
+export function jobsInFlight(state: RunState): StepView[] {
+  return state.steps.filter((s) => s.jobId !== null && !isFinalState(s.state));
+}
+
+/** Stops every job in flight and confirms DONE, each step's end said as an event. */
+export async function stopInFlight(
+  state: RunState,
+  ctx: {
+    client: JobClient;
+    clock: Clock;
+    emit: (e: RunEvent) => void;
+    now: () => string;
+    options: { hardSignal?: AbortSignal | undefined; stopGraceMs?: number | undefined };
+  },
+): Promise<void> {
+  const { client, clock, emit, now, options } = ctx;
+  await Promise.all(
+    jobsInFlight(state).map(async (s) => {
+      const jobId = s.jobId!;
+      const say = (state: StepState, extra: Partial<RunEvent> = {}) =>
+        emit({
+          type: "step",
+          time: now(),
+          step: s.id,
+          kind: s.kind,
+          target: s.target,
+          state,
+          jobId,
+          ...extra,
+        } as RunEvent);
+      say("stopping");
+      const result = await stopAndConfirm(client, jobId, {
+        clock,
+        signal: options.hardSignal,
+        graceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+        onRetry: (r) => emit({ type: "retry", time: now(), ...r, step: s.id }),
+      }).catch((e: unknown) => ({
+        confirmed: false as const,
+        why: e instanceof Error ? e.message : String(e),
+      }));
+      if (!result.confirmed) {
+        emit({
+          type: "warning",
+          time: now(),
+          step: s.id,
+          jobId,
+          message: `Could not confirm that job ${jobId} stopped: ${result.why}`,
+        });
+        return;
+      }
+      const error = result.job.status.error;
+      if (error) {
+        say("stopped", {
+          jobState: "DONE",
+          error: { reason: error.reason, message: error.message },
+        });
+      } else say("succeeded", { jobState: "DONE" });
+    }),
+  );
+}
+
+/** The signal an interrupt's reason names; SIGINT when it names none. */
+export function interruptSignal(reason: unknown): InterruptSignal {
+  return reason instanceof InterruptedError ? reason.signal : "SIGINT";
+}

@@ -1,0 +1,49 @@
+/** The run state summed up: each step's outcome for `finish`, and progress counts. */
+import type { StepOutcome, StepSummary } from "./events.ts";
+import type { RunState, StepView } from "./run_state.ts";
+
+/** A step's outcome for the `finish` event. */
+export function stepOutcome(step: StepView): StepOutcome {
+  switch (step.state) {
+    case "succeeded":
+    case "failed":
+    case "stopped":
+    case "timed_out":
+    case "skipped":
+      return step.state;
+    case "waiting":
+    case "queued":
+      return "not_started";
+    case "creating":
+    case "running":
+    case "stopping":
+      return step.jobId ? "running" : "not_started";
+  }
+}
+
+/** The `steps` array of the contract's `finish` event, computed once by the runner. */
+export function summarize(state: RunState): StepSummary[] {
+  return state.steps.map((s) => ({
+    step: s.id,
+    kind: s.kind,
+    target: s.target,
+    jobId: s.jobId,
+    outcome: stepOutcome(s),
+    error: s.error,
+    durationMs: s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null,
+  }));
+}
+
+/** Counts of steps by how they stand, for progress displays; O(1), from the state's counts. */
+export function progress(
+  state: RunState,
+): { done: number; total: number; failed: number; stopped: number } {
+  const c = state.counts;
+  return {
+    done: c.succeeded + c.failed + c.stopped + c.timed_out + c.skipped,
+    total: state.steps.length,
+    failed: c.failed + c.timed_out,
+    // A stopped job did not fail: this run stopped it when quitting, or someone else did.
+    stopped: c.stopped,
+  };
+}
