@@ -8,7 +8,16 @@ import { DEFAULT_STOP_GRACE_MS } from "../defaults.ts";
 import { ApiError } from "../errors.ts";
 import type { Job, JobClient, RetryInfo } from "../api/types.ts";
 
-/** How `stopAndConfirm()` stops a job. Every field is optional. */
+/**
+ * How `stopAndConfirm()` stops a job. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import type { StopOptions } from "@tamr-refresh/kit";
+ *
+ * const patient: StopOptions = { graceMs: 10 * 60_000, maxIntervalMs: 5_000 };
+ * ```
+ */
 export interface StopOptions {
   /** Where time comes from. */
   clock?: Clock;
@@ -22,7 +31,16 @@ export interface StopOptions {
   onRetry?: ((info: RetryInfo) => void) | undefined;
 }
 
-/** How a stop went: DONE seen (with the job as Tamr says it ended), or not, and why. */
+/**
+ * How a stop went: DONE seen (with the job as Tamr says it ended), or not, and why.
+ *
+ * @example
+ * ```ts
+ * import type { StopResult } from "@tamr-refresh/kit";
+ *
+ * const line = (r: StopResult) => r.confirmed ? `${r.job.jobId} DONE` : `not confirmed: ${r.why}`;
+ * ```
+ */
 export type StopResult =
   | { confirmed: true; job: Job }
   | { confirmed: false; why: string };

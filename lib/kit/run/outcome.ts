@@ -38,10 +38,28 @@ export const EXIT_CODES = {
   SIGTERM: 143,
 } as const;
 
-/** The signals that interrupt a run. */
+/**
+ * What interrupts a run: a signal, or SIGPIPE when its output's reader went away.
+ *
+ * @example
+ * ```ts
+ * import { EXIT_CODES, type InterruptSignal } from "@tamr-refresh/kit";
+ *
+ * const codeOf = (s: InterruptSignal) => EXIT_CODES[s];
+ * ```
+ */
 export type InterruptSignal = "SIGHUP" | "SIGINT" | "SIGPIPE" | "SIGTERM";
 
-/** What ended a run early, besides its steps: an interrupt, or an error outside any job's outcome. */
+/**
+ * What ended a run early, besides its steps: an interrupt, or an error outside any job's outcome.
+ *
+ * @example
+ * ```ts
+ * import type { RunEnding } from "@tamr-refresh/kit";
+ *
+ * const refused: RunEnding = { error: { api: true } };
+ * ```
+ */
 export interface RunEnding {
   /** The signal that interrupted the run, when one did. */
   interrupt?: InterruptSignal | undefined;

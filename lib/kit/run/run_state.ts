@@ -135,7 +135,16 @@ export interface RunStore {
   subscribe(listener: RunListener): () => void;
 }
 
-/** Told of every event, after it was folded into the state. */
+/**
+ * Told of every event, after it was folded into the state.
+ *
+ * @example
+ * ```ts
+ * import type { RunListener } from "@tamr-refresh/kit";
+ *
+ * const log: RunListener = (e, state) => console.log(e.type, state.counts.running);
+ * ```
+ */
 export type RunListener = (event: RunEvent, state: RunState) => void;
 
 /** Every step state, in the order a step goes through them. */
@@ -160,7 +169,18 @@ const FINAL: ReadonlySet<StepState> = new Set([
   "skipped",
 ]);
 
-/** True when a step state will not change again in this run. */
+/**
+ * True when a step state will not change again in this run.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isFinalState } from "@tamr-refresh/kit";
+ *
+ * assert.equal(isFinalState("skipped"), true);
+ * assert.equal(isFinalState("running"), false);
+ * ```
+ */
 export function isFinalState(state: StepState): boolean {
   return FINAL.has(state);
 }
@@ -209,7 +229,18 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
   };
 }
 
-/** A step before any of its events. */
+/**
+ * A step before any of its events.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { newStepView } from "@tamr-refresh/kit";
+ *
+ * const s = newStepView({ step: "load:s1", kind: "load", target: "s1", dependsOn: [] });
+ * assert.equal(s.state, "waiting");
+ * ```
+ */
 export function newStepView(
   s: { step: string; kind: StepKind; target: string; dependsOn: readonly string[] },
 ): StepView {

@@ -7,10 +7,28 @@
 import type { PlanStep, StepKind } from "./plan.ts";
 import { isFinalState, type RunState } from "./run_state.ts";
 
-/** How many steps of a kind may run at once; a kind not named has no limit. */
+/**
+ * How many steps of a kind may run at once; a kind not named has no limit.
+ *
+ * @example
+ * ```ts
+ * import type { KindLimits } from "@tamr-refresh/kit";
+ *
+ * const limits: KindLimits = { load: 4, publish: 2 };
+ * ```
+ */
 export type KindLimits = Partial<Record<StepKind, number>>;
 
-/** What to do now. */
+/**
+ * What to do now: the scheduler's answer.
+ *
+ * @example
+ * ```ts
+ * import type { Moves } from "@tamr-refresh/kit";
+ *
+ * const describe = (m: Moves) => `start ${m.start.length}, skip ${m.skip.length}`;
+ * ```
+ */
 export interface Moves {
   /** Steps that can never run: a step they depend on did not succeed. */
   skip: PlanStep[];

@@ -21,7 +21,17 @@ export function stepOutcome(step: StepView): StepOutcome {
   }
 }
 
-/** The `steps` array of the contract's `finish` event, computed once by the runner. */
+/**
+ * The `steps` array of the contract's `finish` event, computed once by the runner.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldEvents, summarize } from "@tamr-refresh/kit";
+ *
+ * assert.deepEqual(summarize(foldEvents([])), []);
+ * ```
+ */
 export function summarize(state: RunState): StepSummary[] {
   return state.steps.map((s) => ({
     step: s.id,
@@ -34,7 +44,16 @@ export function summarize(state: RunState): StepSummary[] {
   }));
 }
 
-/** Counts of steps by how they stand, for progress displays; O(1), from the state's counts. */
+/**
+ * Counts of steps by how they stand, for progress displays; O(1), from the state's counts.
+ *
+ * @example
+ * ```ts
+ * import { foldEvents, progress } from "@tamr-refresh/kit";
+ *
+ * const { done, total } = progress(foldEvents([]));
+ * ```
+ */
 export function progress(
   state: RunState,
 ): { done: number; total: number; failed: number; stopped: number } {
