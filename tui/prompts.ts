@@ -6,13 +6,32 @@
  * answer from a script. Ctrl-C makes inquirer throw `ExitPromptError`; it is left to propagate and
  * the caller maps it to exit 130.
  */
-import { isTenantName, tenantBaseUrl } from "../lib/kit/tenant.ts";
-import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
-import { ApiError, UsageError } from "../lib/kit/errors.ts";
-import { buildPlan } from "../lib/kit/run/plan.ts";
-import { redact } from "../lib/kit/api/redact.ts";
+import { UsageError } from "../lib/kit/errors.ts";
 import type { Job } from "../lib/kit/api/types.ts";
-import { describeSeenId, type RecentIds, recentIds, type SeenId } from "./recent_ids.ts";
+import type { RecentIds } from "./recent_ids.ts";
+import {
+  answersOf,
+  type Connection,
+  planText,
+  type RunAnswers,
+  validateTenant,
+} from "./answers.ts";
+import { RecentLookup } from "./recent_lookup.ts";
+
+export { type Connection, planText, type RunAnswers, validateTenant } from "./answers.ts";
+import { askMany, askOne } from "./id_pickers.ts";
+import type { PromptFns, Validate } from "./prompt_fns.ts";
+
+export {
+  ANOTHER,
+  type CheckboxChoice,
+  inquirerPrompts,
+  NONE,
+  parseIds,
+  type PromptFns,
+  type SelectChoice,
+  type Validate,
+} from "./prompt_fns.ts";
 import {
   type ConfigAnswers,
   configFileText,
@@ -21,63 +40,6 @@ import {
 } from "./save_config.ts";
 
 export { configFileText };
-
-export type Validate = (value: string) => boolean | string | Promise<boolean | string>;
-
-export interface SelectChoice<V> {
-  value: V;
-  name?: string;
-  /** Shown once answered. */
-  short?: string;
-  description?: string;
-}
-
-export interface CheckboxChoice<V> extends SelectChoice<V> {
-  checked?: boolean;
-}
-
-/** The prompt functions the flow uses, with the call shapes of `@inquirer/prompts`. */
-export interface PromptFns {
-  input(config: {
-    message: string;
-    default?: string | undefined;
-    required?: boolean;
-    validate?: Validate;
-  }): Promise<string>;
-  password(
-    config: { message: string; mask?: boolean | string; validate?: Validate },
-  ): Promise<string>;
-  select<V>(config: {
-    message: string;
-    choices: readonly SelectChoice<V>[];
-    default?: V;
-  }): Promise<V>;
-  checkbox<V>(config: {
-    message: string;
-    choices: readonly CheckboxChoice<V>[];
-    required?: boolean;
-  }): Promise<V[]>;
-  confirm(config: { message: string; default?: boolean | undefined }): Promise<boolean>;
-}
-
-/** The real prompts, on the terminal. */
-export const inquirerPrompts: PromptFns = { input, password, select, checkbox, confirm };
-
-export interface RunAnswers {
-  tenant: string;
-  baseUrl?: string;
-  apiKey: string;
-  sources: string[];
-  dataProduct: string;
-  workflow?: string;
-  destinations: string[];
-}
-
-export interface Connection {
-  tenant: string;
-  baseUrl?: string;
-  apiKey: string;
-}
 
 export interface AskDeps {
   prompts: PromptFns;
@@ -93,21 +55,7 @@ export interface AskDeps {
   now?: () => number;
 }
 
-/** The value of the "another id…" choice. */
-export const ANOTHER: unique symbol = Symbol("another id");
-/** The value of the "none" choice of an optional single id. */
-export const NONE: unique symbol = Symbol("none");
-
-/** How many times a refused key is asked for again before giving up. */
-export const KEY_RETRIES = 3;
-
-/** The tenant validator: true, or a sentence naming the rule and the value. */
-export function validateTenant(value: string): true | string {
-  const v = value.trim();
-  if (isTenantName(v)) return true;
-  return `A tenant is a DNS label: 1 to 63 lowercase letters, digits or hyphens, not starting or ` +
-    `ending with a hyphen (got ${JSON.stringify(v)}).`;
-}
+export { KEY_RETRIES } from "./recent_lookup.ts";
 
 /**
  * Asks for what `defaults` lacks (`workflow: ""` and `destinations: []` count as known: none), shows
@@ -166,16 +114,14 @@ class Flow {
   readonly #p: PromptFns;
   readonly #write: (text: string) => void;
   readonly #now: () => number;
-  readonly #list: ((conn: Connection) => Promise<Job[]>) | undefined;
   readonly #mode: Mode;
-  /** Recent ids per connection already listed (or that failed to list), so edits do not re-list. */
-  readonly #seen = new Map<string, RecentIds | undefined>();
+  readonly #recentIds: RecentLookup;
 
   constructor(deps: AskDeps, mode: Mode) {
     this.#p = deps.prompts;
     this.#write = deps.write ?? writeStderr;
     this.#now = deps.now ?? Date.now;
-    this.#list = deps.listRecentJobs;
+    this.#recentIds = new RecentLookup(deps.listRecentJobs, this.#write);
     this.#mode = mode;
   }
 
@@ -193,12 +139,19 @@ class Flow {
     const needIds = !d.sources?.length || !d.dataProduct || d.workflow === undefined ||
       d.destinations === undefined;
     let apiKey = d.apiKey;
-    if (apiKey === undefined && (this.#mode === "run" || (needIds && this.#list))) {
+    if (apiKey === undefined && (this.#mode === "run" || (needIds && this.#recentIds.canList))) {
       apiKey = await this.#askKey();
     }
     apiKey ??= "";
     let seen: RecentIds | undefined;
-    if (needIds) ({ seen, apiKey } = await this.#recent(tenant, d.baseUrl, apiKey));
+    if (needIds) {
+      ({ seen, apiKey } = await this.#recentIds.lookup(
+        tenant,
+        d.baseUrl,
+        apiKey,
+        () => this.#askKey(),
+      ));
+    }
     const sources = d.sources?.length ? [...d.sources] : await this.#askSources(seen, []);
     const dataProduct = d.dataProduct || await this.#askDataProduct(seen, undefined);
     const workflow = d.workflow ?? await this.#askWorkflow(seen, undefined);
@@ -239,7 +192,12 @@ class Flow {
   /** Asks every value of the plan again, the current answers as defaults. */
   async #edit(a: RunAnswers): Promise<RunAnswers> {
     const tenant = await this.#askTenant(a.tenant);
-    const { seen, apiKey } = await this.#recent(tenant, a.baseUrl, a.apiKey);
+    const { seen, apiKey } = await this.#recentIds.lookup(
+      tenant,
+      a.baseUrl,
+      a.apiKey,
+      () => this.#askKey(),
+    );
     const sources = await this.#askSources(seen, a.sources);
     const dataProduct = await this.#askDataProduct(seen, a.dataProduct);
     const workflow = await this.#askWorkflow(seen, a.workflow);
@@ -280,48 +238,8 @@ class Flow {
    * Lists the recent jobs of a tenant to suggest ids. A refused key is asked again, at most
    * KEY_RETRIES times; any other failure is reported and ids are typed instead.
    */
-  async #recent(
-    tenant: string,
-    baseUrl: string | undefined,
-    key: string,
-  ): Promise<{ seen: RecentIds | undefined; apiKey: string }> {
-    let apiKey = key;
-    for (let retries = 0;; retries++) {
-      if (!this.#list || apiKey === "") return { seen: undefined, apiKey };
-      const memo = JSON.stringify([tenant, baseUrl ?? "", apiKey]);
-      if (this.#seen.has(memo)) return { seen: this.#seen.get(memo), apiKey };
-      try {
-        const jobs = await this.#list({ tenant, ...(baseUrl ? { baseUrl } : {}), apiKey });
-        const seen = recentIds(jobs);
-        this.#seen.set(memo, seen);
-        return { seen, apiKey };
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-          const said = error.tamrMessage ? `: ${redact(error.tamrMessage, [apiKey])}` : "";
-          if (retries >= KEY_RETRIES) {
-            throw new UsageError(
-              `Tamr refused the API key for tenant ${tenant} ${retries + 1} times ` +
-                `(HTTP ${error.status}${said}).`,
-              { hint: "Check the key under Admin > API Keys in Tamr, then set TAMR_API_KEY." },
-            );
-          }
-          this.#write(
-            `Tamr refused that API key for tenant ${tenant} (HTTP ${error.status}${said}). ` +
-              `Please enter it again.\n`,
-          );
-          apiKey = await this.#askKey();
-          continue;
-        }
-        const why = redact(error instanceof Error ? error.message : String(error), [apiKey]);
-        this.#write(`Could not list recent jobs to suggest IDs (${why}); type the IDs instead.\n`);
-        this.#seen.set(memo, undefined);
-        return { seen: undefined, apiKey };
-      }
-    }
-  }
-
   #askSources(seen: RecentIds | undefined, current: readonly string[]): Promise<string[]> {
-    return this.#askMany(seen?.sources, current, {
+    return askMany(this.#p, this.#now(), seen?.sources, current, {
       message: "Sources to refresh first",
       typed: "Source IDs to refresh first (comma-separated)",
       another: "Other source IDs (comma-separated)",
@@ -330,7 +248,7 @@ class Flow {
   }
 
   #askDestinations(seen: RecentIds | undefined, current: readonly string[]): Promise<string[]> {
-    return this.#askMany(seen?.destinations, current, {
+    return askMany(this.#p, this.#now(), seen?.destinations, current, {
       message: "Destinations to publish to afterwards (optional)",
       typed: "Destination IDs to publish to afterwards (comma-separated, empty for none)",
       another: "Other destination IDs (comma-separated)",
@@ -339,7 +257,7 @@ class Flow {
   }
 
   async #askDataProduct(seen: RecentIds | undefined, current: string | undefined): Promise<string> {
-    const id = await this.#askOne(seen?.dataProducts, current, {
+    const id = await askOne(this.#p, this.#now(), seen?.dataProducts, current, {
       message: "Data product to update",
       typed: "Data product ID to update",
       noun: "data product ID",
@@ -349,146 +267,13 @@ class Flow {
   }
 
   async #askWorkflow(seen: RecentIds | undefined, current: string | undefined): Promise<string> {
-    return (await this.#askOne(seen?.workflows, current, {
+    return (await askOne(this.#p, this.#now(), seen?.workflows, current, {
       message: "Search-index workflow to update afterwards (optional)",
       typed: "Search-index workflow ID to update afterwards (empty to skip)",
       noun: "workflow ID",
       optional: true,
     })) ?? "";
   }
-
-  async #askMany(
-    seen: readonly SeenId[] | undefined,
-    current: readonly string[],
-    q: { message: string; typed: string; another: string; required: boolean },
-  ): Promise<string[]> {
-    const validate = (v: string) =>
-      !q.required || parseIds(v).length > 0 ||
-      "Enter at least one ID (separate several with commas).";
-    if (!seen?.length) {
-      const text = await this.#p.input({
-        message: q.typed,
-        ...(current.length ? { default: current.join(", ") } : {}),
-        validate,
-      });
-      return parseIds(text);
-    }
-    const now = this.#now();
-    const seenIds = new Set(seen.map((s) => s.id));
-    const choices: CheckboxChoice<string | typeof ANOTHER>[] = [
-      ...current.filter((id) => !seenIds.has(id)).map((id) => ({
-        value: id,
-        name: `${id}  (entered earlier)`,
-        short: id,
-        checked: true,
-      })),
-      ...seen.map((s) => ({
-        value: s.id,
-        name: describeSeenId(s, now),
-        short: s.id,
-        checked: current.includes(s.id),
-      })),
-      { value: ANOTHER, name: "another id…" },
-    ];
-    const picked = await this.#p.checkbox({ message: q.message, choices, required: q.required });
-    const ids = picked.filter((v): v is string => typeof v === "string");
-    if (picked.includes(ANOTHER)) {
-      const text = await this.#p.input({
-        message: q.another,
-        validate: (v) => parseIds(v).length > 0 || "Enter at least one ID.",
-      });
-      ids.push(...parseIds(text));
-    }
-    return [...new Set(ids)];
-  }
-
-  async #askOne(
-    seen: readonly SeenId[] | undefined,
-    current: string | undefined,
-    q: { message: string; typed: string; noun: string; optional?: boolean },
-  ): Promise<string | undefined> {
-    const validate = (v: string) => {
-      const id = v.trim();
-      if (id === "") return q.optional ? true : `Enter a ${q.noun}.`;
-      return !/[\s,]/.test(id) || `Enter one ${q.noun}, without spaces or commas (got "${id}").`;
-    };
-    const typeIt = async (message: string, def: string | undefined) => {
-      const id = (await this.#p.input({ message, ...(def ? { default: def } : {}), validate }))
-        .trim();
-      return id === "" ? undefined : id;
-    };
-    if (!seen?.length) return typeIt(q.typed, current);
-    const now = this.#now();
-    type V = string | typeof ANOTHER | typeof NONE;
-    const choices: SelectChoice<V>[] = [];
-    if (current && !seen.some((s) => s.id === current)) {
-      choices.push({ value: current, name: `${current}  (entered earlier)`, short: current });
-    }
-    for (const s of seen) choices.push({ value: s.id, name: describeSeenId(s, now), short: s.id });
-    choices.push({ value: ANOTHER, name: "another id…" });
-    if (q.optional) choices.push({ value: NONE, name: "none" });
-    const def: V | undefined = current ?? (q.optional ? NONE : undefined);
-    const picked = await this.#p.select<V>({
-      message: q.message,
-      choices,
-      ...(def !== undefined ? { default: def } : {}),
-    });
-    if (picked === NONE) return undefined;
-    if (picked === ANOTHER) {
-      return typeIt(`${q.typed.replace(/ \(.*\)$/, "")} (another)`, undefined);
-    }
-    return picked;
-  }
-}
-
-/** The review text: tenant, base URL and each step id in order. */
-export function planText(a: RunAnswers): string {
-  const plan = buildPlan(a);
-  const loads = plan.steps.filter((s) => s.kind === "load").length;
-  const lines = [
-    "",
-    "Plan",
-    `  tenant    ${a.tenant}`,
-    `  base URL  ${a.baseUrl ?? tenantBaseUrl(a.tenant)}`,
-    "  steps, in order:",
-    ...plan.steps.map((s, i) => {
-      const after = s.kind === "load"
-        ? ""
-        : s.kind === "update"
-        ? `  (after ${
-          loads === 1 ? "the load" : loads === 2 ? "both loads" : `all ${loads} loads`
-        })`
-        : `  (after update:${plan.dataProduct})`;
-      return `    ${i + 1}. ${s.id}${after}`;
-    }),
-    "",
-  ];
-  return lines.join("\n");
-}
-
-/** Splits `a, b  c` into ids, dropping empties and repeats. */
-export function parseIds(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).filter((s) => s !== ""))];
-}
-
-function answersOf(a: {
-  tenant: string;
-  baseUrl: string | undefined;
-  apiKey: string;
-  sources: string[];
-  dataProduct: string;
-  workflow: string | undefined;
-  destinations: string[];
-}): RunAnswers {
-  return {
-    tenant: a.tenant,
-    ...(a.baseUrl ? { baseUrl: a.baseUrl } : {}),
-    apiKey: a.apiKey,
-    sources: a.sources,
-    dataProduct: a.dataProduct,
-    ...(a.workflow ? { workflow: a.workflow } : {}),
-    destinations: a.destinations,
-  };
 }
 
 function writeStderr(text: string): void {
