@@ -1,0 +1,83 @@
+/** The `run` command: its options, help and examples. */
+import type { Command } from "@commander-js/extra-typings";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_POLL_INTERVAL_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+} from "../../kit/defaults.ts";
+import { durationText } from "../../kit/duration.ts";
+import { ENV_HELP, EXIT_CODES_HELP } from "../help/help_text.ts";
+import type { CommandContext } from "./context.ts";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Adds `run`, the default command. */
+export function addRunCommand(program: Command, ctx: CommandContext): void {
+  program.command("run", { isDefault: true })
+    .description("Run the refresh pipeline (interactive in a terminal, headless elsewhere).")
+    .option("--config <file>", "JSON config file; flags override it")
+    .option("--tenant <name>", "tenant name, a DNS label (env TAMR_TENANT)")
+    .option("--base-url <url>", "default https://<tenant>.tamr.cloud (env TAMR_BASE_URL)")
+    .option("--source <id>", "a source to reload; repeatable", collect, [] as string[])
+    .option("--data-product <id>", "the data product to run")
+    .option("--workflow <id>", "update this RealTime search-index workflow after the data product")
+    .option(
+      "--destination <id>",
+      "publish to this destination; repeatable",
+      collect,
+      [] as string[],
+    )
+    .option("--concurrency <n>", `source jobs at once, 1-50 (default ${DEFAULT_CONCURRENCY})`)
+    .option(
+      "--poll-interval <dur>",
+      `longest wait between polls (default ${durationText(DEFAULT_POLL_INTERVAL_MS)})`,
+    )
+    .option(
+      "--timeout <dur>",
+      `per job; past it the job is stopped (default ${durationText(DEFAULT_TIMEOUT_MS)})`,
+    )
+    .option(
+      "--request-timeout <dur>",
+      `per HTTP request (default ${durationText(DEFAULT_REQUEST_TIMEOUT_MS)})`,
+    )
+    .option("--output <format>", "text or json (NDJSON events on stdout)")
+    .option("--headless", "never prompt, never draw the dashboard")
+    .option("--dry-run", "print the plan and the request bodies; create nothing")
+    .option("--state <file>", "where the run journal is kept")
+    .option("--resume", "continue the run in the journal; never create a job twice")
+    .option("--leave-running", "on interrupt or timeout, leave remote jobs running")
+    .option("--no-attach", "do not attach to an unfinished job with the same configuration")
+    .option("--env-file <file>", "read variables from this file (.env is read when present)")
+    .option("-v, --verbose", "one line per HTTP exchange on stderr (never the key)")
+    .option("--junit <file>", "write a JUnit XML report (one test case per step) when the run ends")
+    .option(
+      "--notify <url>",
+      "POST a JSON summary to this webhook (Slack, Teams) when the run ends",
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  TAMR_API_KEY=... tamr-refresh run --tenant acme --source src_a --source src_b \\
+      --data-product dp_1 --workflow wf_1 --destination dest_1
+  tamr-refresh run --config tamr-refresh.json --output json > events.ndjson
+  tamr-refresh run --config tamr-refresh.json --dry-run
+  tamr-refresh run --resume --state ~/.local/state/tamr-refresh/acme--dp_1.json
+  tamr-refresh run --config tamr-refresh.json --junit reports/tamr-refresh.xml \\
+      --notify https://hooks.slack.com/services/...
+
+Durations: 500ms, 30s, 10m, 2h, or a bare number of seconds.
+
+In GitHub Actions: a Markdown table of the steps is appended to $GITHUB_STEP_SUMMARY when it is
+set, and each failed step is an ::error annotation when GITHUB_ACTIONS=true.
+
+${ENV_HELP}
+
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (flags) => {
+      const { runCommand } = await import("../commands/run.ts");
+      ctx.setCode(await runCommand(flags, ctx.io));
+    });
+}
