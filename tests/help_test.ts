@@ -155,10 +155,11 @@ Deno.test("the README's kit script refreshes its sources and data product on the
 });
 
 Deno.test("main.ts's copy of the top-level --help is exactly commander's (regenerate if not)", async () => {
-  const { ROOT_HELP, commanderRootHelp } = await import("../lib/app/help/help_snapshot.ts");
+  const { ROOT_HELP } = await import("../lib/app/help/help_snapshot.ts");
+  const { commanderRootHelp } = await import("../lib/app/program/root_help.ts");
   assert.equal(
     ROOT_HELP,
     await commanderRootHelp(),
-    "the help changed: run `deno run -A lib/app/help/help_snapshot.ts --write`",
+    "the help changed: run `deno run -A lib/app/program/root_help.ts --write`",
   );
 });
