@@ -1,10 +1,6 @@
-import {
-  parseOutput,
-  requireRunSettings,
-  resolveSettings,
-  type RunFlags,
-  type RunSettings,
-} from "../settings/config.ts";
+import { parseOutput } from "../settings/checks.ts";
+import { requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
+import type { RunFlags, RunSettings } from "../settings/types.ts";
 import { createEventBus } from "../../kit/run/event_bus.ts";
 import { buildPlan, type Plan } from "../../kit/run/plan.ts";
 import { createJsonReporter } from "../outputs/json.ts";
@@ -12,7 +8,8 @@ import { createTextReporter } from "../outputs/text.ts";
 import { runPipeline } from "../../kit/run/runner.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
-import { flagsFromJournal, prepareJournal } from "../journal/setup.ts";
+import { openRunJournal } from "../journal/setup.ts";
+import type { LoadedJournal } from "../journal/file.ts";
 import { attachEndReports } from "../outputs/end_reports.ts";
 import { clientFor } from "../connect.ts";
 
@@ -33,11 +30,7 @@ export interface RunCommandFlags extends RunFlags {
 /** `tamr-refresh run`: resolves settings (prompting when interactive), then runs the plan. */
 export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
   const output = parseOutput(flags.output);
-  const settings = await resolveSettings(await flagsFromJournal(flags, io), {
-    env: io.env,
-    readTextFile: io.readTextFile,
-    exists: io.exists,
-  });
+  const { settings, journal } = await resolveRunSettings(flags, io);
   if (settings.apiKey) io.secrets.add(settings.apiKey);
   const interactive = isInteractive(io, { headless: flags.headless, output });
   let run: RunSettings;
@@ -63,7 +56,7 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
     else io.out(formatPlan(run, plan));
     return 0;
   }
-  return await executePlan(run, plan, flags, io, { interactive, output });
+  return await executePlan(run, plan, flags, io, { interactive, output, journal });
 }
 
 /** Runs a resolved plan with the reporters or the dashboard; shared by `run` and `demo`. */
@@ -77,17 +70,21 @@ export async function executePlan(
     output: "text" | "json";
     /** False for the demo, whose tenant and journal are gone once it ends. */
     resumable?: boolean;
+    /** The journal the settings read (with `--resume`), so it is not read again. */
+    journal?: LoadedJournal | undefined;
   },
 ): Promise<number> {
   const bus = createEventBus();
   const endReports = attachEndReports(bus, io, flags);
-  const journal = await prepareJournal(
+  const journal = await openRunJournal({
     run,
     plan,
     flags,
     io,
-    `${io.selfCommand ?? "tamr-refresh"} run`,
-  );
+    loaded: mode.journal,
+    warn: (message) => io.err(`warning: ${message}\n`),
+    commandForResume: `${io.selfCommand ?? "tamr-refresh"} run`,
+  });
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
   const client = clientFor(run, io, {
@@ -143,7 +140,7 @@ export async function executePlan(
     await dashboard;
   }
   const result = await runPromise;
-  await journal.finish(result);
+  await journal.finish();
   await endReports.settled();
   return result.exitCode;
 }

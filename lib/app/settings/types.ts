@@ -1,0 +1,71 @@
+/** The types that describe one run's settings, from the flags as typed to the values resolved. */
+
+/** The `run` flags as commander hands them over (all optional, all strings as typed). */
+export interface RunFlags {
+  config?: string | undefined;
+  tenant?: string | undefined;
+  baseUrl?: string | undefined;
+  source?: string[] | undefined;
+  dataProduct?: string | undefined;
+  workflow?: string | undefined;
+  destination?: string[] | undefined;
+  concurrency?: string | undefined;
+  pollInterval?: string | undefined;
+  timeout?: string | undefined;
+  requestTimeout?: string | undefined;
+  envFile?: string | undefined;
+}
+
+/** How a run is paced; the journal keeps it so `--resume --state FILE` runs the same way. */
+export interface Pacing {
+  /** Source jobs at once, 1–50. */
+  concurrency: number;
+  /** The longest wait between two polls of a job. */
+  pollIntervalMs: number;
+  /** Per job. */
+  timeoutMs: number;
+  /** Per HTTP request. */
+  requestTimeoutMs: number;
+}
+
+/**
+ * Everything a run needs, resolved in layers (flags, environment, env file, config file, journal,
+ * defaults) and validated; the values a headless run cannot do without may still be missing.
+ */
+export interface Settings extends Pacing {
+  tenant: string | undefined;
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  sources: string[];
+  dataProduct: string | undefined;
+  workflow: string | undefined;
+  destinations: string[];
+  /** The config file the settings were read from, if any (the prompts offer to save otherwise). */
+  configFile: string | undefined;
+}
+
+/** Settings with every required value present. */
+export interface RunSettings extends Settings {
+  tenant: string;
+  baseUrl: string;
+  apiKey: string;
+  dataProduct: string;
+}
+
+/** The pacing part of settings, as the journal keeps it. */
+export function pacingOf(s: Pacing): Pacing {
+  return {
+    concurrency: s.concurrency,
+    pollIntervalMs: s.pollIntervalMs,
+    timeoutMs: s.timeoutMs,
+    requestTimeoutMs: s.requestTimeoutMs,
+  };
+}
+
+/** Effects settings resolution needs, passed in so tests need no files or real environment. */
+export interface ConfigIo {
+  env: Record<string, string | undefined>;
+  readTextFile: (path: string) => Promise<string>;
+  /** True when the file exists. */
+  exists: (path: string) => Promise<boolean>;
+}
