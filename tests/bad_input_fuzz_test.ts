@@ -218,7 +218,10 @@ const MUTATIONS: Mutation[] = [
     i.env[name] = value;
     if (name === "TAMR_BASE_URL") delete i.flags.baseUrl;
     i.what.push(`${name}=${JSON.stringify(value)}`);
-    i.expect.push(name === "TAMR_TENANT" ? /--tenant.*DNS label/ : /--base-url/);
+    // The message names the variable the bad value came from.
+    i.expect.push(
+      name === "TAMR_TENANT" ? /TAMR_TENANT must be a DNS label/ : /TAMR_BASE_URL (must|may)/,
+    );
   },
   (i) => {
     delete i.flags.baseUrl;

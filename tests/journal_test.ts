@@ -10,7 +10,6 @@ import {
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import type { StepEvent } from "../lib/kit/run/events.ts";
 import { UsageError } from "../lib/kit/errors.ts";
-import type { RunFlags } from "../lib/app/settings/config.ts";
 
 const plan = buildPlan({ sources: ["s1", "s2"], dataProduct: "dp" });
 const step = (
@@ -65,6 +64,100 @@ Deno.test("parseJournal() refuses a damaged or foreign file with a clear message
   assert.deepEqual(parseJournal(JSON.stringify(j), "j.json"), j);
 });
 
+Deno.test("parseJournal() names the field that is wrong and what it holds", async (t) => {
+  const good = newJournal(plan, { tenant: "t", baseUrl: "u" }, "2026-01-01T00:00:00Z", {}, {
+    concurrency: 2,
+    pollIntervalMs: 5_000,
+    timeoutMs: 600_000,
+    requestTimeoutMs: 9_000,
+  });
+  // A journal as plain JSON, to damage freely.
+  // deno-lint-ignore no-explicit-any
+  type Json = any;
+  type Damage = (j: Json) => unknown;
+  const table: [string, Damage, string][] = [
+    ["not an object", () => [], "the file must be a JSON object, got []"],
+    ["no version", (j) => delete j.version, `"version" is missing`],
+    ["another version", (j) => (j.version = 2), `"version" must be 1, got 2`],
+    ["a tenant that is no string", (j) => (j.tenant = 5), `"tenant" must be a string, got 5`],
+    [
+      "a start that is no time",
+      (j) => (j.startedAt = "soon"),
+      `"startedAt" must be a time, got "soon"`,
+    ],
+    [
+      "finished as a word",
+      (j) => (j.finished = "yes"),
+      `"finished" must be true or false, got "yes"`,
+    ],
+    [
+      "a step of an unknown kind",
+      (j) => (j.plan.steps[0].kind = "drop"),
+      `"plan.steps[0].kind" must be one of load, update, index, publish, got "drop"`,
+    ],
+    [
+      "a step whose id is not its kind and target",
+      (j) => (j.plan.steps[1].id = "load:zz"),
+      `"plan.steps[1].id" must be "load:s2", got "load:zz"`,
+    ],
+    [
+      "a step whose configuration is another step's",
+      (j) => (j.plan.steps[0].configuration = { load: { sourceId: "s2" } }),
+      `"plan.steps[0].configuration" must be the job configuration of load:s1, got {"load":{"sourceId":"s2"}}`,
+    ],
+    [
+      "a job id that is a number",
+      (j) => (j.steps["load:s1"] = { jobId: 7 }),
+      `"steps.load:s1.jobId" must be a non-empty string, got 7`,
+    ],
+    [
+      "an unknown step outcome",
+      (j) => (j.steps["load:s1"] = { outcome: "done" }),
+      `"steps.load:s1.outcome" must be a step outcome, got "done"`,
+    ],
+    [
+      "a duration that is a word",
+      (j) => (j.history = { "load:s1": ["x"] }),
+      `"history.load:s1[0]" must be a duration in milliseconds, got "x"`,
+    ],
+    [
+      "a concurrency of 0",
+      (j) => (j.settings.concurrency = 0),
+      `"settings.concurrency" must be a whole number from 1 to 50, got 0`,
+    ],
+    ["no timeout", (j) => delete j.settings.timeoutMs, `"settings.timeoutMs" is missing`],
+    [
+      "a plan that is not the fingerprint's",
+      (j) => (j.fingerprint = "load:s9<>"),
+      `"fingerprint" does not match its plan`,
+    ],
+  ];
+  for (const [name, damage, problem] of table) {
+    await t.step(name, () => {
+      const j: Json = structuredClone(good);
+      const replaced = damage(j);
+      const text = JSON.stringify(Array.isArray(replaced) ? replaced : j);
+      assert.throws(() => parseJournal(text, "/state/j.json"), (e: unknown) => {
+        assert.ok(e instanceof UsageError);
+        assert.equal(
+          e.message,
+          `The run journal /state/j.json is not a tamr-refresh journal (version 1): ${problem}`,
+        );
+        assert.match(e.hint ?? "", /Remove it to start afresh, or pass another --state file/);
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("parseJournal() keeps fields it does not know and fills in a missing history", () => {
+  const j = newJournal(plan, { tenant: "t", baseUrl: "u" }, "2026-01-01T00:00:00Z");
+  const { history: _, ...without } = { ...j, runId: "r1" };
+  const parsed = parseJournal(JSON.stringify(without), "j.json");
+  assert.deepEqual(parsed.history, {});
+  assert.equal((parsed as unknown as { runId: string }).runId, "r1");
+});
+
 Deno.test("defaultJournalPath() follows XDG_STATE_HOME, then HOME, and makes ids safe", () => {
   assert.equal(
     defaultJournalPath({ XDG_STATE_HOME: "/s" }, "acme", "dp/1"),
@@ -75,39 +168,4 @@ Deno.test("defaultJournalPath() follows XDG_STATE_HOME, then HOME, and makes ids
     "/h/.local/state/tamr-refresh/acme--dp.json",
   );
   assert.equal(defaultJournalPath({}, "acme", "dp"), ".tamr-refresh/acme--dp.json");
-});
-
-Deno.test("--resume --state FILE alone takes the plan and the pacing from the journal", async () => {
-  const { flagsFromJournal } = await import("../lib/app/journal/setup.ts");
-  const j = newJournal(
-    plan,
-    { tenant: "acme", baseUrl: "https://acme.tamr.cloud" },
-    "2026-01-01T00:00:00Z",
-    {},
-    {
-      concurrency: 2,
-      pollIntervalMs: 5_000,
-      timeoutMs: 600_000,
-      requestTimeoutMs: 9_000,
-    },
-  );
-  const files: Record<string, string> = { "j.json": JSON.stringify(j) };
-  const io = {
-    exists: (p: string) => Promise.resolve(p in files),
-    readTextFile: (p: string) => Promise.resolve(files[p]!),
-  };
-  const given: RunFlags & { resume: boolean; state: string } = {
-    resume: true,
-    state: "j.json",
-    timeout: "1h",
-  };
-  const flags = await flagsFromJournal(given, io);
-  assert.deepEqual(flags.source, ["s1", "s2"]);
-  assert.equal(flags.dataProduct, "dp");
-  assert.equal(flags.tenant, "acme");
-  assert.equal(flags.concurrency, "2");
-  assert.equal(flags.pollInterval, "5000ms");
-  assert.equal(flags.timeout, "1h", "a flag given again wins over the journal");
-  assert.equal(flags.requestTimeout, "9000ms");
-  assert.deepEqual(parseJournal(JSON.stringify(j), "j.json").settings, j.settings);
 });

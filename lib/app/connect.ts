@@ -1,5 +1,6 @@
 import { type ClientOptions, createJobClient } from "../kit/api/client.ts";
-import { requireRunSettings, resolveSettings, type RunSettings } from "./settings/config.ts";
+import { requireRunSettings, resolveSettings } from "./settings/resolve.ts";
+import type { RunSettings } from "./settings/types.ts";
 import { UsageError } from "../kit/errors.ts";
 import type { JobClient } from "../kit/api/types.ts";
 import type { Io } from "./io.ts";
@@ -48,11 +49,7 @@ export async function connect(
   flags: ConnectFlags,
   io: Io,
 ): Promise<{ client: JobClient; tenant: string; baseUrl: string }> {
-  const s = await resolveSettings(flags, {
-    env: io.env,
-    readTextFile: io.readTextFile,
-    exists: io.exists,
-  });
+  const s = await resolveSettings(flags, io);
   if (s.apiKey) io.secrets.add(s.apiKey);
   if (s.baseUrl === undefined || s.tenant === undefined) {
     throw new UsageError("No tenant given", {

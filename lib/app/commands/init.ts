@@ -1,4 +1,4 @@
-import { resolveSettings } from "../settings/config.ts";
+import { resolveSettings } from "../settings/resolve.ts";
 import { UsageError } from "../../kit/errors.ts";
 import { type Io, isInteractive } from "../io.ts";
 
@@ -9,11 +9,7 @@ export async function initCommand(flags: { config?: string | undefined }, io: Io
       hint: "Copy config.example.json and edit it instead.",
     });
   }
-  const settings = await resolveSettings({}, {
-    env: io.env,
-    readTextFile: io.readTextFile,
-    exists: io.exists,
-  });
+  const settings = await resolveSettings({}, io);
   const { initFlow } = await import("../../../tui/interactive.ts");
   const result = await initFlow(settings, io, flags.config);
   if (result === null) {

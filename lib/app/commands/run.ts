@@ -1,18 +1,16 @@
-import {
-  parseOutput,
-  requireRunSettings,
-  resolveSettings,
-  type RunFlags,
-  type RunSettings,
-} from "../settings/config.ts";
+import { parseOutput } from "../settings/checks.ts";
+import { requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
+import type { RunFlags, RunSettings } from "../settings/types.ts";
 import { createRunStore } from "../../kit/run/run_store.ts";
+import type { RunStore } from "../../kit/run/run_state.ts";
 import { buildPlan, type Plan } from "../../kit/run/plan.ts";
 import { createJsonReporter } from "../outputs/json.ts";
 import { createTextReporter } from "../outputs/text.ts";
 import { runPipeline } from "../../kit/run/runner.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
-import { flagsFromJournal, prepareJournal } from "../journal/setup.ts";
+import { openRunJournal } from "../journal/setup.ts";
+import type { LoadedJournal } from "../journal/file.ts";
 import { prepareEndReports } from "../outputs/end_reports.ts";
 import { endView } from "../outputs/end_view.ts";
 import { clientFor } from "../connect.ts";
@@ -34,11 +32,7 @@ export interface RunCommandFlags extends RunFlags {
 /** `tamr-refresh run`: resolves settings (prompting when interactive), then runs the plan. */
 export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
   const output = parseOutput(flags.output);
-  const settings = await resolveSettings(await flagsFromJournal(flags, io), {
-    env: io.env,
-    readTextFile: io.readTextFile,
-    exists: io.exists,
-  });
+  const { settings, journal } = await resolveRunSettings(flags, io);
   if (settings.apiKey) io.secrets.add(settings.apiKey);
   const interactive = isInteractive(io, { headless: flags.headless, output });
   let run: RunSettings;
@@ -64,7 +58,7 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
     else io.out(formatPlan(run, plan));
     return 0;
   }
-  return await executePlan(run, plan, flags, io, { interactive, output });
+  return await executePlan(run, plan, flags, io, { interactive, output, journal });
 }
 
 /** Runs a resolved plan with the reporters or the dashboard; shared by `run` and `demo`. */
@@ -78,23 +72,26 @@ export async function executePlan(
     output: "text" | "json";
     /** False for the demo, whose tenant and journal are gone once it ends. */
     resumable?: boolean;
+    /** The journal the settings read (with `--resume`), so it is not read again. */
+    journal?: LoadedJournal | undefined;
   },
 ): Promise<number> {
   const store = createRunStore();
+  const warn = warnOnStream(store, io);
   const endReports = prepareEndReports(io, flags);
-  const journal = await prepareJournal(
+  const journal = await openRunJournal({
     run,
     plan,
     flags,
     io,
-    `${io.selfCommand ?? "tamr-refresh"} run`,
-  );
+    loaded: mode.journal,
+    warn,
+    commandForResume: `${io.selfCommand ?? "tamr-refresh"} run`,
+  });
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
   const client = clientFor(run, io, { verbose });
   journal.attach(store);
-  const warn = (message: string) =>
-    store.emit({ type: "warning", time: new Date(io.clock.now()).toISOString(), message });
   let dashboard: Promise<{ detached: boolean }> | null = null;
   const controller = new AbortController();
   io.signal.addEventListener("abort", () => controller.abort(io.signal.reason), { once: true });
@@ -144,8 +141,25 @@ export async function executePlan(
     await dashboard;
   }
   const result = await runPromise;
-  await journal.finish(result);
+  await journal.finish();
   return result.exitCode;
+}
+
+/**
+ * Warnings of the application (the journal, the end reports) as `warning` events on the run's
+ * stream, so NDJSON readers and the dashboard see them; one raised before the run's `start` event
+ * (opening the journal) waits for it.
+ */
+function warnOnStream(store: RunStore, io: Io): (message: string) => void {
+  const early: string[] = [];
+  const emit = (message: string) =>
+    store.emit({ type: "warning", time: new Date(io.clock.now()).toISOString(), message });
+  const off = store.subscribe((e) => {
+    if (e.type !== "start") return;
+    off();
+    for (const message of early.splice(0)) emit(message);
+  });
+  return (message) => store.state.startedAt === null ? early.push(message) : emit(message);
 }
 
 /** The plan with the exact request bodies, as `--dry-run --output json` prints it. */

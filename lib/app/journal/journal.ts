@@ -1,6 +1,8 @@
-import type { RunEvent, StepOutcome } from "../../kit/run/events.ts";
-import { type Plan, planFingerprint } from "../../kit/run/plan.ts";
-import { UsageError } from "../../kit/errors.ts";
+import type { RunEvent, RunOutcome, StepOutcome } from "../../kit/run/events.ts";
+import { type Plan, planFingerprint, type PlanInput } from "../../kit/run/plan.ts";
+import type { Pacing } from "../pacing.ts";
+
+export { parseJournal } from "./schema.ts";
 
 /** One step as the journal remembers it. */
 export interface JournalStep {
@@ -22,20 +24,12 @@ export interface JournalData {
   updatedAt: string;
   /** True once the run ended (in any way but a crash). */
   finished: boolean;
-  outcome?: string;
+  outcome?: RunOutcome;
   steps: Record<string, JournalStep>;
   /** Durations (ms) of each step's earlier successful runs, newest last, at most 5. */
   history: Record<string, number[]>;
   /** How the run was paced, so `--resume --state FILE` alone runs it the same way. */
-  settings?: JournalSettings;
-}
-
-/** The pacing of a run, as the journal keeps it. */
-export interface JournalSettings {
-  concurrency: number;
-  pollIntervalMs: number;
-  timeoutMs: number;
-  requestTimeoutMs: number;
+  settings?: Pacing;
 }
 
 /** A fresh journal for a plan, carrying the duration history of an earlier one. */
@@ -44,7 +38,7 @@ export function newJournal(
   where: { tenant: string; baseUrl: string },
   now: string,
   history: Record<string, number[]> = {},
-  settings?: JournalSettings,
+  settings?: Pacing,
 ): JournalData {
   return {
     ...(settings ? { settings } : {}),
@@ -61,104 +55,9 @@ export function newJournal(
   };
 }
 
-/** Parses a journal file; a damaged one is a UsageError naming the file and what is wrong. */
-export function parseJournal(text: string, path: string): JournalData {
-  const hint = "Remove it to start afresh, or pass another --state file.";
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`The run journal ${path} is not valid JSON: ${(e as Error).message}`, {
-      hint,
-    });
-  }
-  const problem = journalProblem(data);
-  if (problem !== null) {
-    throw new UsageError(
-      `The run journal ${path} is not a tamr-refresh journal (version 1): ${problem}`,
-      { hint },
-    );
-  }
-  const d = data as JournalData;
-  return { ...d, history: d.history ?? {} };
-}
-
-const KINDS = new Set(["load", "update", "index", "publish"]);
-const OUTCOMES = new Set([
-  "succeeded",
-  "failed",
-  "stopped",
-  "timed_out",
-  "skipped",
-  "not_started",
-  "running",
-]);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** What is wrong with a parsed journal, in a few words, or null when it is sound. */
-function journalProblem(d: unknown): string | null {
-  if (!isRecord(d)) return "it is not a JSON object";
-  if (d.version === undefined) return `it has no "version"`;
-  if (d.version !== 1) return `"version" is ${JSON.stringify(d.version)}, not 1`;
-  for (const field of ["fingerprint", "tenant", "baseUrl", "startedAt"] as const) {
-    if (typeof d[field] !== "string") return `"${field}" is not a string`;
-  }
-  if (!Number.isFinite(Date.parse(d.startedAt as string))) return `"startedAt" is not a time`;
-  const plan = d.plan;
-  if (!isRecord(plan) || typeof plan.dataProduct !== "string" || !Array.isArray(plan.steps)) {
-    return `"plan" is not a plan with a data product and steps`;
-  }
-  for (const [i, s] of plan.steps.entries()) {
-    if (
-      !isRecord(s) || typeof s.id !== "string" || typeof s.kind !== "string" ||
-      !KINDS.has(s.kind) || typeof s.target !== "string" || s.id !== `${s.kind}:${s.target}` ||
-      !Array.isArray(s.dependsOn) || !s.dependsOn.every((x) => typeof x === "string") ||
-      !isRecord(s.configuration)
-    ) return `"plan.steps[${i}]" is not a step`;
-  }
-  if (planFingerprint(plan as unknown as Plan) !== d.fingerprint) {
-    return `"fingerprint" does not match its plan`;
-  }
-  if (!isRecord(d.steps)) return `"steps" is not an object`;
-  for (const [id, s] of Object.entries(d.steps)) {
-    if (!isRecord(s)) return `"steps.${id}" is not an object`;
-    for (const field of ["jobId", "startedAt", "endedAt"] as const) {
-      if (s[field] !== undefined && (typeof s[field] !== "string" || s[field] === "")) {
-        return `"steps.${id}.${field}" is not a non-empty string`;
-      }
-    }
-    if (s.outcome !== undefined && !OUTCOMES.has(s.outcome as string)) {
-      return `"steps.${id}.outcome" is ${JSON.stringify(s.outcome)}, not a step outcome`;
-    }
-  }
-  if (d.settings !== undefined) {
-    const st = d.settings;
-    if (!isRecord(st)) return `"settings" is not an object`;
-    for (const field of ["concurrency", "pollIntervalMs", "timeoutMs", "requestTimeoutMs"]) {
-      const v = st[field];
-      if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-        return `"settings.${field}" is not a positive number`;
-      }
-    }
-  }
-  if (d.history !== undefined) {
-    if (!isRecord(d.history)) return `"history" is not an object`;
-    for (const [id, ds] of Object.entries(d.history)) {
-      if (!Array.isArray(ds) || !ds.every((x) => typeof x === "number" && x >= 0 && isFinite(x))) {
-        return `"history.${id}" is not a list of durations`;
-      }
-    }
-  }
-  return null;
-}
-
 /** The sources, data product, workflow and destinations a journal's plan was built from. */
-export function planInputOf(j: JournalData): {
+export function planInputOf(j: JournalData): PlanInput & {
   sources: string[];
-  dataProduct: string;
   workflow: string | undefined;
   destinations: string[];
 } {
@@ -219,6 +118,23 @@ export function applyToJournal(j: JournalData, e: RunEvent): boolean {
   j.steps[e.step] = next;
   j.updatedAt = e.time;
   return true;
+}
+
+/**
+ * How soon a change must reach the disk: `"at-once"` when a step got a new job id (a crash before
+ * it is written would create that job again on `--resume`), `"paced"` for anything else.
+ */
+export type WriteUrgency = "at-once" | "paced";
+
+/**
+ * Folds one event into `j` in place, as `applyToJournal()`, and says how soon the change must be
+ * written, or null when nothing that matters changed.
+ */
+export function foldEvent(j: JournalData, e: RunEvent): WriteUrgency | null {
+  const jobBefore = e.type === "step" ? j.steps[e.step]?.jobId : undefined;
+  if (!applyToJournal(j, e)) return null;
+  const jobAfter = e.type === "step" ? j.steps[e.step]?.jobId : undefined;
+  return jobAfter !== undefined && jobAfter !== jobBefore ? "at-once" : "paced";
 }
 
 /** What `--resume` knows of each step. */

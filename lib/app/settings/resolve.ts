@@ -1,0 +1,142 @@
+/**
+ * A run's settings, resolved once from layers of typed values: flags > environment > env file >
+ * config file > journal (`--resume`) > defaults. Each value comes from the first layer that
+ * gives it and is checked there.
+ */
+import { UsageError } from "../../kit/errors.ts";
+import { tenantBaseUrl } from "../../kit/tenant.ts";
+import {
+  journalPath,
+  type LoadedJournal,
+  noJournalToResume,
+  readJournal,
+} from "../journal/file.ts";
+import { readConfigFile } from "./config_file.ts";
+import { readEnvSources } from "./env.ts";
+import {
+  configLayer,
+  defaultLayer,
+  envLayer,
+  flagLayer,
+  journalLayer,
+  type Layer,
+  type Values,
+} from "./layers.ts";
+import type { ConfigIo, RunFlags, RunSettings, Settings } from "./types.ts";
+
+/** Settings from flags, environment, env files, config file and defaults (no journal). */
+export async function resolveSettings(flags: RunFlags, io: ConfigIo): Promise<Settings> {
+  return settingsFrom(await layersAbove(flags, io), flags.config);
+}
+
+/** The settings of a `run`, and the journal they were resumed from, if it was read. */
+export interface ResolvedRun {
+  settings: Settings;
+  /**
+   * With `--resume`, the journal read for its settings: pass it on to `openRunJournal()` so the
+   * file is read once. Undefined without `--resume`, or when its path is not known yet (no tenant
+   * or data product before the prompts).
+   */
+  journal: LoadedJournal | undefined;
+}
+
+/**
+ * The settings of `run`. With `--resume`, the run's journal is a layer too (below the config
+ * file): `run --resume --state FILE` alone takes the plan, base URL and pacing from it. A journal
+ * that is not there is a UsageError.
+ */
+export async function resolveRunSettings(
+  flags: RunFlags & { state?: string | undefined; resume?: boolean | undefined },
+  io: ConfigIo,
+): Promise<ResolvedRun> {
+  const above = await layersAbove(flags, io);
+  const settings = settingsFrom(above, flags.config);
+  if (!flags.resume) return { settings, journal: undefined };
+  const { tenant, dataProduct } = settings;
+  const path = flags.state ??
+    (tenant !== undefined && dataProduct !== undefined
+      ? journalPath({}, io.env, tenant, dataProduct)
+      : undefined);
+  if (path === undefined) return { settings, journal: undefined };
+  const journal = await readJournal(path, io);
+  if (!journal) throw noJournalToResume(path);
+  const loaded = { path, journal };
+  return {
+    settings: settingsFrom([...above, journalLayer(loaded, above)], flags.config),
+    journal: loaded,
+  };
+}
+
+/** Names the first missing value, and how to give it; for headless runs. */
+export function requireRunSettings(
+  s: Settings,
+  options: { needKey: boolean } = { needKey: true },
+): RunSettings {
+  if (s.baseUrl === undefined || s.tenant === undefined) {
+    throw new UsageError("No tenant given", {
+      hint: 'Pass --tenant NAME, set TAMR_TENANT, or add "tenant" to the config file.',
+    });
+  }
+  if (options.needKey && !s.apiKey) {
+    throw new UsageError("No API key: TAMR_API_KEY is not set", {
+      hint:
+        "Set TAMR_API_KEY in the environment or an env file (--env-file), or run in a terminal " +
+        "to be asked for it.",
+    });
+  }
+  if (s.sources.length === 0) {
+    throw new UsageError("No source given", {
+      hint: 'Pass --source ID (repeatable) or add "sources" to the config file.',
+    });
+  }
+  if (s.dataProduct === undefined) {
+    throw new UsageError("No data product given", {
+      hint: 'Pass --data-product ID or add "dataProduct" to the config file.',
+    });
+  }
+  return {
+    ...s,
+    tenant: s.tenant,
+    baseUrl: s.baseUrl,
+    apiKey: s.apiKey ?? "",
+    dataProduct: s.dataProduct,
+  };
+}
+
+/** The layers above the journal, the one that wins first; reads the env files and config file. */
+async function layersAbove(flags: RunFlags, io: ConfigIo): Promise<Layer[]> {
+  const env = await readEnvSources(flags.envFile, io);
+  const file = flags.config !== undefined
+    ? configLayer(await readConfigFile(flags.config, io), flags.config)
+    : undefined;
+  return [flagLayer(flags), ...env.map(envLayer), ...(file ? [file] : [])];
+}
+
+/** Takes each value from the first layer that gives it, over the defaults. */
+function settingsFrom(layers: readonly Layer[], configFile: string | undefined): Settings {
+  const all = [...layers, defaultLayer];
+  const value = <K extends keyof Values>(key: K): Values[K] | undefined => {
+    for (const layer of all) {
+      const get = layer[key];
+      if (get) return get();
+    }
+    return undefined;
+  };
+  const tenant = value("tenant");
+  // A base URL given anywhere wins over the one a tenant implies.
+  const baseUrl = value("baseUrl") ?? (tenant !== undefined ? tenantBaseUrl(tenant) : undefined);
+  return {
+    tenant: tenant ?? (baseUrl !== undefined ? new URL(baseUrl).hostname : undefined),
+    baseUrl,
+    apiKey: value("apiKey"),
+    sources: value("sources") ?? [],
+    dataProduct: value("dataProduct"),
+    workflow: value("workflow"),
+    destinations: value("destinations") ?? [],
+    concurrency: value("concurrency")!,
+    pollIntervalMs: value("pollIntervalMs")!,
+    timeoutMs: value("timeoutMs")!,
+    requestTimeoutMs: value("requestTimeoutMs")!,
+    configFile,
+  };
+}

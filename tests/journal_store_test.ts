@@ -1,0 +1,331 @@
+/**
+ * The journal store on a virtual clock: writes are coalesced and paced, and a change that must not
+ * wait (a new job id) reaches the disk without any virtual time passing, even while a paced write
+ * sleeps. No real time passes in these tests.
+ */
+import assert from "node:assert/strict";
+import type { Clock } from "../lib/kit/clock.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
+import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
+import { type JournalData, newJournal } from "../lib/app/journal/journal.ts";
+import {
+  JOURNAL_WRITE_GAP_MS,
+  type JournalStore,
+  openJournalStore,
+} from "../lib/app/journal/store.ts";
+import { openRunJournal } from "../lib/app/journal/setup.ts";
+import { fakeIo } from "./_io.ts";
+
+const T0 = Date.parse("2026-01-01T00:00:00Z");
+
+/** A clock whose time moves only when the test says; sleeps wait for it, or for their signal. */
+function virtualClock() {
+  let now = T0;
+  const sleepers = new Set<{ at: number; resolve: () => void }>();
+  const clock: Clock = {
+    now: () => now,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const sleeper = { at: now + ms, resolve };
+        sleepers.add(sleeper);
+        signal?.addEventListener("abort", () => {
+          sleepers.delete(sleeper);
+          reject(signal.reason);
+        }, { once: true });
+      }),
+  };
+  return {
+    clock,
+    /** How many sleeps are pending. */
+    sleeping: () => sleepers.size,
+    /** Moves time forward, waking the sleeps that are due, then lets the program run. */
+    async advance(ms: number) {
+      now += ms;
+      for (const s of [...sleepers].filter((s) => s.at <= now)) {
+        sleepers.delete(s);
+        s.resolve();
+      }
+      await settle();
+    },
+  };
+}
+
+/** Lets every pending promise callback run (no timers, no real time). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 100; i++) await Promise.resolve();
+}
+
+/** A disk of one file; `hold()` makes the next writes wait until `release()`. */
+function fakeDisk() {
+  const writes: string[] = [];
+  let held: (() => void)[] | null = null;
+  let failing: Error | null = null;
+  return {
+    writes,
+    /** The journal as the last write left it. */
+    last: (): JournalData => JSON.parse(writes.at(-1)!),
+    writeTextFile: (_path: string, text: string): Promise<void> => {
+      if (failing) return Promise.reject(failing);
+      if (!held) {
+        writes.push(text);
+        return Promise.resolve();
+      }
+      const queue = held;
+      return new Promise<void>((resolve) =>
+        queue.push(() => {
+          writes.push(text);
+          resolve();
+        })
+      );
+    },
+    hold: () => {
+      held = [];
+    },
+    release: () => {
+      const queue = held ?? [];
+      held = null;
+      for (const done of queue) done();
+    },
+    fail: (e: Error | null) => {
+      failing = e;
+    },
+  };
+}
+
+const plan = buildPlan({ sources: ["s1", "s2"], dataProduct: "dp" });
+const fresh = () =>
+  newJournal(plan, { tenant: "t", baseUrl: "https://t.tamr.cloud" }, "2026-01-01T00:00:00Z");
+
+async function open(warnings: string[] = []) {
+  const time = virtualClock();
+  const disk = fakeDisk();
+  const store = await openJournalStore({
+    path: "j.json",
+    journal: fresh(),
+    writeTextFile: disk.writeTextFile,
+    clock: time.clock,
+    warn: (m) => warnings.push(m),
+  });
+  return { time, disk, store };
+}
+
+/** A paced change: a step started. */
+const started = (store: JournalStore, step: string) =>
+  store.update((j) => {
+    j.steps[step] = { startedAt: "2026-01-01T00:00:00Z" };
+    return "paced";
+  });
+/** A change that must not wait: a step got its job. */
+const gotJob = (store: JournalStore, step: string, jobId: string) =>
+  store.update((j) => {
+    j.steps[step] = { ...j.steps[step], jobId };
+    return "at-once";
+  });
+
+Deno.test("openJournalStore() writes the journal at once, and rejects when it cannot", async () => {
+  const { disk } = await open();
+  assert.equal(disk.writes.length, 1);
+  assert.equal(disk.last().fingerprint, fresh().fingerprint);
+
+  const broken = fakeDisk();
+  broken.fail(new Error("read-only file system"));
+  await assert.rejects(
+    () =>
+      openJournalStore({
+        path: "j.json",
+        journal: fresh(),
+        writeTextFile: broken.writeTextFile,
+        clock: virtualClock().clock,
+        warn: () => {},
+      }),
+    /read-only file system/,
+  );
+});
+
+Deno.test("a new job id reaches the disk at once, waking a paced write that sleeps", async () => {
+  const { time, disk, store } = await open();
+  started(store, "load:s1");
+  await settle();
+  assert.equal(time.sleeping(), 1, "the paced write waits for the gap after the first write");
+  assert.equal(disk.writes.length, 1);
+
+  gotJob(store, "load:s1", "job_1");
+  await settle();
+  assert.equal(disk.writes.length, 2, "written without any virtual time passing");
+  assert.equal(disk.last().steps["load:s1"]?.jobId, "job_1");
+  assert.equal(disk.last().steps["load:s1"]?.startedAt, "2026-01-01T00:00:00Z");
+  assert.equal(time.sleeping(), 0, "the paced write it woke is part of that write");
+
+  await time.advance(10 * JOURNAL_WRITE_GAP_MS);
+  assert.equal(disk.writes.length, 2, "nothing was left to write");
+});
+
+Deno.test("paced changes are coalesced: at most one write per gap, the last state written", async () => {
+  const { time, disk, store } = await open();
+  for (let i = 0; i < 50; i++) {
+    started(store, `load:s${i}`);
+    await time.advance(JOURNAL_WRITE_GAP_MS / 10);
+  }
+  // 50 changes over 5 gaps: one write per gap after the first.
+  assert.equal(disk.writes.length, 1 + 5);
+  await time.advance(JOURNAL_WRITE_GAP_MS);
+  assert.equal(Object.keys(disk.last().steps).length, 50, "the last state is on disk");
+  assert.equal(disk.writes.length, 1 + 5, "and no write more than that");
+});
+
+Deno.test("a change after a quiet gap is written at once", async () => {
+  const { time, disk, store } = await open();
+  await time.advance(JOURNAL_WRITE_GAP_MS);
+  started(store, "load:s1");
+  await settle();
+  assert.equal(disk.writes.length, 2);
+  assert.ok(disk.last().steps["load:s1"]);
+});
+
+Deno.test("a new job id while a write is in flight is written right after it, unpaced", async () => {
+  const { time, disk, store } = await open();
+  await time.advance(JOURNAL_WRITE_GAP_MS);
+  disk.hold();
+  started(store, "load:s1");
+  await settle();
+  gotJob(store, "load:s2", "job_2");
+  await settle();
+  assert.equal(disk.writes.length, 1, "the first write is still in flight");
+  disk.release();
+  await settle();
+  assert.equal(disk.writes.length, 3, "the next write followed with no virtual time passing");
+  assert.equal(disk.last().steps["load:s2"]?.jobId, "job_2");
+  assert.equal(time.sleeping(), 0);
+});
+
+Deno.test("flush() and close() write what is pending at once; close() ends the writes", async () => {
+  const { time, disk, store } = await open();
+  started(store, "load:s1");
+  await settle();
+  assert.equal(time.sleeping(), 1);
+  await store.flush();
+  assert.equal(disk.writes.length, 2);
+  assert.ok(disk.last().steps["load:s1"]);
+  await store.flush();
+  assert.equal(disk.writes.length, 2, "flush() with nothing pending writes nothing");
+
+  started(store, "load:s2");
+  await store.close();
+  assert.equal(disk.writes.length, 3);
+  assert.ok(disk.last().steps["load:s2"]);
+  started(store, "load:s3");
+  await time.advance(10 * JOURNAL_WRITE_GAP_MS);
+  assert.equal(disk.writes.length, 3, "nothing is written after close()");
+});
+
+Deno.test("a failed write is a warning, once; later writes are tried again", async () => {
+  const warnings: string[] = [];
+  const { time, disk, store } = await open(warnings);
+  disk.fail(new Error("disk full"));
+  gotJob(store, "load:s1", "job_1");
+  await settle();
+  gotJob(store, "load:s2", "job_2");
+  await store.flush();
+  assert.deepEqual(warnings, ["Cannot write the run journal j.json: disk full"]);
+  disk.fail(null);
+  await time.advance(JOURNAL_WRITE_GAP_MS);
+  gotJob(store, "load:s3", "job_3");
+  await store.flush();
+  assert.equal(disk.last().steps["load:s3"]?.jobId, "job_3");
+  assert.equal(warnings.length, 1);
+});
+
+/** The smallest event source: what the journal's attach() asks for. */
+function eventSource() {
+  const listeners = new Set<(e: RunEvent) => void>();
+  return {
+    subscribe(listener: (e: RunEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (e: RunEvent) => listeners.forEach((l) => l(e)),
+    listeners: () => listeners.size,
+  };
+}
+
+const step = (step: string, state: StepEvent["state"], jobId?: string): StepEvent => ({
+  type: "step",
+  time: "2026-01-01T00:00:00Z",
+  step,
+  kind: "load",
+  target: step.slice(5),
+  state,
+  ...(jobId ? { jobId } : {}),
+});
+
+Deno.test("the run's journal writes a step's new job id at once, from the run's events", async () => {
+  const time = virtualClock();
+  const files = new Map<string, string>();
+  const io = fakeIo(files, { clock: time.clock });
+  const journal = await openRunJournal({
+    run: {
+      tenant: "t",
+      baseUrl: "https://t.tamr.cloud",
+      dataProduct: "dp",
+      concurrency: 4,
+      pollIntervalMs: 30_000,
+      timeoutMs: 7_200_000,
+      requestTimeoutMs: 30_000,
+    },
+    plan,
+    flags: { state: "j.json" },
+    io,
+    warn: (m) => assert.fail(`no warning expected: ${m}`),
+  });
+  const events = eventSource();
+  journal.attach(events);
+  const onDisk = () => JSON.parse(files.get("j.json")!) as JournalData;
+
+  events.emit(step("load:s1", "creating"));
+  events.emit(step("load:s1", "running", "job_1"));
+  await settle();
+  assert.equal(onDisk().steps["load:s1"]?.jobId, "job_1", "no virtual time passed");
+
+  events.emit(step("load:s1", "running", "job_1"));
+  events.emit(step("load:s1", "succeeded", "job_1"));
+  await settle();
+  assert.equal(onDisk().steps["load:s1"]?.outcome, undefined, "an outcome is paced");
+  await journal.finish();
+  assert.equal(onDisk().steps["load:s1"]?.outcome, "succeeded", "finish() writes it");
+  assert.equal(events.listeners(), 0, "finish() stops listening");
+});
+
+Deno.test("attach() takes any source of run events, such as a store that passes its state too", async () => {
+  const files = new Map<string, string>();
+  const journal = await openRunJournal({
+    run: {
+      tenant: "t",
+      baseUrl: "https://t.tamr.cloud",
+      dataProduct: "dp",
+      concurrency: 4,
+      pollIntervalMs: 30_000,
+      timeoutMs: 7_200_000,
+      requestTimeoutMs: 30_000,
+    },
+    plan,
+    flags: { state: "j.json" },
+    io: fakeIo(files, { clock: virtualClock().clock }),
+    warn: (m) => assert.fail(`no warning expected: ${m}`),
+  });
+  const listeners = new Set<(event: RunEvent, state: { events: number }) => void>();
+  let count = 0;
+  const runStore = {
+    subscribe(listener: (event: RunEvent, state: { events: number }) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const detach = journal.attach(runStore);
+  for (const l of listeners) l(step("load:s2", "running", "job_2"), { events: ++count });
+  await settle();
+  assert.equal(JSON.parse(files.get("j.json")!).steps["load:s2"]?.jobId, "job_2");
+  detach();
+  assert.equal(listeners.size, 0);
+  await journal.finish();
+});
