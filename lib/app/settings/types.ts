@@ -1,8 +1,8 @@
+/** The types that describe one run's settings, from the flags as typed to the values resolved. */
 import type { Pacing } from "../pacing.ts";
 
 export type { Pacing } from "../pacing.ts";
 export { pacingOf } from "../pacing.ts";
-/** The types that describe one run's settings, from the flags as typed to the values resolved. */
 
 /** The `run` flags as commander hands them over (all optional, all strings as typed). */
 export interface RunFlags {
