@@ -573,7 +573,7 @@ async function runSeeds(seeds: number[]) {
 }
 
 const only = Deno.env.get("RANDOM_SEED");
-const count = Number(Deno.env.get("RANDOM_RUNS") ?? 1000);
+const count = Number(Deno.env.get("RANDOM_RUNS") ?? 600);
 const base = Number(Deno.env.get("RANDOM_BASE") ?? 1000);
 const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => base + i);
 
