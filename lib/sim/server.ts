@@ -22,7 +22,7 @@ export interface SimTenantOptions {
   apiKey?: string | undefined;
   /** Closes the tenant when aborted. */
   signal?: AbortSignal | undefined;
-  /** Real time in ms since the epoch. Default `Date.now`. */
+  /** The tenant's time, ms since the epoch (a virtual clock's in tests). Default `Date.now`. */
   now?: (() => number) | undefined;
 }
 
