@@ -64,7 +64,7 @@ export class VirtualClock implements Clock {
   /** A binary min-heap by (at, seq); cancelled timers stay until they reach the top. */
   #heap: Timer[] = [];
   #live = 0;
-  /** Bumped by everything the driver can see happen: a new timer, a cancelled one, a fired watch. */
+  /** Bumped by all the driver can see happen: a new timer, a cancelled one, a fired watch. */
   #activity = 0;
   #fired = 0;
   readonly #maxTimers: number;
