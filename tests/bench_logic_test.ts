@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { listMakespan, optimalMakespan, pipelineBound } from "../bench/bound.ts";
 import { finalLine, verdict } from "../bench/report.ts";
 import { MINUTE, SLOTS, STANDARD_DURATIONS, STANDARD_PLAN } from "../bench/standard.ts";
-import type { Clock } from "../lib/kit/clock.ts";
+import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import { expectedDurations, journalReduce, newJournal } from "../lib/app/journal/journal.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
@@ -84,53 +84,14 @@ Deno.test("pipelineBound() of the standard scenario is 33 minutes on 5 slots and
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 
-/**
- * A clock whose sleeps wait for `run()` to move time on: to the earliest sleeper, once everything
- * else (promises, fake requests) has settled. Deterministic and instant.
- */
+/** The shared virtual clock (lib/sim/virtual_clock.ts), starting at T0. */
 function virtualClock() {
-  let now = T0;
-  let seq = 0;
-  const sleepers: { at: number; seq: number; wake: () => void }[] = [];
-  const clock: Clock = {
-    now: () => now,
-    sleep(ms, signal) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          const i = sleepers.indexOf(entry);
-          if (i >= 0) sleepers.splice(i, 1);
-          reject(signal?.reason);
-        };
-        const entry = {
-          at: now + Math.max(0, ms),
-          seq: seq++,
-          wake: () => {
-            signal?.removeEventListener("abort", onAbort);
-            resolve();
-          },
-        };
-        sleepers.push(entry);
-        signal?.addEventListener("abort", onAbort, { once: true });
-      });
-    },
+  const clock = new VirtualClock({ start: T0 });
+  return {
+    clock,
+    run: <T>(work: Promise<T>) => clock.run(work),
+    now: () => clock.now(),
   };
-  /** Runs `work` to its end, moving time on whenever nothing else can happen. */
-  async function run<T>(work: Promise<T>): Promise<T> {
-    let finished = false;
-    const done = work.finally(() => finished = true);
-    while (!finished) {
-      await new Promise((resolve) => setTimeout(resolve, 0)); // let every promise settle
-      if (finished) break;
-      sleepers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = sleepers.shift();
-      if (!next) throw new Error("Nothing to wait for, yet the work is not done");
-      now = next.at;
-      next.wake();
-    }
-    return await done;
-  }
-  return { clock, run, now: () => now };
 }
 
 /** A tenant in virtual time: each job is DONE `durationOf(configuration)` after its create. */

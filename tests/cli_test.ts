@@ -252,9 +252,19 @@ Deno.test("--dry-run prints the plan with the exact bodies and creates nothing",
 });
 
 Deno.test("demo --headless runs the sample pipeline to success", async () => {
-  const r = record(await runCli(["demo", "--headless"], childEnv()));
+  // A hundred times faster than the demo's usual 14 s: the same steps, the same outcome.
+  const r = record(await runCli(["demo", "--headless", "--speed", "100"], childEnv()));
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /All 9 steps succeeded/);
+});
+
+Deno.test("demo --speed outside 1-1000 is a usage error, exit 2", async () => {
+  for (const speed of ["0", "1001", "fast", "-2"]) {
+    const r = record(await runCli(["demo", "--headless", "--speed", speed], childEnv()));
+    assert.equal(r.code, 2, `--speed ${speed}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`--speed must be a number from 1 to 1000, got "${speed}"`));
+    assert.doesNotMatch(r.stdout, /steps succeeded/);
+  }
 });
 
 Deno.test("--help shows examples, the environment and the exit codes", async () => {

@@ -1,25 +1,58 @@
 import assert from "node:assert/strict";
 import { type ClientOptions, createJobClient } from "../lib/kit/api/client.ts";
-import type { Clock } from "../lib/kit/clock.ts";
+import { type Clock, realClock } from "../lib/kit/clock.ts";
 import { ApiError, UsageError } from "../lib/kit/errors.ts";
 import type { ExchangeInfo, Job, JobClient, RetryInfo } from "../lib/kit/api/types.ts";
+import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 
 // ---------------------------------------------------------------------------------------------
-// Fakes: a clock that records sleeps, and an httpmock-style scripted fetch.
+// Fakes: a virtual clock that records the waits that ran to their end, and an httpmock-style
+// scripted fetch.
 
 const KEY = "tamr-key-SECRET-0123456789";
 const BASE = "https://acme.tamr.cloud";
 const START = Date.UTC(2025, 0, 1, 12, 0, 0);
 
+/**
+ * Virtual time: a wait ends once nothing else can happen (every scripted answer is in), so a
+ * backoff takes no real time and a request's deadline passes only for a request that hangs.
+ * `sleeps` lists the waits that ran to their end: backoffs, and deadlines that passed.
+ */
 class FakeClock implements Clock {
-  t = START;
+  readonly virtual = new VirtualClock({ start: START });
   sleeps: number[] = [];
-  now = () => this.t;
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  now = () => this.virtual.now();
+  sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+    await this.virtual.sleep(ms, signal);
     this.sleeps.push(ms);
-    this.t += ms;
-    return Promise.resolve();
+  };
+  /** As if the request in progress took `ms`. */
+  advance(ms: number): void {
+    this.virtual.advance(ms);
+  }
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.virtual.run(work);
+  }
+}
+
+/** The client with each call run to its end on `clock`'s virtual time. */
+function onClock(client: JobClient, clock: FakeClock): JobClient {
+  return {
+    createJob: (configuration, options) =>
+      clock.run(() => client.createJob(configuration, options)),
+    getJob: (jobId, options) => clock.run(() => client.getJob(jobId, options)),
+    stopJob: (jobId, options) => clock.run(() => client.stopJob(jobId, options)),
+    listJobs(options) {
+      const pages = client.listJobs(options)[Symbol.asyncIterator]();
+      const iterator: AsyncIterator<Job> = {
+        next: () => clock.run(() => pages.next()),
+        return: (value?: unknown) =>
+          clock.run(() =>
+            pages.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined })
+          ),
+      };
+      return { [Symbol.asyncIterator]: () => iterator };
+    },
   };
 }
 
@@ -130,19 +163,22 @@ const JOB: Job = {
 
 function setup(overrides: Partial<ClientOptions> = {}) {
   const http = new HttpMock();
-  const clock = new FakeClock();
+  const clock = overrides.clock instanceof FakeClock ? overrides.clock : new FakeClock();
   const retries: RetryInfo[] = [];
   const exchanges: ExchangeInfo[] = [];
-  const client: JobClient = createJobClient({
-    baseUrl: BASE,
-    apiKey: KEY,
-    fetch: http.fetch,
+  const client: JobClient = onClock(
+    createJobClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      fetch: http.fetch,
+      random: () => 0.5,
+      onRetry: (i) => retries.push(i),
+      onExchange: (i) => exchanges.push(i),
+      ...overrides,
+      clock,
+    }),
     clock,
-    random: () => 0.5,
-    onRetry: (i) => retries.push(i),
-    onExchange: (i) => exchanges.push(i),
-    ...overrides,
-  });
+  );
   return { http, clock, client, retries, exchanges };
 }
 
@@ -331,7 +367,7 @@ Deno.test("getJob() gives up after maxAttempts with the last status and Tamr's m
 Deno.test("getJob() gives up when the elapsed time budget is spent, slow answers included", async () => {
   const clock = new FakeClock();
   const slow503: Responder = () => {
-    clock.t += 4000; // each answer takes 4s
+    clock.advance(4000); // each answer takes 4s
     return new Response("", { status: 503 });
   };
   const { http, client } = setup({
@@ -538,7 +574,8 @@ for (const [what, respond, status, detail] of ambiguousCases) {
     assert.equal(e.status, status);
     assert.equal(e.attempts, 1);
     assert.match(e.message, detail);
-    assert.deepEqual(clock.sleeps, []);
+    // No backoff: the only wait that ran out is the deadline of a request that never answered.
+    assert.deepEqual(clock.sleeps, status === null && what === "a timeout" ? [20] : []);
     assert.deepEqual(retries, []);
     http.verify();
   });
@@ -560,13 +597,15 @@ Deno.test("aborting during a backoff wait rejects at once with the signal's reas
   const http = new HttpMock();
   const controller = new AbortController();
   const reason = new Error("user pressed Ctrl-C");
+  let retried = false;
   let sleeping = false;
+  // Sleeps never end by themselves: only an abort ends one (the request's deadline included).
   const clock: Clock = {
     now: () => START,
     sleep: (_ms, signal) =>
       new Promise((_resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
-        sleeping = true;
+        if (retried) sleeping = true; // the first sleep after onRetry is the backoff
         signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
       }),
   };
@@ -575,8 +614,11 @@ Deno.test("aborting during a backoff wait rejects at once with the signal's reas
     apiKey: KEY,
     fetch: http.fetch,
     clock,
-    // Abort a moment later, while the client is inside clock.sleep.
-    onRetry: () => setTimeout(() => controller.abort(reason), 1),
+    // Abort once the client is inside the backoff's clock.sleep (called right after onRetry).
+    onRetry: () => {
+      retried = true;
+      queueMicrotask(() => controller.abort(reason));
+    },
   });
   http.on("GET", JOB_PATH, tamrError(503, "busy"));
   await assert.rejects(client.getJob("job_1", { signal: controller.signal }), (e) => e === reason);
@@ -702,6 +744,108 @@ Deno.test("onExchange reports every attempt and onRetry every wait", async () =>
   http.verify();
 });
 
+Deno.test("a request's own onRetry hears each of its retries, after the client's, and no other request's", async () => {
+  const heard: string[] = [];
+  const { http, client } = setup({
+    onRetry: (r) => heard.push(`client ${r.path} #${r.attempt}`),
+  });
+  http.on("GET", JOB_PATH, tamrError(503, "busy"));
+  http.on("GET", JOB_PATH, text(502, "<html><title>502</title></html>"));
+  http.on("GET", JOB_PATH, json(200, JOB));
+  http.on("POST", `${JOB_PATH}:stop`, tamrError(500, "oops"));
+  http.on("POST", `${JOB_PATH}:stop`, json(200, {}));
+  const own: RetryInfo[] = [];
+  await client.getJob("job_1", {
+    onRetry: (r) => {
+      own.push(r);
+      heard.push(`request ${r.path} #${r.attempt}`);
+    },
+  });
+  await client.stopJob("job_1"); // retried too, but has no onRetry of its own
+  assert.deepEqual(heard, [
+    `client ${JOB_PATH} #1`,
+    `request ${JOB_PATH} #1`,
+    `client ${JOB_PATH} #2`,
+    `request ${JOB_PATH} #2`,
+    `client ${JOB_PATH}:stop #1`,
+  ]);
+  assert.deepEqual(own.map((r) => [r.status, r.reason]), [
+    [503, "answered 503: busy"],
+    [502, 'answered 502: an HTML page titled "502"'],
+  ]);
+  http.verify();
+});
+
+Deno.test("createJob(), stopJob() and listJobs() pass their onRetry through", async () => {
+  const { http, client } = setup();
+  http.on("POST", JOBS, tamrError(429, "slow down"));
+  http.on("POST", JOBS, json(200, JOB));
+  http.on("POST", `${JOB_PATH}:stop`, tamrError(503, "busy"));
+  http.on("POST", `${JOB_PATH}:stop`, json(200, {}));
+  http.on("GET", `${JOBS}?pageSize=30`, tamrError(500, "oops"));
+  http.on("GET", `${JOBS}?pageSize=30`, json(200, { jobs: [JOB] }));
+  const heard: string[] = [];
+  const onRetry = (r: RetryInfo) => heard.push(`${r.method} ${r.path} ${r.status}`);
+  await client.createJob({ load: { sourceId: "s1" } }, { onRetry });
+  await client.stopJob("job_1", { onRetry });
+  await collect(client.listJobs({ onRetry }));
+  assert.deepEqual(heard, [
+    `POST ${JOBS} 429`,
+    `POST ${JOB_PATH}:stop 503`,
+    `GET ${JOBS}?pageSize=30 500`,
+  ]);
+  http.verify();
+});
+
+Deno.test("the request timeout is a sleep on the client's clock: a hung request gives up at exactly requestTimeoutMs of virtual time", async () => {
+  const clock = new VirtualClock({ start: START });
+  const http = new HttpMock();
+  const exchanges: ExchangeInfo[] = [];
+  const client = createJobClient({
+    baseUrl: BASE,
+    apiKey: KEY,
+    fetch: http.fetch,
+    clock,
+    random: () => 0,
+    requestTimeoutMs: 30_000,
+    onExchange: (x) => exchanges.push(x),
+  });
+  http.on("GET", JOB_PATH, hang);
+  http.on("GET", JOB_PATH, json(200, JOB));
+  const job = await clock.run(() => client.getJob("job_1"));
+  assert.equal(job.jobId, "job_1");
+  assert.deepEqual(exchanges.map((x) => [x.status, x.durationMs, x.error]), [
+    [null, 30_000, "no answer within 30s"],
+    [200, 0, undefined],
+  ]);
+  assert.equal(clock.now() - START, 30_000, "the deadline, and a backoff of 0 ms");
+  assert.equal(clock.pending, 0, "the answered request's deadline was cancelled");
+  http.verify();
+});
+
+Deno.test("a request answered in time leaves no deadline behind, and a caller's abort ends a hung one", async () => {
+  const clock = new VirtualClock({ start: START });
+  const http = new HttpMock();
+  const client = createJobClient({ baseUrl: BASE, apiKey: KEY, fetch: http.fetch, clock });
+  http.on("GET", JOB_PATH, json(200, JOB));
+  http.on("GET", JOB_PATH, hang);
+  await clock.run(() => client.getJob("job_1"));
+  assert.equal(clock.pending, 0);
+  assert.equal(clock.now(), START, "no virtual time passed");
+  const controller = new AbortController();
+  const reason = new Error("interrupted");
+  const aborted = clock.run(async () => {
+    const waiting = client.getJob("job_1", { signal: controller.signal });
+    await clock.sleep(5_000);
+    controller.abort(reason);
+    return await waiting;
+  });
+  await assert.rejects(aborted, (e) => e === reason);
+  assert.equal(clock.now() - START, 5_000, "the abort came before the 30 s deadline");
+  assert.equal(clock.pending, 0, "the hung request's deadline was cancelled");
+  http.verify();
+});
+
 // ---------------------------------------------------------------------------------------------
 // The key stays secret
 
@@ -811,11 +955,11 @@ Deno.test("against a real server: the key is sent, a 503 is retried and the job 
     return Response.json({ ...JOB, jobId: "a b" });
   });
   try {
-    const clock = new FakeClock();
+    // Real time over a real socket; random() = 0 makes the backoff 0 ms.
     const client = createJobClient({
       baseUrl: `http://127.0.0.1:${server.addr.port}`,
       apiKey: KEY,
-      clock,
+      clock: realClock,
       random: () => 0,
     });
     const job = await client.getJob("a b");
@@ -837,7 +981,8 @@ Deno.test("against a closed port: a create is retried as connection refused, the
   const client = createJobClient({
     baseUrl: `http://127.0.0.1:${port}`,
     apiKey: KEY,
-    clock: new FakeClock(),
+    clock: realClock,
+    random: () => 0, // backoffs of 0 ms
     retry: { maxAttempts: 3 },
     onRetry: (r) => retries.push(r),
   });
@@ -854,16 +999,30 @@ Deno.test("against a real server: a create that times out is not re-sent", async
   let posts = 0;
   let release = () => {};
   const released = new Promise<void>((resolve) => release = resolve);
+  let received = () => {};
+  const arrived = new Promise<void>((resolve) => received = resolve);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
     posts++;
+    received();
     await released; // answers only after the client gave up
     return new Response(null, { status: 204 });
   });
+  // The deadline passes once the server has the request: no real waiting, and no doubt that the
+  // request got there.
+  const clock: Clock = {
+    now: () => START,
+    sleep: (_ms, signal) =>
+      new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        void arrived.then(resolve);
+      }),
+  };
   try {
     const client = createJobClient({
       baseUrl: `http://127.0.0.1:${server.addr.port}`,
       apiKey: KEY,
-      clock: new FakeClock(),
+      clock,
       requestTimeoutMs: 50,
     });
     const e = await rejectsWith(client.createJob({ load: { sourceId: "s1" } }), ApiError);
@@ -891,7 +1050,7 @@ Deno.test("against a real socket: a create whose connection drops is not re-sent
     const client = createJobClient({
       baseUrl: `http://127.0.0.1:${listener.addr.port}`,
       apiKey: KEY,
-      clock: new FakeClock(),
+      clock: realClock,
     });
     const e = await rejectsWith(client.createJob({ load: { sourceId: "s1" } }), ApiError);
     assert.equal(e.ambiguous, true);

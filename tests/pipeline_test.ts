@@ -1,10 +1,20 @@
+/**
+ * The pipeline against the simulated tenant: in-process on virtual time with Tamr-like durations
+ * (minutes) and the CLI's defaults (30 s polls, 30 s request timeout), and a few runs over TCP.
+ */
 import assert from "node:assert/strict";
 import { InterruptedError } from "../lib/kit/errors.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import { assertInvariants, orderOf, runOnSim } from "./_pipeline.ts";
-import { waitFor } from "./_cli.ts";
+import { VIRTUAL_EPOCH } from "../lib/sim/virtual_clock.ts";
+import { assertInvariants, MINUTE, orderOf, runOnSim, runOverHttp, SECOND } from "./_pipeline.ts";
 
-const fast: Scenario = { pendingMs: 30, durations: { default: 250 } };
+const fast: Scenario = { pendingMs: 20 * SECOND, durations: { default: 3 * MINUTE } };
+/** Jobs that run an hour: still running whenever the test looks. */
+const hour: Scenario = {
+  pendingMs: 20 * SECOND,
+  stoppingMs: 30 * SECOND,
+  durations: { default: 60 * MINUTE },
+};
 
 Deno.test("runPipeline() runs sources first, then the data product, then index and publishes", async () => {
   const run = await runOnSim(fast);
@@ -33,6 +43,34 @@ Deno.test("runPipeline() runs sources first, then the data product, then index a
   assertInvariants(run);
 });
 
+Deno.test("a 12-step pipeline of half an hour runs on virtual time, noticing each job's end within the poll interval", async () => {
+  const run = await runOnSim({ pendingMs: 20 * SECOND, durations: { default: 5 * MINUTE } }, {
+    plan: {
+      sources: ["a", "b", "c", "d", "e", "f", "g", "h"],
+      dataProduct: "dp",
+      workflow: "wf",
+      destinations: ["d1", "d2"],
+    },
+  });
+  assert.equal(run.result.outcome, "succeeded", run.result.message);
+  assert.equal(run.result.steps.length, 12);
+  // Two waves of sources, the data product, then the rest: 4 x (20 s + 5 min) of jobs, at least.
+  const elapsed = run.clock.now() - VIRTUAL_EPOCH;
+  assert.ok(elapsed >= 4 * (5 * MINUTE + 20 * SECOND), `took ${elapsed / MINUTE} min`);
+  assert.ok(
+    elapsed <= 4 * (5 * MINUTE + 20 * SECOND) + 4 * 30 * SECOND,
+    `took ${elapsed / MINUTE} min`,
+  );
+  for (const job of run.sim.creates()) {
+    const finished = run.events.find((e) =>
+      e.type === "step" && e.jobId === job.jobId && e.state === "succeeded"
+    )!;
+    const lag = Date.parse(finished.time) - Date.parse(job.status.stateStartTime!);
+    assert.ok(lag >= 0 && lag <= 30 * SECOND, `${job.jobId}: noticed ${lag} ms after it ended`);
+  }
+  assertInvariants(run);
+});
+
 Deno.test("runPipeline() keeps at most --concurrency source jobs at once", async () => {
   const run = await runOnSim(fast, {
     plan: { sources: ["a", "b", "c", "d", "e", "f", "g"], dataProduct: "dp" },
@@ -53,7 +91,7 @@ Deno.test("runPipeline() keeps at most --concurrency source jobs at once", async
 Deno.test("a failed source stops the data product; the other sources finish", async () => {
   const run = await runOnSim({
     ...fast,
-    durations: { default: 250, "load:s3": 600 },
+    durations: { default: 3 * MINUTE, "load:s3": 8 * MINUTE },
     failures: { "load:s1": { reason: "PLANNING_FAILED", message: "No such file." } },
   });
   assert.equal(run.result.outcome, "failed");
@@ -73,10 +111,11 @@ Deno.test("a failed source stops the data product; the other sources finish", as
 });
 
 Deno.test("a job stopped by someone else ends the run with exit 1 and outcome stopped", async () => {
-  const run = await runOnSim({ pendingMs: 30, durations: { default: 2000 } }, {
+  const run = await runOnSim(hour, {
     plan: { sources: ["s1"], dataProduct: "dp" },
-    during: async (sim) => {
-      await waitFor(() => sim.creates().length === 1, 5000, "the job");
+    during: async (sim, _events, clock) => {
+      await clock.until(() => sim.creates()[0]?.status.state === "RUNNING", "the job to run");
+      await clock.sleep(10 * MINUTE);
       sim.tenant.externalStop(sim.creates()[0]!.jobId);
     },
   });
@@ -87,7 +126,7 @@ Deno.test("a job stopped by someone else ends the run with exit 1 and outcome st
 });
 
 Deno.test("the tenant's 5-job limit makes the runner wait for a slot, not fail", async () => {
-  const run = await runOnSim({ pendingMs: 30, durations: { default: 400 }, jobLimit: 5 }, {
+  const run = await runOnSim({ ...fast, jobLimit: 5 }, {
     plan: { sources: ["a", "b", "c", "d", "e", "f", "g", "h"], dataProduct: "dp" },
     run: { concurrency: 8 },
   });
@@ -106,12 +145,11 @@ Deno.test("the tenant's 5-job limit makes the runner wait for a slot, not fail",
 
 Deno.test("an abort (SIGINT) stops every job in flight and waits until they are DONE", async () => {
   const controller = new AbortController();
-  const run = await runOnSim({ pendingMs: 30, durations: { default: 60_000 } }, {
+  const run = await runOnSim(hour, {
     run: { signal: controller.signal },
-    during: async (_sim, events) => {
-      await waitFor(
+    during: async (_sim, events, clock) => {
+      await clock.until(
         () => events.filter((e) => e.type === "step" && e.state === "running").length >= 3,
-        5000,
         "three running sources",
       );
       controller.abort(new InterruptedError("SIGINT"));
@@ -131,15 +169,15 @@ Deno.test("an abort (SIGINT) stops every job in flight and waits until they are 
 
 Deno.test("SIGTERM gives exit 143 and --leave-running leaves the jobs alone", async () => {
   const controller = new AbortController();
-  const run = await runOnSim({ pendingMs: 30, durations: { default: 60_000 } }, {
+  const run = await runOnSim(hour, {
     plan: { sources: ["s1"], dataProduct: "dp" },
     run: { signal: controller.signal, leaveRunning: true },
-    during: async (_sim, events) => {
-      await waitFor(
+    during: async (_sim, events, clock) => {
+      await clock.until(
         () => events.some((e) => e.type === "step" && e.state === "running"),
-        5000,
-        "run",
+        "a running source",
       );
+      await clock.sleep(5 * MINUTE);
       controller.abort(new InterruptedError("SIGTERM"));
     },
   });
@@ -150,9 +188,9 @@ Deno.test("SIGTERM gives exit 143 and --leave-running leaves the jobs alone", as
 });
 
 Deno.test("a job past its timeout is stopped, confirmed DONE, and the run exits 3", async () => {
-  const run = await runOnSim({ pendingMs: 30, durations: { default: 60_000 } }, {
+  const run = await runOnSim(hour, {
     plan: { sources: ["s1"], dataProduct: "dp" },
-    run: { timeoutMs: 500 },
+    run: { timeoutMs: 10 * MINUTE },
   });
   assert.equal(run.result.outcome, "timed_out");
   assert.equal(run.result.exitCode, 3);
@@ -264,5 +302,26 @@ Deno.test("an unknown state is warned about once per job and polled at the norma
   assert.equal(warnings.length, 1);
   const gets = run.sim.requests.filter((r) => r.method === "GET" && r.path.includes("/jobs/"));
   const gaps = gets.slice(1).map((r, i) => r.time - gets[i]!.time);
-  assert.ok(gaps.every((g) => g >= 100), `no busy loop: gaps ${gaps.join(",")}`);
+  assert.ok(gets.length >= 6, `polled through the unknown states: ${gets.length} polls`);
+  assert.ok(gaps.every((g) => g >= SECOND), `no busy loop: gaps ${gaps.join(",")}`);
 });
+
+// Over TCP, on real time: what only a socket does (a connection broken before any answer, a
+// request the server never answers) reaches the client through Deno's own fetch.
+
+const tcpFast: Scenario = { pendingMs: 20, durations: { default: 100 } };
+const tcpCases: { name: string; faults: NonNullable<Scenario["faults"]> }[] = [
+  { name: "a dropped connection on a create", faults: [{ kind: "drop", path: "create" }] },
+  { name: "a hung poll", faults: [{ kind: "hang", path: "get" }] },
+  { name: "a create whose answer was dropped", faults: [{ kind: "lostCreate" }] },
+  { name: "a create that hangs after it was done", faults: [{ kind: "lostCreate", hang: true }] },
+];
+for (const c of tcpCases) {
+  Deno.test(`over TCP: ${c.name} is survived without a duplicate job`, async () => {
+    const run = await runOverHttp({ ...tcpFast, faults: c.faults });
+    assert.equal(run.result.exitCode, 0, run.result.message);
+    assert.ok(run.sim.requests.some((r) => r.fault !== undefined), "the fault was injected");
+    assert.equal(run.sim.creates().length, 7);
+    assertInvariants(run);
+  });
+}

@@ -1,8 +1,10 @@
 /**
- * Seeded randomised runs: many pipelines in-process against the simulated tenant, each under a
- * random fault schedule, plan, concurrency, failures, timeouts, external stops and interrupts,
- * each checked against the invariants. A failure names its seed; reproduce one with
- * `RANDOM_SEED=<seed> deno test -A tests/random_runs_test.ts`; run more with `RANDOM_RUNS=2000`
+ * Seeded randomised runs: many pipelines in-process against the simulated tenant on virtual time,
+ * each under a random fault schedule, plan, concurrency, failures, timeouts, external stops and
+ * interrupts, each checked against the invariants. Durations are Tamr-like (seconds to hours of
+ * virtual time) and a seed replays exactly: the same events, the same requests at the same
+ * virtual times. A failure names its seed; reproduce one with
+ * `RANDOM_SEED=<seed> deno test -A tests/random_runs_test.ts`; run more with `RANDOM_RUNS=5000`
  * and other seeds with `RANDOM_BASE=50000`.
  */
 import assert from "node:assert/strict";
@@ -14,20 +16,23 @@ import { buildPlan, type Plan, type PlanInput } from "../lib/kit/run/plan.ts";
 import { runPipeline, type RunResult } from "../lib/kit/run/runner.ts";
 import { mulberry32 } from "../lib/sim/_prng.ts";
 import type { Fault, Scenario } from "../lib/sim/scenario.ts";
-import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
+import type { SimTenant } from "../lib/sim/server.ts";
+import { createInProcessTenant } from "../lib/sim/in_process.ts";
+import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 import { TenantError } from "../lib/sim/tenant.ts";
 import { stepIdOf } from "../lib/sim/_config.ts";
 import { canonicalJson, type Job } from "../lib/kit/api/types.ts";
 import { SECRET_KEY } from "./_cli.ts";
-import { assertInvariants, runOnSim } from "./_pipeline.ts";
+import { assertInvariants, MINUTE, runOnSim, SECOND } from "./_pipeline.ts";
 
-/** Simulated durations are divided by this: a simulated minute is 60 ms. */
-const TIME_SCALE = 1000;
-const REQUEST_TIMEOUT_MS = 400;
-/** Per job when a case has a step that never ends in time; normal steps finish far sooner. */
-const SHORT_TIMEOUT_MS = 2_000;
-const LONG_DURATION = 10 * 3_600_000;
-const S = 1000;
+const S = SECOND;
+const HOUR = 60 * MINUTE;
+const REQUEST_TIMEOUT_MS = 30 * S;
+/** Per job: normal steps finish far sooner. */
+const TIMEOUT_MS = 2 * HOUR;
+/** Per job when a case has a step that never ends in time. */
+const SHORT_TIMEOUT_MS = 30 * MINUTE;
+const LONG_DURATION = 10 * HOUR;
 
 interface Case {
   seed: number;
@@ -148,14 +153,13 @@ function generateCase(seed: number): Case {
   }
 
   const abort = chance(0.25)
-    ? { afterMs: int(0, 250), signal: pick(["SIGINT", "SIGTERM"] as const) }
+    ? { afterMs: int(0, 250) * S, signal: pick(["SIGINT", "SIGTERM"] as const) }
     : null;
   return {
     seed,
     plan,
     scenario: {
       seed,
-      timeScale: TIME_SCALE,
       pendingMs: int(0, 5) * S,
       stoppingMs: int(1, 20) * S,
       jobLimit: chance(0.3) ? int(2, 4) : 5,
@@ -165,12 +169,12 @@ function generateCase(seed: number): Case {
       faults,
     },
     concurrency: int(1, 8),
-    timeoutMs: longSteps.length ? SHORT_TIMEOUT_MS : 30_000,
+    timeoutMs: longSteps.length ? SHORT_TIMEOUT_MS : TIMEOUT_MS,
     longSteps,
     leaveRunning: chance(0.3),
     attach: chance(0.8),
     abort,
-    externalStopAfterMs: chance(0.12) ? int(5, 150) : null,
+    externalStopAfterMs: chance(0.12) ? int(5, 150) * S : null,
     resume: abort !== null && chance(0.6),
   };
 }
@@ -190,12 +194,13 @@ interface Leg {
 /** One pipeline run against `sim`; `prior` and `resumedSince` make it a resumed run. */
 async function runLeg(
   c: Case,
-  sim: SimTenant,
+  sim: SimTenant & { fetch: typeof fetch },
+  clock: VirtualClock,
   plan: Plan,
   resumeFrom: Leg | null,
 ): Promise<Leg> {
   const events: RunEvent[] = [];
-  const startedAt = Date.now();
+  const startedAt = clock.now();
   let journal = resumeFrom
     ? { ...resumeFrom.journal, finished: false }
     : newJournal(plan, { tenant: "sim", baseUrl: sim.baseUrl }, new Date(startedAt).toISOString());
@@ -205,53 +210,65 @@ async function runLeg(
   const client = createJobClient({
     baseUrl: sim.baseUrl,
     apiKey: SECRET_KEY,
+    fetch: sim.fetch,
+    createFetch: sim.fetch,
+    clock,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     random: mulberry32(c.seed ^ 0x5bd1e995),
-    retry: { baseDelayMs: 2, maxDelayMs: 30, maxAttempts: 30, maxElapsedMs: 30_000 },
-    onRetry: (info) => events.push({ type: "retry", time: new Date().toISOString(), ...info }),
+    retry: { baseDelayMs: 2 * S, maxDelayMs: 30 * S, maxAttempts: 30, maxElapsedMs: 30 * MINUTE },
+    onRetry: (info) =>
+      events.push({ type: "retry", time: new Date(clock.now()).toISOString(), ...info }),
   });
-  const timers: ReturnType<typeof setTimeout>[] = [];
   const leg1 = resumeFrom === null;
+  // Things that happen at a moment of the run, on its clock; cancelled when the run ends first.
+  const ended = new AbortController();
+  const at = (ms: number, what: () => void) =>
+    clock.sleep(ms, ended.signal).then(what, (e: unknown) => {
+      if (!ended.signal.aborted) throw e;
+    });
   if (leg1 && c.abort) {
     const { afterMs, signal } = c.abort;
-    timers.push(setTimeout(() => {
+    void at(afterMs, () => {
       abortedAt = events.length;
       controller.abort(new InterruptedError(signal));
-    }, afterMs));
+    });
   }
   if (leg1 && c.externalStopAfterMs !== null) {
-    timers.push(setTimeout(() => externalStop(c, sim), c.externalStopAfterMs));
+    void at(c.externalStopAfterMs, () => externalStop(c, sim));
   }
   try {
-    const result = await runPipeline({
-      client,
-      plan,
-      tenant: "sim",
-      baseUrl: sim.baseUrl,
-      emit: (e) => {
-        events.push(e);
-        journal = journalReduce(journal, e);
-        if (e.type === "finish") abortedAtFinish = controller.signal.aborted;
-      },
-      concurrency: c.concurrency,
-      pollIntervalMs: 15,
-      firstPollMs: 3,
-      timeoutMs: c.timeoutMs,
-      slotWaitMs: 10,
-      stopGraceMs: 10_000,
-      leaveRunning: c.leaveRunning,
-      attach: c.attach,
-      signal: controller.signal,
-      ...(resumeFrom
-        ? {
-          prior: priorSteps(resumeFrom.journal),
-          resumedSince: Date.parse(resumeFrom.journal.startedAt),
-        }
-        : {}),
-    });
+    const result = await clock.run(() =>
+      runPipeline({
+        client,
+        plan,
+        tenant: "sim",
+        baseUrl: sim.baseUrl,
+        emit: (e) => {
+          events.push(e);
+          journal = journalReduce(journal, e);
+          if (e.type === "finish") abortedAtFinish = controller.signal.aborted;
+        },
+        concurrency: c.concurrency,
+        pollIntervalMs: 15 * S,
+        firstPollMs: 3 * S,
+        timeoutMs: c.timeoutMs,
+        slotWaitMs: 10 * S,
+        stopGraceMs: 10 * MINUTE,
+        leaveRunning: c.leaveRunning,
+        attach: c.attach,
+        signal: controller.signal,
+        clock,
+        ...(resumeFrom
+          ? {
+            prior: priorSteps(resumeFrom.journal),
+            resumedSince: Date.parse(resumeFrom.journal.startedAt),
+          }
+          : {}),
+      })
+    );
     return { result, events, abortedAtFinish, abortedAt, journal, startedAt };
   } finally {
-    timers.forEach(clearTimeout);
+    ended.abort();
   }
 }
 
@@ -299,28 +316,38 @@ function unansweredCreates(sim: SimTenant, since: number): number {
 
 const SIGNAL_CODE = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Every broken invariant of one case, as sentences; empty when the case held. */
+/** Everything a case did, for comparing two plays of it: events, requests, jobs. */
+interface Trace {
+  events: RunEvent[][];
+  requests: SimTenant["requests"];
+  jobs: Job[];
+  endedAt: number;
+}
+
+/** Every broken invariant of one case, as sentences (empty when the case held), and its trace. */
 async function checkCase(
   c: Case,
-): Promise<{ problems: string[]; exits: number[]; log: string }> {
+): Promise<{ problems: string[]; exits: number[]; log: string; trace: Trace }> {
   const problems: string[] = [];
   const exits: number[] = [];
   const log: string[] = [];
-  const sim = await startSimTenant({ scenario: c.scenario, apiKey: SECRET_KEY });
+  const clock = new VirtualClock();
+  const sim = createInProcessTenant({ scenario: c.scenario, apiKey: SECRET_KEY, clock });
+  const legs: Leg[] = [];
   try {
     const plan = buildPlan(c.plan);
-    const first = await runLeg(c, sim, plan, null);
-    const legs: Leg[] = [];
+    const first = await runLeg(c, sim, clock, plan, null);
+    legs.push(first);
     if (only) log.push(first.events.map((e) => JSON.stringify(e)).join("\n"));
     exits.push(first.result.exitCode);
     checkLeg(c, sim, plan, first, sim.creates(), 0, problems, "run");
     if (c.resume && first.result.outcome === "interrupted") {
       // Requests the interrupted run abandoned may still reach the tenant: let them land first,
       // so what the tenant sees from here on is the resumed run's.
-      await new Promise((r) => setTimeout(r, REQUEST_TIMEOUT_MS + 100));
-      const since = Date.now();
+      await clock.run(() => clock.sleep(REQUEST_TIMEOUT_MS + S));
+      const since = clock.now();
       const known = new Set(sim.creates().map((j) => j.jobId));
-      const second = await runLeg(c, sim, plan, first);
+      const second = await runLeg(c, sim, clock, plan, first);
       legs.push(second);
       if (only) log.push("resumed:", second.events.map((e) => JSON.stringify(e)).join("\n"));
       exits.push(second.result.exitCode);
@@ -339,10 +366,7 @@ async function checkCase(
     checkNoDuplicates(sim, problems);
     // Every job made is one a run knew of (so stopped, polled or journaled), unless the tenant
     // refused us before we could find it.
-    const seen = new Set([
-      ...jobIdsIn(first.events),
-      ...legs.flatMap((l) => [...jobIdsIn(l.events)]),
-    ]);
+    const seen = new Set(legs.flatMap((l) => [...jobIdsIn(l.events)]));
     for (const j of sim.creates()) {
       if (!seen.has(j.jobId) && !fatalFired(sim, 0)) {
         problems.push(`job ${j.jobId} (${stepIdOf(j.configuration)}) was never tracked by a run`);
@@ -353,7 +377,13 @@ async function checkCase(
   } finally {
     await sim.close();
   }
-  return { problems, exits, log: log.join("\n") };
+  const trace: Trace = {
+    events: legs.map((l) => l.events),
+    requests: sim.requests,
+    jobs: sim.creates(),
+    endedAt: clock.now(),
+  };
+  return { problems, exits, log: log.join("\n"), trace };
 }
 
 /** The exit code agrees with what the tenant saw; nothing is left running; the key is nowhere. */
@@ -511,15 +541,13 @@ function checkNoDuplicates(sim: SimTenant, problems: string[]): void {
   }
 }
 
-/** Runs `count` seeds from `base`, `parallel` at a time; returns the failures and the exit codes. */
-async function runSeeds(seeds: number[], parallel: number) {
+/** Runs the seeds one after another; returns the failures and the exit codes. */
+async function runSeeds(seeds: number[]) {
   const failures: string[] = [];
   const exits = new Map<number, number>();
-  let next = 0;
   let pipelines = 0;
-  const worker = async () => {
-    while (next < seeds.length) {
-      const seed = seeds[next++]!;
+  for (const seed of seeds) {
+    {
       const c = generateCase(seed);
       let outcome;
       try {
@@ -540,18 +568,17 @@ async function runSeeds(seeds: number[], parallel: number) {
         failures.push(`seed ${seed}: ${outcome.problems.join("; ")}${detail}`);
       }
     }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  }
   return { failures, exits, pipelines };
 }
 
 const only = Deno.env.get("RANDOM_SEED");
-const count = Number(Deno.env.get("RANDOM_RUNS") ?? 400);
+const count = Number(Deno.env.get("RANDOM_RUNS") ?? 600);
 const base = Number(Deno.env.get("RANDOM_BASE") ?? 1000);
 const seeds = only ? [Number(only)] : Array.from({ length: count }, (_, i) => base + i);
 
 Deno.test("seeded random pipelines hold every invariant under random faults", async () => {
-  const { failures, exits, pipelines } = await runSeeds(seeds, 8);
+  const { failures, exits, pipelines } = await runSeeds(seeds);
   const summary = [...exits].sort((a, b) => a[0] - b[0]).map(([x, n]) => `exit ${x}: ${n}`);
   assert.deepEqual(
     failures,
@@ -573,12 +600,33 @@ Deno.test("generateCase() is deterministic: the same seed gives the same case", 
   assert.notDeepEqual(generateCase(42), generateCase(43));
 });
 
+Deno.test("a seed replays exactly: the same events, requests, times and job ids", async () => {
+  // A few seeds that exercise the most: faults that hang or lose a create, an interrupt with a
+  // resumed run, someone else stopping a job, a step that times out.
+  const candidates = Array.from({ length: 300 }, (_, i) => 1000 + i).map(generateCase);
+  const first = (p: (c: Case) => boolean) => candidates.find(p)!.seed;
+  const picked = [
+    first((c) => c.resume),
+    first((c) => c.scenario.faults!.some((f) => f.kind === "hang")),
+    first((c) => c.scenario.faults!.some((f) => f.kind === "lostCreate")),
+    first((c) => c.externalStopAfterMs !== null),
+    first((c) => c.longSteps.length > 0),
+  ];
+  for (const seed of new Set(picked)) {
+    const a = await checkCase(generateCase(seed));
+    const b = await checkCase(generateCase(seed));
+    assert.ok(a.trace.requests.length > 0, `seed ${seed} sent requests`);
+    assert.deepEqual(b.trace, a.trace, `seed ${seed} replays the same way`);
+    assert.deepEqual(b.exits, a.exits);
+  }
+});
+
 // Regressions the randomised runs found, pinned down deterministically.
 
 Deno.test("a create whose answer is lost on its last try is still looked for and attached (seed 1374)", async () => {
   const run = await runOnSim({
-    pendingMs: 30,
-    durations: { default: 100 },
+    pendingMs: 20 * S,
+    durations: { default: 2 * MINUTE },
     faults: [
       // Three creates answered 503 (nothing made), then one made whose answer is a 502 page.
       { kind: "status", status: 503, path: "create", step: "load:s1", times: 3 },
@@ -596,8 +644,8 @@ Deno.test("a create whose answer is lost on its last try is still looked for and
 
 Deno.test("a refused search after a lost create fails the step on the API, exit 4 (seed 1485)", async () => {
   const run = await runOnSim({
-    pendingMs: 30,
-    durations: { default: 100 },
+    pendingMs: 20 * S,
+    durations: { default: 2 * MINUTE },
     faults: [
       { kind: "lostCreate", step: "load:s1" },
       // The first list (attach before create) passes; the search after the lost create is refused.
@@ -616,42 +664,46 @@ Deno.test("a refused search after a lost create fails the step on the API, exit 
 });
 
 Deno.test("a lost create never attaches to an earlier run's failed job of the same configuration (seed 81335)", async () => {
-  const sim = await startSimTenant({
+  const clock = new VirtualClock();
+  const sim = createInProcessTenant({
     scenario: {
-      pendingMs: 20,
-      durations: { default: 60 },
+      pendingMs: 20 * S,
+      durations: { default: 2 * MINUTE },
       // The first job of load:s1 fails; the second create's answer is a 502 and nothing is made.
       failures: { "load:s1": { reason: "PLANNING_FAILED", message: "Bad file.", times: 1 } },
       faults: [{ kind: "status", status: 502, path: "create", step: "load:s1", after: 1 }],
     },
     apiKey: SECRET_KEY,
+    clock,
   });
-  try {
-    const plan = buildPlan({ sources: ["s1"], dataProduct: "dp" });
-    const run = () =>
+  const plan = buildPlan({ sources: ["s1"], dataProduct: "dp" });
+  const run = () =>
+    clock.run(() =>
       runPipeline({
         client: createJobClient({
           baseUrl: sim.baseUrl,
           apiKey: SECRET_KEY,
-          retry: { baseDelayMs: 1, maxDelayMs: 5 },
+          fetch: sim.fetch,
+          createFetch: sim.fetch,
+          clock,
+          random: mulberry32(81335),
         }),
         plan,
         tenant: "sim",
         baseUrl: sim.baseUrl,
         emit: () => {},
-        pollIntervalMs: 20,
-        firstPollMs: 5,
+        clock,
         attach: true,
-      });
-    assert.equal((await run()).exitCode, 1, "the first run fails on load:s1");
-    // Moments later, the same plan again: the 502 create is looked for and not found, so it is
-    // sent again, rather than the failed job of the first run taken for it.
-    const second = await run();
-    assert.equal(second.exitCode, 0, second.message);
-    const loads = sim.creates().filter((j) => stepIdOf(j.configuration) === "load:s1");
-    assert.equal(loads.length, 2);
-    assert.equal(second.steps[0]!.jobId, loads[1]!.jobId);
-  } finally {
-    await sim.close();
-  }
+      })
+    );
+  assert.equal((await run()).exitCode, 1, "the first run fails on load:s1");
+  // Moments later, the same plan again: the 502 create is looked for and not found, so it is
+  // sent again, rather than the failed job of the first run taken for it.
+  await clock.run(() => clock.sleep(5 * S));
+  const second = await run();
+  assert.equal(second.exitCode, 0, second.message);
+  const loads = sim.creates().filter((j) => stepIdOf(j.configuration) === "load:s1");
+  assert.equal(loads.length, 2);
+  assert.equal(second.steps[0]!.jobId, loads[1]!.jobId);
+  await sim.close();
 });

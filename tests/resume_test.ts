@@ -1,13 +1,19 @@
 /**
  * kill -9 at several moments of a run, then `--resume`: the run finishes with exit 0, and no
- * configuration is ever created twice. The CLI runs as a subprocess against an in-test tenant.
+ * configuration is ever created twice. The CLI runs as a subprocess against an in-test tenant;
+ * in-process on virtual time, a run is also cut off after every single request it sends.
  */
 import assert from "node:assert/strict";
-import { newJournal, parseJournal } from "../lib/app/journal/journal.ts";
+import { journalReduce, newJournal, parseJournal, priorSteps } from "../lib/app/journal/journal.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { canonicalJson } from "../lib/kit/api/types.ts";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import type { RunEvent } from "../lib/kit/run/events.ts";
+import { runPipeline } from "../lib/kit/run/runner.ts";
+import { createInProcessTenant } from "../lib/sim/in_process.ts";
+import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 import { childEnv, type CliResult, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
 
 const PLAN_FLAGS = [
@@ -321,3 +327,149 @@ Deno.test("--resume without a journal exits 2, with or without the plan flags", 
     assert.deepEqual(ctx.sim.creates(), []);
   });
 });
+
+// ---- in-process, on virtual time: cut off after every request ------------------------------
+
+const IN_PROCESS_PLAN = buildPlan({
+  sources: ["s1", "s2", "s3"],
+  dataProduct: "dp",
+  workflow: "wf",
+  destinations: ["d1"],
+});
+
+/**
+ * Runs the plan until the tenant has performed request number `killAt`, then cuts the run off as
+ * kill -9 would: that request's answer never arrives, nothing more is sent, no more of the
+ * journal is written, and its clock stops. Then a second run resumes from the journal, on a clock
+ * that goes on from there. Returns the resumed run's result and events, and the tenant.
+ */
+async function killAndResume(
+  scenario: Scenario,
+  killAt: number,
+  resume: { afterMs: number; attach: boolean },
+) {
+  const killedClock = new VirtualClock();
+  let clock = killedClock;
+  const sim = createInProcessTenant({
+    scenario,
+    apiKey: SECRET_KEY,
+    clock: { now: () => clock.now() },
+  });
+  const options = (events: RunEvent[], fetch: typeof globalThis.fetch) => ({
+    client: createJobClient({
+      baseUrl: sim.baseUrl,
+      apiKey: SECRET_KEY,
+      fetch,
+      createFetch: fetch,
+      clock,
+    }),
+    plan: IN_PROCESS_PLAN,
+    tenant: "sim",
+    baseUrl: sim.baseUrl,
+    concurrency: 2,
+    attach: true,
+    clock,
+    emit: (e: RunEvent) => events.push(e),
+  });
+
+  let killed = false;
+  const never = new Promise<never>(() => {});
+  const cutOff: typeof fetch = async (input, init) => {
+    if (killed) return await never;
+    const response = await sim.fetch(input, init);
+    if (sim.requests.length >= killAt) killed = true;
+    return killed ? await never : response;
+  };
+  let journal = newJournal(
+    IN_PROCESS_PLAN,
+    { tenant: "sim", baseUrl: sim.baseUrl },
+    new Date(killedClock.now()).toISOString(),
+  );
+  const firstEvents: RunEvent[] = [];
+  const first = options(firstEvents, cutOff);
+  const finished = await killedClock.run(() =>
+    Promise.race([
+      runPipeline({
+        ...first,
+        emit: (e) => {
+          if (killed) return;
+          first.emit(e);
+          journal = journalReduce(journal, e);
+        },
+      }).then(() => true),
+      killedClock.until(() => killed, `request ${killAt}`).then(() => false),
+    ])
+  );
+
+  // Later, `--resume` in a fresh process: a new clock from where the old one stopped.
+  clock = new VirtualClock({ start: killedClock.now() + resume.afterMs });
+  const events: RunEvent[] = [];
+  const result = await clock.run(() =>
+    runPipeline({
+      ...options(events, sim.fetch),
+      attach: resume.attach,
+      prior: priorSteps(journal),
+      resumedSince: Date.parse(journal.startedAt),
+    })
+  );
+  return { finished, journal, result, events, sim };
+}
+
+const killCases: {
+  name: string;
+  scenario: Scenario;
+  resume: { afterMs: number; attach: boolean };
+}[] = [
+  {
+    name: "resumed 5 s later",
+    scenario: { pendingMs: 20_000, durations: { default: 180_000 } },
+    resume: { afterMs: 5_000, attach: true },
+  },
+  {
+    // The jobs the killed run made are DONE by then, and attaching is off: only the journal and
+    // the jobs created since the run began (resumedSince) keep them from being made again.
+    name: "a lost create of load:s2, resumed an hour later with --no-attach",
+    scenario: {
+      pendingMs: 20_000,
+      durations: { default: 180_000 },
+      faults: [{ kind: "lostCreate", step: "load:s2" }],
+    },
+    resume: { afterMs: 3_600_000, attach: false },
+  },
+];
+
+for (const { name, scenario, resume } of killCases) {
+  Deno.test(`in-process, cut off after any request, then --resume (${name}): each job created once`, async () => {
+    let killAt = 1;
+    for (; killAt < 200; killAt++) {
+      const { finished, journal, result, events, sim } = await killAndResume(
+        scenario,
+        killAt,
+        resume,
+      );
+      if (finished) break; // the run ended before request `killAt`: every moment was tried
+      const where = `cut off after request ${killAt}`;
+      assert.equal(result.exitCode, 0, `${where}: ${result.message}`);
+      const counts = new Map<string, number>();
+      for (const j of sim.creates()) {
+        const k = canonicalJson(j.configuration);
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+        assert.equal(j.status.state, "DONE", `${where}: job ${j.jobId} is DONE`);
+        assert.equal(j.status.error, undefined, `${where}: job ${j.jobId} succeeded`);
+      }
+      assert.equal(counts.size, IN_PROCESS_PLAN.steps.length, `${where}: every step has its job`);
+      for (const [k, n] of counts) assert.equal(n, 1, `${where}: ${k} was created ${n} times`);
+      const creating = new Set(
+        events.flatMap((e) => e.type === "step" && e.state === "creating" ? [e.step] : []),
+      );
+      for (const [step, s] of Object.entries(journal.steps)) {
+        if (s.outcome === "succeeded" || (s.jobId && !s.outcome)) {
+          assert.ok(!creating.has(step), `${where}: ${step} was known, so not created again`);
+        }
+      }
+      assert.deepEqual(sim.errors, []);
+      assert.ok(!JSON.stringify(events).includes(SECRET_KEY));
+    }
+    assert.ok(killAt > 15, `the run was cut off at ${killAt - 1} moments`);
+  });
+}

@@ -13,6 +13,9 @@ import {
   TenantModel,
 } from "../lib/sim/mod.ts";
 import type { Job } from "../lib/kit/api/types.ts";
+import { DEMO_POLL_INTERVAL_MS } from "../lib/sim/demo_scenario.ts";
+import { VIRTUAL_EPOCH } from "../lib/sim/virtual_clock.ts";
+import { runOnSim } from "./_pipeline.ts";
 
 const T0 = Date.parse("2024-06-03T10:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -338,8 +341,9 @@ Deno.test("demoScenario() covers every demo step and fails web_signups only when
   assert.deepEqual(parseScenario(JSON.parse(JSON.stringify(failing))), failing);
 });
 
-Deno.test("demoScenario() makes the demo pipeline at concurrency 4 take 12–15 s of real time", () => {
-  const scenario = demoScenario({});
+/** How long the demo's jobs take at concurrency 4, polling lag ignored, in seconds. */
+function demoJobSeconds(speed: number): number {
+  const scenario = demoScenario({ speed });
   const { tenant, clock } = fakeTenant(scenario);
   const finish = (jobId: string) => {
     const job = tenant.get(jobId);
@@ -371,7 +375,42 @@ Deno.test("demoScenario() makes the demo pipeline at concurrency 4 take 12–15 
   ];
   clock.t = T0 + 3_600_000;
   const end = Math.max(...after.map((j) => finish(j.jobId)));
-  const seconds = (end - T0) / 1000;
+  return (end - T0) / 1000;
+}
+
+Deno.test("demoScenario() makes the demo pipeline at concurrency 4 take 12–15 s of real time", () => {
+  const seconds = demoJobSeconds(1);
   // Leave about a second for polling lag within the 12–15 s the demo aims at.
   assert.ok(seconds >= 11 && seconds <= 14, `the demo pipeline takes ${seconds}s`);
+});
+
+Deno.test("demoScenario({ speed }) runs the same jobs N times faster", () => {
+  const normal = demoJobSeconds(1);
+  for (const speed of [2, 10, 250]) {
+    const fast = demoJobSeconds(speed);
+    assert.ok(Math.abs(fast * speed - normal) < 0.01 * speed, `speed ${speed}: ${fast}s`);
+  }
+});
+
+Deno.test("the demo's pipeline, polled as the demo polls, takes about 14 s, and about a tenth at --speed 10", async () => {
+  const plan = {
+    sources: [...DEMO_SOURCES],
+    dataProduct: DEMO_DATA_PRODUCT,
+    workflow: DEMO_WORKFLOW,
+    destinations: [...DEMO_DESTINATIONS],
+  };
+  const seconds = async (speed: number) => {
+    const run = await runOnSim(demoScenario({ speed }), {
+      plan,
+      run: { pollIntervalMs: DEMO_POLL_INTERVAL_MS / speed },
+    });
+    assert.equal(run.result.outcome, "succeeded", run.result.message);
+    return (run.clock.now() - VIRTUAL_EPOCH) / 1000;
+  };
+  const normal = await seconds(1);
+  assert.ok(normal >= 12 && normal <= 15, `the demo takes ${normal}s`);
+  const fast = await seconds(10);
+  // The jobs and the poll interval are ten times shorter; the runner's first poll of a job (1 s,
+  // capped at the poll interval) is not, which rounds a job's end up a little more.
+  assert.ok(fast >= normal / 10 && fast <= (normal / 10) * 1.3, `at speed 10: ${fast}s`);
 });

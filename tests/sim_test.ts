@@ -56,6 +56,11 @@ const createLoad = (sim: SimTenant, sourceId: string) =>
 
 const withFaults = (...faults: Fault[]): Scenario => ({ faults });
 
+/** Resolves once the tenant has received `n` requests (a state, not a length of time). */
+async function received(sim: SimTenant, n: number): Promise<void> {
+  while (sim.requests.length < n) await new Promise((r) => setTimeout(r, 1));
+}
+
 Deno.test("the tenant answers 401 without the X-API-KEY header or with a wrong key, never echoing a key", async () => {
   await withSim({}, async (sim) => {
     assert.match(sim.apiKey, /^sim_[0-9a-f]{32}$/);
@@ -182,21 +187,25 @@ Deno.test("a drop fault closes the connection: the client's fetch throws, and th
 
 Deno.test("a hang fault never answers until the client aborts", async () => {
   await withSim(withFaults({ kind: "hang" }), async (sim) => {
-    const started = Date.now();
-    await assert.rejects(
-      call(sim, "GET", JOBS, { signal: AbortSignal.timeout(100) }),
-      (error: unknown) => error instanceof DOMException && error.name === "TimeoutError",
-    );
-    assert.ok(Date.now() - started >= 90);
-    assert.equal(sim.requests[0]?.status, null);
+    const controller = new AbortController();
+    const hung = call(sim, "GET", JOBS, { signal: controller.signal });
+    let settled = false;
+    void hung.then(() => settled = true, () => settled = true);
+    await received(sim, 1);
+    // A later request is answered while the hung one still waits.
     assert.equal((await callJson(sim, "GET", JOBS)).status, 200);
+    assert.equal(settled, false, "the hung request got no answer");
+    const reason = new DOMException("gave up", "TimeoutError");
+    controller.abort(reason);
+    await assert.rejects(hung, (error: unknown) => error === reason);
+    assert.deepEqual(sim.requests.map((r) => r.status), [null, 200]);
   });
 });
 
 Deno.test("close() releases a hung request", async () => {
   const sim = await startSimTenant({ scenario: withFaults({ kind: "hang" }) });
   const pending = call(sim, "GET", JOBS);
-  while (sim.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await received(sim, 1);
   await sim.close();
   await assert.rejects(pending, TypeError);
   await sim.close(); // twice is fine
@@ -276,24 +285,33 @@ Deno.test("an unauthorized fault answers 401 for `times` requests, then the key 
   });
 });
 
-Deno.test("a job runs to DONE in real time over HTTP, with a scenario read from JSON", async () => {
+Deno.test("a job runs to DONE on the tenant's clock over HTTP, with a scenario read from JSON", async () => {
   const scenario = parseScenario({
     timeScale: 100,
     pendingMs: "1s",
     durations: { default: "2s" },
     failures: { "load:bad": { reason: "PLANNING_FAILED", message: "No plan." } },
   });
-  await withSim(scenario, async (sim) => {
+  let now = Date.UTC(2026, 0, 1);
+  const sim = await startSimTenant({ scenario, now: () => now });
+  try {
     const { body: good } = await createLoad(sim, "good");
     const { body: bad } = await createLoad(sim, "bad");
-    await new Promise((r) => setTimeout(r, 40));
+    now += 29; // 2.9 s of simulated time at timeScale 100: still running
+    const running = await callJson<Job>(sim, "GET", `${JOBS}/${good.jobId}`);
+    assert.equal(running.body.status.state, "RUNNING");
+    now += 1; // 3 s: PENDING for 1 s, RUNNING for 2 s
     const g = await callJson<Job>(sim, "GET", `${JOBS}/${good.jobId}`);
     const b = await callJson<Job>(sim, "GET", `${JOBS}/${bad.jobId}`);
     assert.equal(g.body.status.state, "DONE");
     assert.equal(g.body.status.error, undefined);
     assert.deepEqual(g.body.statusHistory?.map((h) => h.state), ["PENDING", "RUNNING", "DONE"]);
+    assert.equal(g.body.status.stateStartTime, new Date(now).toISOString());
     assert.deepEqual(b.body.status.error, { reason: "PLANNING_FAILED", message: "No plan." });
-  });
+    assert.deepEqual(sim.errors, []);
+  } finally {
+    await sim.close();
+  }
 });
 
 Deno.test("startSimTenant() on a port in use throws a UsageError naming the port", async () => {

@@ -70,7 +70,8 @@ async function confirmPlan(t: TmuxSession): Promise<void> {
 }
 
 tmuxTest("demo draws live rows mid-run, ends on the success summary and exits 0", async () => {
-  await withTmux(["demo"], {}, async (t) => {
+  // Four times faster: jobs still run for about a second each, seen by many captures.
+  await withTmux(["demo", "--speed", "4"], {}, async (t) => {
     const mid = lastFrame(await t.waitFor(SPINNER_ROW, "a row with a spinner"));
     assert.match(mid, /^tamr-refresh · tenant demo · data product dp_customer_360$/m);
     const p = progressOf(mid);
@@ -91,7 +92,8 @@ tmuxTest("demo draws live rows mid-run, ends on the success summary and exits 0"
 tmuxTest(
   "demo --fail ends showing the failed source's reason, the skipped steps, exit 1",
   async () => {
-    await withTmux(["demo", "--fail"], {}, async (t) => {
+    // Only the end matters here: as fast as the demo goes.
+    await withTmux(["demo", "--fail", "--speed", "100"], {}, async (t) => {
       assert.equal(await t.exitCode(), 1);
       const end = lastFrame(await t.capture());
       assert.match(end, /^ {2}✖ web_signups +job_\w+ +DONE +\S+ +PLANNING_FAILED$/m);

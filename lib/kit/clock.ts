@@ -1,5 +1,9 @@
 /**
  * Time as an effect: the poller, retries and the runner take a Clock so tests can pass a fake one.
+ * The job client's per-request deadline is a sleep on its clock too: with a clock whose sleeps
+ * end at once (below), every request that is not answered within the same turn times out. Give
+ * the client a clock that moves time on only once nothing else can happen (the simulator's
+ * VirtualClock does), or the real one.
  *
  * @example
  * ```ts

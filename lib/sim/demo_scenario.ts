@@ -15,17 +15,21 @@ export const DEMO_DESTINATIONS = ["dest_snowflake", "dest_s3_golden"] as const;
 /** The source that fails in `demoScenario({ fail: true })`. */
 export const DEMO_FAILING_SOURCE = "web_signups";
 
+/** The demo's longest wait between two polls at speed 1, in real ms. */
+export const DEMO_POLL_INTERVAL_MS = 2_000;
+
 /**
  * Simulated minutes played as real seconds (timeScale 60): sources take 2–4 s, the data product
  * about 5 s, the index and publishes about 2 s (each plus 1/3 s PENDING). The jobs alone take
  * about 12.3 s at concurrency 4; with the demo's polling (every 2 s at most) the run takes about
  * 14 s. The durations sit just under the demo's poll times, so polling adds little.
- * With `fail`, the `web_signups` load ends with PLANNING_FAILED.
+ * With `fail`, the `web_signups` load ends with PLANNING_FAILED. With `speed` N, everything runs
+ * N times faster (timeScale 60 N; the demo divides its poll interval by N too).
  */
-export function demoScenario(options: { fail?: boolean } = {}): Scenario {
+export function demoScenario(options: { fail?: boolean; speed?: number } = {}): Scenario {
   const scenario: Scenario = {
     seed: 360,
-    timeScale: 60,
+    timeScale: 60 * (options.speed ?? 1),
     pendingMs: 20_000,
     stoppingMs: 15_000,
     jobLimit: 5,

@@ -1,6 +1,6 @@
 /**
- * The simulated Tamr tenant: a real HTTP server speaking the Jobs API, for the demo, the
- * integration tests and the benchmark.
+ * The simulated Tamr tenant: the Jobs API as a real HTTP server or in-process through its own
+ * `fetch`, and a virtual clock to run it on, for the demo, the tests and the benchmark.
  * @module
  */
 export { parseScenario, SCENARIO_DEFAULTS } from "./scenario.ts";
@@ -8,7 +8,13 @@ export type { Fault, FaultKind, FaultMatch, Scenario, ScenarioFailure, Times } f
 export { STOPPED_BY_USER, TenantError, TenantModel } from "./tenant.ts";
 export type { ListQuery, TenantModelOptions } from "./tenant.ts";
 export { startSimTenant } from "./server.ts";
-export type { RequestLogEntry, SimTenant, SimTenantOptions } from "./server.ts";
+export type { SimTenant, SimTenantOptions } from "./server.ts";
+export { createSimHandler } from "./handler.ts";
+export type { Outcome, RequestLogEntry, SimHandler, SimHandlerOptions } from "./handler.ts";
+export { createInProcessTenant, IN_PROCESS_BASE_URL } from "./in_process.ts";
+export type { InProcessTenant, InProcessTenantOptions } from "./in_process.ts";
+export { VIRTUAL_EPOCH, VirtualClock } from "./virtual_clock.ts";
+export type { VirtualClockOptions } from "./virtual_clock.ts";
 export { stepIdOf } from "./_config.ts";
 export {
   DEMO_DATA_PRODUCT,

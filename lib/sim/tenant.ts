@@ -26,7 +26,7 @@ export class TenantError extends Error {
 
 export interface TenantModelOptions {
   scenario?: Scenario | undefined;
-  /** Real time in ms since the epoch. Default `Date.now`. */
+  /** The tenant's time, ms since the epoch (a virtual clock's in tests). Default `Date.now`. */
   now?: () => number;
   /** Makes job ids. Default `job_` + 16 random hex digits (not seeded, so ids differ per run). */
   newJobId?: () => string;

@@ -74,6 +74,8 @@ export async function executePlan(
     resumable?: boolean;
     /** The journal the settings read (with `--resume`), so it is not read again. */
     journal?: LoadedJournal | undefined;
+    /** The wait before a job's first poll, when not the default (the demo's `--speed`). */
+    firstPollMs?: number | undefined;
   },
 ): Promise<number> {
   const store = createRunStore();
@@ -122,6 +124,7 @@ export async function executePlan(
     expectedDurations: journal.expectedDurations,
     resumedSince: journal.resumedSince,
     resumeCommand,
+    firstPollMs: mode.firstPollMs,
     beforeFinish: (finish, state) => endReports.write(endView(state, finish), warn),
   });
   if (dashboard) {

@@ -67,7 +67,7 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** A larger body is an error, not a crash; default 5 MiB. */
   maxResponseBytes?: number;
-  /** Called just before each retry. */
+  /** Called just before each retry of any request (before the request's own `onRetry`). */
   onRetry?: (info: RetryInfo) => void;
   /** Called once per HTTP attempt. */
   onExchange?: (info: ExchangeInfo) => void;
@@ -109,6 +109,7 @@ export function createJobClient(options: ClientOptions): JobClient {
         body: { configuration },
         isCreate: true,
         signal: opts?.signal,
+        onRetry: opts?.onRetry,
         parse: (json) => parseCreatedJob(json, configuration),
       });
     },
@@ -120,6 +121,7 @@ export function createJobClient(options: ClientOptions): JobClient {
         path,
         isCreate: false,
         signal: opts?.signal,
+        onRetry: opts?.onRetry,
         parse: (json) => parseJob(json, "the answer"),
       });
     },
@@ -133,6 +135,7 @@ export function createJobClient(options: ClientOptions): JobClient {
         isCreate: false,
         allowEmpty: true,
         signal: opts?.signal,
+        onRetry: opts?.onRetry,
         parse: () => ({ ok: true, value: undefined }),
       });
     },
@@ -251,6 +254,7 @@ async function* listJobs(
       path,
       isCreate: false,
       signal: opts.signal,
+      onRetry: opts.onRetry,
       parse: parsePage,
     });
     for (const job of page.jobs) yield job;
@@ -279,6 +283,8 @@ interface Call<T> {
   /** A 2xx with an empty body is fine (stop answers `{}` or nothing). */
   allowEmpty?: boolean;
   signal: AbortSignal | undefined;
+  /** The caller's own report of this request's retries, after the client-wide one. */
+  onRetry: ((info: RetryInfo) => void) | undefined;
   parse: (json: unknown) => Parsed<T>;
 }
 
@@ -349,7 +355,7 @@ async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
       random: cfg.random,
     });
     if (!decision.retry) throw fail(false, `gave up: ${decision.why}`);
-    cfg.onRetry?.({
+    const retry: RetryInfo = {
       method: call.method,
       path: call.path,
       status: verdict.status,
@@ -358,7 +364,9 @@ async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
       reason: verdict.unusable || verdict.status === null
         ? verdict.detail
         : `answered ${verdict.status}: ${verdict.detail}`,
-    });
+    };
+    cfg.onRetry?.({ ...retry });
+    call.onRetry?.({ ...retry });
     try {
       await clock.sleep(decision.delayMs, signal);
     } catch (error) {
@@ -377,11 +385,24 @@ async function attemptOnce<T>(
 ): Promise<Verdict<T>> {
   const callerSignal = call.signal;
   const timeout = new AbortController();
-  const timer = setTimeout(() => {
-    timeout.abort(
-      new DOMException(`No answer within ${cfg.requestTimeoutMs}ms`, "TimeoutError"),
-    );
-  }, cfg.requestTimeoutMs);
+  // The deadline is a sleep on the client's clock, so a virtual clock drives it like every other
+  // wait; `attemptOver` cancels it as soon as this attempt ends, whichever way.
+  const attemptOver = new AbortController();
+  let clockFailed: { error: unknown } | undefined;
+  cfg.clock.sleep(cfg.requestTimeoutMs, attemptOver.signal).then(
+    () => {
+      timeout.abort(
+        new DOMException(`No answer within ${cfg.requestTimeoutMs}ms`, "TimeoutError"),
+      );
+    },
+    (error: unknown) => {
+      // Cancelled because the attempt ended: the expected case. Any other failure is the clock's
+      // own; end the request and let the failure through rather than wait without a deadline.
+      if (attemptOver.signal.aborted) return;
+      clockFailed = { error };
+      timeout.abort(error);
+    },
+  );
   const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
   const headers: Record<string, string> = {
     "Accept": "application/json",
@@ -393,6 +414,7 @@ async function attemptOnce<T>(
 
   const noAnswer = (error: unknown, sent: "fetch" | "body"): Verdict<T> => {
     if (callerSignal?.aborted) throw callerSignal.reason;
+    if (clockFailed) throw clockFailed.error;
     if (timeout.signal.aborted) {
       return {
         ok: false,
@@ -433,7 +455,7 @@ async function attemptOnce<T>(
     }
     return judgeAnswer(cfg, call, response, body);
   } finally {
-    clearTimeout(timer);
+    attemptOver.abort();
   }
 }
 

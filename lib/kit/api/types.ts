@@ -157,8 +157,11 @@ export function canonicalJson(value: unknown): string {
  * ```ts
  * import type { JobClient, RequestOptions } from "@tamr-refresh/kit";
  *
- * async function getWithin(client: JobClient, jobId: string, ms: number) {
- *   const options: RequestOptions = { signal: AbortSignal.timeout(ms) };
+ * async function getWithin(client: JobClient, jobId: string, ms: number, log: string[]) {
+ *   const options: RequestOptions = {
+ *     signal: AbortSignal.timeout(ms),
+ *     onRetry: (r) => log.push(`${jobId}: retrying in ${r.delayMs}ms (${r.reason})`),
+ *   };
  *   return await client.getJob(jobId, options);
  * }
  * ```
@@ -166,7 +169,10 @@ export function canonicalJson(value: unknown): string {
 export interface RequestOptions {
   /** Aborts the request (and its retries). */
   signal?: AbortSignal | undefined;
-  /** Called before each retry of this request, beside the client's own `onRetry`. */
+  /**
+   * Called just before each retry of this request, after the client's own `onRetry`: lets a
+   * caller tell whose request it was (the runner tags retries with their step).
+   */
   onRetry?: ((info: RetryInfo) => void) | undefined;
 }
 
