@@ -1,3 +1,4 @@
+import type { InterruptSignal } from "../kit/run/outcome.ts";
 import type { Clock } from "../kit/clock.ts";
 
 /** Every effect a command uses, built once in `main.ts` and faked in tests. */
@@ -26,7 +27,7 @@ export interface Io {
   /** How to run this program again, for the printed `--resume` command (default `tamr-refresh`). */
   selfCommand?: string;
   /** Runs `fn` until the first signal and resolves with it (for foreground servers). */
-  untilSignal: () => Promise<"SIGINT" | "SIGTERM">;
+  untilSignal: () => Promise<InterruptSignal>;
 }
 
 /** True when the run may prompt and draw the dashboard. */

@@ -34,7 +34,7 @@ export interface CreateContext {
 
 /** The job the step goes on with, or why it has none. */
 export type CreateResult =
-  | { job: Job; attached: boolean }
+  | { job: Job; attached: boolean; otherRun?: boolean }
   | { interrupted: true }
   | { error: ApiError };
 
@@ -67,7 +67,8 @@ export async function createOrAttach(step: PlanStep, ctx: CreateContext): Promis
           `Found job ${found.jobId} already running ${step.id}; attaching to it instead of creating another.`,
           found.jobId,
         );
-        return { job: found, attached: true };
+        // Another run's job: watched, never stopped by this run.
+        return { job: found, attached: true, otherRun: true };
       }
     }
   } catch (e) {

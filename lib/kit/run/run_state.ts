@@ -42,6 +42,10 @@ export interface StepView {
   readonly error: JobError | null;
   /** True when the step attached to a job that already existed instead of creating one. */
   readonly attached: boolean;
+  /** True when the job belongs to another run: watched, never stopped by this one. */
+  readonly otherRun: boolean;
+  /** True when the step ended but its job may still be running on Tamr (it could not be stopped). */
+  readonly leftRunning: boolean;
   /** How long the job took on Tamr (creation to DONE), once it succeeded and Tamr said. */
   readonly jobDurationMs: number | null;
 }
@@ -225,6 +229,8 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
       : step.endedAt,
     error: event.error ?? (again ? null : step.error),
     attached: step.attached || event.attached === true,
+    otherRun: again ? event.otherRun === true : step.otherRun || event.otherRun === true,
+    leftRunning: event.leftRunning === true,
     jobDurationMs: event.jobDurationMs ?? step.jobDurationMs,
   };
 }
@@ -257,6 +263,8 @@ export function newStepView(
     retries: 0,
     error: null,
     attached: false,
+    otherRun: false,
+    leftRunning: false,
     jobDurationMs: null,
   };
 }

@@ -20,7 +20,7 @@ import { isFinalState, type RunStore } from "./run_state.ts";
 import { createRunStore } from "./run_store.ts";
 import { type KindLimits, longestFirst, nextMoves } from "./scheduler.ts";
 import { type PriorStep, runStep, type StepContext, type StepEnd } from "./step.ts";
-import { interruptSignal, stopInFlight } from "./stop_in_flight.ts";
+import { interruptSignal, stopInFlight, stopJobs } from "./stop_in_flight.ts";
 import { summarize } from "./summary.ts";
 
 export type { PriorStep } from "./step.ts";
@@ -72,6 +72,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       order: longestFirst(plan.steps, options.expectedDurations),
       prior: options.prior,
       expected: options.expectedDurations,
+    }).catch(async (e: unknown) => {
+      // A failure of the runner itself: the jobs it started are not left running unwatched.
+      if (!options.leaveRunning) {
+        await stopInFlight(store.state, { client, clock, emit, now, options });
+      }
+      throw e;
     });
     const interrupt = signal.aborted ? interruptSignal(signal.reason) : undefined;
     if (interrupt && !options.leaveRunning) {
@@ -237,18 +243,25 @@ async function runGuarded(step: PlanStep, store: RunStore, ctx: StepContext): Pr
     return await runStep(step, ctx);
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    const time = new Date(ctx.clock.now()).toISOString();
+    const now = () => new Date(ctx.clock.now()).toISOString();
     ctx.emit({
       type: "warning",
-      time,
+      time: now(),
       step: step.id,
       message: `${step.id} ended with an unexpected error: ${error.message}`,
     });
-    if (!isFinalState(store.state.byId.get(step.id)?.state ?? "waiting")) {
+    // Its job, if it has one, is not left running unwatched.
+    const view = store.state.byId.get(step.id);
+    if (view?.jobId && !isFinalState(view.state) && !view.otherRun && !ctx.leaveRunning) {
+      await stopJobs([view], { ...ctx, now, options: ctx });
+    }
+    const after = store.state.byId.get(step.id);
+    if (!isFinalState(after?.state ?? "waiting")) {
       ctx.emit({
-        ...stepHeader(step, time),
+        ...stepHeader(step, now()),
         state: "failed",
         error: { reason: "UNEXPECTED", message: error.message },
+        ...(after?.jobId ? { leftRunning: true } : {}),
       });
     }
     return { state: "error", error };

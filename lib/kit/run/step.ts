@@ -6,6 +6,7 @@ import type { Clock } from "../clock.ts";
 import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
 import type { Job, RetryInfo } from "../api/types.ts";
 import { waitForJob } from "../job/poller.ts";
+import { stopAndConfirm } from "../job/stop.ts";
 import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
@@ -89,6 +90,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
 
   let job: Pick<Job, "jobId"> & { status?: Job["status"] };
   let attached: boolean;
+  let otherRun = false;
   const prior = ctx.prior;
   if (prior?.jobId && !RUN_AGAIN.has(prior.outcome ?? "")) {
     job = { jobId: prior.jobId };
@@ -109,6 +111,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
     }
     job = got.job;
     attached = got.attached;
+    otherRun = got.otherRun === true;
   }
   const jobId = job.jobId;
   const firstState = job.status?.state;
@@ -116,9 +119,12 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
     jobId,
     ...(firstState ? { jobState: firstState } : {}),
     ...(attached ? { attached: true } : {}),
+    ...(otherRun ? { otherRun: true } : {}),
   });
   if (ctx.signal.aborted) return { state: "interrupted" };
-  return await pollToEnd(jobId, firstState ?? "", ctx, { say, warn, onRetry });
+  // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
+  const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry });
 }
 
 interface Speech {
@@ -170,12 +176,47 @@ async function pollToEnd(
       return { state: "timed_out" };
     }
     if (e instanceof ApiError) {
-      say("failed", { jobId, error: { reason: "API_ERROR", message: e.message } });
+      // The job is not seen to end: stop it rather than leave it running unwatched.
+      const stopped = await stopUnwatched(jobId, e, ctx, { warn, onRetry });
+      say("failed", {
+        jobId,
+        error: { reason: "API_ERROR", message: e.message },
+        ...(stopped ? {} : { leftRunning: true }),
+      });
       return { state: "error", error: e };
     }
     if (ctx.signal.aborted) return { state: "interrupted" };
     throw e;
   }
+}
+
+/**
+ * After polling a job gave up: stops it (unless the run leaves jobs running, or the job is gone)
+ * and says whether it is known not to be running any more.
+ */
+async function stopUnwatched(
+  jobId: string,
+  why: ApiError,
+  ctx: StepContext,
+  { warn, onRetry }: Pick<Speech, "warn" | "onRetry">,
+): Promise<boolean> {
+  if (why.status === 404) return true; // Tamr says there is no such job.
+  if (!ctx.leaveRunning) {
+    const result = await stopAndConfirm(ctx.client, jobId, {
+      clock: ctx.clock,
+      signal: ctx.hardSignal,
+      graceMs: ctx.stopGraceMs,
+      onRetry,
+    });
+    if (result.confirmed) return true;
+    warn(
+      `Job ${jobId} may still be running: polling it failed and it could not be stopped (${result.why}).`,
+      jobId,
+    );
+    return false;
+  }
+  warn(`Job ${jobId} may still be running: polling it failed and it was left running.`, jobId);
+  return false;
 }
 
 /** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
