@@ -88,3 +88,14 @@ Deno.test("at its --timeout a run does not stop another run's job it attached to
   assert.equal(run.sim.creates().length, 1);
   assert.notEqual(run.sim.creates()[0]!.status.state, "DONE", `${other} was not stopped`);
 });
+
+Deno.test("once Tamr refuses the key no new step starts", async () => {
+  const scenario: Scenario = {
+    ...long,
+    faults: [{ kind: "unauthorized", path: "get", after: 1, times: "always" }],
+  };
+  const run = await runOnSim(scenario, { plan, run: { concurrency: 1 } });
+  assert.equal(run.result.exitCode, 4);
+  assert.equal(run.sim.creates().length, 1, "load:s2 was never created");
+  assert.deepEqual(run.result.steps.map((s) => s.outcome), ["running", "not_started", "skipped"]);
+});

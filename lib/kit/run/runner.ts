@@ -210,6 +210,8 @@ async function schedule(
     for (;;) {
       if (!signal.aborted) {
         const moves = nextMoves(store.state, s.order, started, s.limits);
+        // Once Tamr refused the key, no new step starts: each would be refused too.
+        if (refusedKey(firstError)) moves.start.length = 0;
         for (const step of moves.skip) {
           started.add(step.id);
           emit({ ...stepHeader(step, now()), state: "skipped" });
@@ -266,6 +268,10 @@ async function runGuarded(step: PlanStep, store: RunStore, ctx: StepContext): Pr
     }
     return { state: "error", error };
   }
+}
+
+function refusedKey(error: Error | null): boolean {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
 }
 
 function stepHeader(step: PlanStep, time: string) {
