@@ -89,7 +89,8 @@ Deno.test("create, get, list and stop work over HTTP as the Jobs API describes",
     assert.equal(created.body.status.state, "PENDING");
     const got = await callJson<Job>(sim, "GET", `${JOBS}/${jobId}`);
     assert.deepEqual(got.body.configuration, { load: { sourceId: "crm" } });
-    const page = await callJson<JobPage>(sim, "GET", `${JOBS}?pageSize=5&filter=ignored`);
+    const filter = encodeURIComponent('configuration.load.source_id = "crm"');
+    const page = await callJson<JobPage>(sim, "GET", `${JOBS}?pageSize=5&filter=${filter}`);
     assert.deepEqual(page.body.jobs.map((j) => j.jobId), [jobId]);
     assert.equal(page.body.nextPageToken, "");
     const stopped = await callJson<unknown>(sim, "POST", `${JOBS}/${jobId}:stop`, { body: {} });

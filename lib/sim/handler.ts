@@ -1,8 +1,8 @@
 /**
  * How the simulated tenant answers one HTTP request: the key check, the routes of the Jobs API
- * under `/api/v1beta1/jobs`, and the scenario's injected faults. Shared by the real server
- * (`server.ts`) and the in-process tenant (`in_process.ts`); each of them turns "drop" and "hang"
- * into what its transport can do.
+ * under `/api/v1beta1/jobs`, and the scenario's injected faults. Every answer carries a `Date`
+ * header by the tenant's clock. Shared by the real server (`server.ts`) and the in-process tenant
+ * (`in_process.ts`); each of them turns "drop" and "hang" into what its transport can do.
  */
 import type { Job } from "../kit/api/types.ts";
 import { checkCreateBody, stepIdOf } from "./_config.ts";
@@ -27,7 +27,10 @@ export interface RequestLogEntry {
   /** The URL's query, with its `?`, or "". */
   query: string;
   status: number | null;
-  /** When it arrived (ms since the epoch, by the tenant's clock). */
+  /**
+   * When it arrived (ms since the epoch), by the simulator's clock: the tenant's without the
+   * scenario's `clockOffsetMs`, so it compares with the run's clock.
+   */
   time: number;
   /** The fault injected into it, if any. */
   fault?: FaultKind;
@@ -37,7 +40,10 @@ export interface SimHandlerOptions {
   scenario?: Scenario | undefined;
   /** The key clients must send as `X-API-KEY`. */
   apiKey: string;
-  /** The tenant's time in ms since the epoch: real (`Date.now`) or virtual. */
+  /**
+   * Our time in ms since the epoch: real (`Date.now`) or virtual. The tenant's is this shifted by
+   * the scenario's `clockOffsetMs`.
+   */
   now: () => number;
   /** Makes job ids; default random ones (see TenantModel). */
   newJobId?: (() => string) | undefined;
@@ -88,7 +94,10 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         errors.push(err);
         outcome = simulatorFailed(err);
       }
-      if (outcome instanceof Response) entry.status = outcome.status;
+      if (outcome instanceof Response) {
+        entry.status = outcome.status;
+        outcome.headers.set("date", new Date(tenant.now()).toUTCString());
+      }
       return outcome;
     },
   };
@@ -180,10 +189,10 @@ function perform(route: Route, body: unknown, tenant: TenantModel, url: URL): Re
       case "get":
         return ok(tenant.get(route.jobId));
       case "list":
-        // `filter` is accepted and ignored: clients must check the jobs they get themselves.
         return ok(tenant.list({
           pageSize: url.searchParams.get("pageSize"),
           pageToken: url.searchParams.get("pageToken"),
+          filter: url.searchParams.get("filter"),
         }));
       case "stop":
         return ok(tenant.stop(route.jobId));

@@ -80,6 +80,26 @@ export interface Scenario {
   failures?: Record<string, ScenarioFailure>;
   /** Faults injected into the HTTP answers. */
   faults?: Fault[];
+  /**
+   * How far the tenant's clock is ahead of ours (negative: behind), in ms: every time it gives
+   * (job times, the `Date` header, what `create_time()` compares) is shifted by it. Default 0.
+   */
+  clockOffsetMs?: number;
+  /** Answer 400 to any list request with a `filter`, as a tenant without filters would. */
+  refuseFilters?: boolean;
+  /**
+   * The order of `GET /jobs`, most recent first: by creation (`created`, the default) or by start
+   * time (`started`: when the job began running, or its creation while it never ran), so a
+   * long-PENDING job sits below older jobs that started after it was created.
+   */
+  listOrder?: "created" | "started";
+  /** The order of each job's `statusHistory`: `oldestFirst` (the default) or `newestFirst`. */
+  statusHistoryOrder?: "oldestFirst" | "newestFirst";
+  /**
+   * Echo each job's configuration with fields the server filled in: a default with a value, an
+   * empty one and a null one, as an API that adds fields without a version bump would.
+   */
+  echoServerFields?: boolean;
 }
 
 export const SCENARIO_DEFAULTS = {
@@ -153,6 +173,31 @@ const fault = z.discriminatedUnion("kind", [
   z.strictObject({ ...match, kind: z.literal("unauthorized") }),
 ]);
 
+/** A signed duration: the tenant's clock ahead (`"10m"`, 600000) or behind (`"-10m"`, -600000). */
+const offset = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  if (typeof value === "number") {
+    if (Number.isFinite(value)) return value;
+  } else {
+    const m = /^\s*([+-]?)\s*(.+)$/.exec(value);
+    try {
+      if (m && m[2] !== undefined) {
+        return (m[1] === "-" ? -1 : 1) * parseDuration(m[2], "A clock offset");
+      }
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+    }
+    if (/^\s*[+-]?\s*0+(ms|s|m|h)?\s*$/.test(value)) return 0;
+  }
+  ctx.addIssue({
+    code: "custom",
+    message: `expected a duration such as "10m" or "-10m", or a number of ms, got ${
+      JSON.stringify(value)
+    }`,
+    input: value,
+  });
+  return z.NEVER;
+});
+
 const scenarioSchema = z.strictObject({
   seed: z.number().int().optional(),
   timeScale: z.number().positive().optional(),
@@ -163,6 +208,11 @@ const scenarioSchema = z.strictObject({
   jitter: z.number().min(0).max(1).optional(),
   failures: z.record(stepId, failure).optional(),
   faults: z.array(fault).optional(),
+  clockOffsetMs: offset.optional(),
+  refuseFilters: z.boolean().optional(),
+  listOrder: z.enum(["created", "started"]).optional(),
+  statusHistoryOrder: z.enum(["oldestFirst", "newestFirst"]).optional(),
+  echoServerFields: z.boolean().optional(),
 });
 
 /**
@@ -177,7 +227,8 @@ export function parseScenario(json: unknown): Scenario {
 
 function usageErrorFor(issues: readonly z.core.$ZodIssue[]): UsageError {
   const hint = "A scenario may have seed, timeScale, pendingMs, stoppingMs, jobLimit, durations, " +
-    "jitter, failures and faults.";
+    "jitter, failures, faults, clockOffsetMs, refuseFilters, listOrder, statusHistoryOrder and " +
+    "echoServerFields.";
   const issue = issues[0];
   if (!issue) return new UsageError("Invalid scenario", { hint });
   if (issue.code === "unrecognized_keys") {

@@ -1,6 +1,7 @@
 /**
  * The simulated tenant's jobs, independent of HTTP. A job's state is derived from timestamps when
- * it is read (no timers): PENDING for `pendingMs`, RUNNING for its duration, then DONE.
+ * it is read (no timers): PENDING for `pendingMs`, RUNNING for its duration, then DONE. Its clock is
+ * `now` shifted by the scenario's `clockOffsetMs`; its list takes the documented `filter`.
  */
 import type {
   Job,
@@ -10,6 +11,7 @@ import type {
   StatusHistoryEntry,
 } from "../kit/api/types.ts";
 import { checkCreateBody, stepIdOf } from "./_config.ts";
+import { FilterError, type JobFacts, type JobPredicate, parseFilter } from "./_filter.ts";
 import { mulberry32, randomHex } from "./_prng.ts";
 import { SCENARIO_DEFAULTS } from "./scenario.ts";
 import type { Scenario, ScenarioFailure } from "./scenario.ts";
@@ -26,7 +28,10 @@ export class TenantError extends Error {
 
 export interface TenantModelOptions {
   scenario?: Scenario | undefined;
-  /** The tenant's time, ms since the epoch (a virtual clock's in tests). Default `Date.now`. */
+  /**
+   * Our time, ms since the epoch (a virtual clock's in tests); the tenant's is this shifted by the
+   * scenario's `clockOffsetMs`. Default `Date.now`.
+   */
   now?: () => number;
   /** Makes job ids. Default `job_` + 16 random hex digits (not seeded, so ids differ per run). */
   newJobId?: () => string;
@@ -41,6 +46,8 @@ export const STOPPED_BY_USER: JobError = {
 export interface ListQuery {
   pageSize?: string | number | null | undefined;
   pageToken?: string | null | undefined;
+  /** The documented filter; it must be the same on every page of one list. */
+  filter?: string | null | undefined;
 }
 
 interface JobRecord {
@@ -56,6 +63,22 @@ interface JobRecord {
   failure: JobError | null;
   /** When a stop was asked while the job was PENDING or RUNNING. */
   stopAt?: number;
+}
+
+type ListOrder = NonNullable<Scenario["listOrder"]>;
+
+/** A job in the list's order: its sort key is its seq (by creation) or its start time. */
+interface Entry {
+  r: JobRecord;
+  key: number;
+}
+
+/** Where a page ends: the last job shown, in which order, for which filter. */
+interface Cursor {
+  order: ListOrder;
+  key: number;
+  seq: number;
+  filter: string;
 }
 
 interface Phase {
@@ -87,7 +110,9 @@ export class TenantModel {
 
   constructor(options: TenantModelOptions = {}) {
     this.#scenario = options.scenario ?? {};
-    this.#now = options.now ?? Date.now;
+    const ours = options.now ?? Date.now;
+    const offset = this.#scenario.clockOffsetMs ?? 0;
+    this.#now = offset === 0 ? ours : () => ours() + offset;
     this.#newJobId = options.newJobId ?? (() => `job_${randomHex(8)}`);
     this.#random = mulberry32(this.#scenario.seed ?? SCENARIO_DEFAULTS.seed);
     this.#timeScale = this.#scenario.timeScale ?? SCENARIO_DEFAULTS.timeScale;
@@ -96,6 +121,11 @@ export class TenantModel {
   /** The scenario the tenant runs. */
   get scenario(): Scenario {
     return this.#scenario;
+  }
+
+  /** The tenant's time now, ms since the epoch (what its `Date` header says). */
+  now(): number {
+    return this.#now();
   }
 
   /**
@@ -134,27 +164,53 @@ export class TenantModel {
     this.#created.push(record);
     this.#createdById.set(record.jobId, record);
     this.#active.add(record);
-    return view(record, t);
+    return this.#view(record, t);
   }
 
   /** The job as it is now. Throws TenantError 404 for an unknown (or forgotten) id. */
   get(jobId: string): Job {
-    return view(this.#find(jobId), this.#now());
+    return this.#view(this.#find(jobId), this.#now());
   }
 
-  /** One page of jobs, newest first. Throws TenantError 400 for a bad pageSize or pageToken. */
+  /**
+   * One page of the jobs the filter lets through, most recent first (by creation, or by start
+   * time with `listOrder: "started"`). Throws TenantError 400 for a bad pageSize, pageToken or
+   * filter, a page token given with another filter, and any filter when `refuseFilters` is set.
+   */
   list(query: ListQuery = {}): JobPage {
     const pageSize = parsePageSize(query.pageSize);
-    let end = this.#order.length;
-    if (query.pageToken) end = this.#indexBefore(decodePageToken(query.pageToken));
+    const filterText = query.filter ?? "";
+    const predicate = this.#parseFilter(filterText);
+    const order = this.#scenario.listOrder ?? "created";
     const t = this.#now();
-    const jobs: Job[] = [];
-    for (let i = end - 1; i >= 0 && jobs.length < pageSize; i--) {
-      jobs.push(view(this.#order[i]!, t));
+    let cursor: Cursor | undefined;
+    if (query.pageToken) {
+      cursor = decodePageToken(query.pageToken);
+      if (cursor.order !== order) throw invalidToken(query.pageToken);
+      if (cursor.filter !== fingerprint(filterText)) {
+        throw new TenantError(
+          400,
+          "The filter must be the same on every page of a list: this pageToken was given for " +
+            "another filter.",
+        );
+      }
     }
-    const lastShown = this.#order[end - jobs.length];
-    const more = end - jobs.length > 0 && lastShown !== undefined;
-    return { jobs, nextPageToken: more ? encodePageToken(lastShown.seq) : "" };
+    const jobs: Job[] = [];
+    let last: Entry | undefined;
+    let more = false;
+    for (const entry of this.#walk(order, t, cursor)) {
+      if (predicate && !predicate(facts(entry.r, t))) continue;
+      if (jobs.length === pageSize) {
+        more = true;
+        break;
+      }
+      jobs.push(this.#view(entry.r, t));
+      last = entry;
+    }
+    const nextPageToken = more && last
+      ? encodePageToken({ order, key: last.key, seq: last.r.seq, filter: fingerprint(filterText) })
+      : "";
+    return { jobs, nextPageToken };
   }
 
   /**
@@ -171,7 +227,7 @@ export class TenantModel {
     const record = this.#find(jobId);
     const t = this.#now();
     this.#requestStop(record, t);
-    return view(record, t);
+    return this.#view(record, t);
   }
 
   /** Forgets a job: later gets and stops answer 404. Returns false when it was not known. */
@@ -192,7 +248,7 @@ export class TenantModel {
   /** Every job ever created, oldest first, as each is now (forgotten ones included). */
   creates(): Job[] {
     const t = this.#now();
-    return this.#created.map((r) => view(r, t));
+    return this.#created.map((r) => this.#view(r, t));
   }
 
   /** How many live jobs are not DONE now. */
@@ -202,6 +258,47 @@ export class TenantModel {
       if (currentPhase(record, t).state === "DONE") this.#active.delete(record);
     }
     return this.#active.size;
+  }
+
+  /** The job as the API shows it, with the scenario's `statusHistoryOrder` and echoed fields. */
+  #view(r: JobRecord, t: number): Job {
+    const job = view(r, t);
+    if (this.#scenario.statusHistoryOrder === "newestFirst") job.statusHistory?.reverse();
+    if (this.#scenario.echoServerFields) job.configuration = withServerFields(job.configuration);
+    return job;
+  }
+
+  /** The filter's predicate, or undefined for none; TenantError 400 when it cannot be read. */
+  #parseFilter(text: string): JobPredicate | undefined {
+    if (text.trim() === "") return undefined;
+    if (this.#scenario.refuseFilters) {
+      throw new TenantError(400, "Invalid argument: filter is not supported on this tenant.");
+    }
+    try {
+      return parseFilter(text);
+    } catch (error) {
+      if (error instanceof FilterError) {
+        throw new TenantError(400, `Invalid filter ${JSON.stringify(text)}: ${error.message}.`);
+      }
+      throw error;
+    }
+  }
+
+  /** Live jobs, most recent first in `order`, after the cursor's job. */
+  *#walk(order: ListOrder, t: number, cursor: Cursor | undefined): Generator<Entry> {
+    if (order === "created") {
+      const end = cursor ? this.#indexBefore(cursor.seq) : this.#order.length;
+      for (let i = end - 1; i >= 0; i--) {
+        const r = this.#order[i]!;
+        yield { r, key: r.seq };
+      }
+      return;
+    }
+    const entries = this.#order.map((r) => ({ r, key: startKey(r, t) }));
+    entries.sort((a, b) => b.key - a.key || b.r.seq - a.r.seq);
+    for (const e of entries) {
+      if (!cursor || e.key < cursor.key || (e.key === cursor.key && e.r.seq < cursor.seq)) yield e;
+    }
   }
 
   #find(jobId: string): JobRecord {
@@ -285,6 +382,36 @@ function currentPhase(r: JobRecord, t: number): Phase {
   return seen[seen.length - 1]!;
 }
 
+/** When the job began running, or its creation while it never ran: its place by start time. */
+function startKey(r: JobRecord, t: number): number {
+  return reached(r, t).find((p) => p.state === "RUNNING")?.at ?? r.createdAt;
+}
+
+/** What a filter can ask of the job now. */
+function facts(r: JobRecord, t: number): JobFacts {
+  const seen = reached(r, t);
+  const current = seen[seen.length - 1]!;
+  return {
+    jobId: r.jobId,
+    configuration: r.configuration as unknown as Record<string, unknown>,
+    state: current.state,
+    hasError: Boolean(current.error),
+    createTime: r.createdAt,
+    startTime: seen.find((p) => p.state === "RUNNING")?.at,
+    cancelTime: r.stopAt !== undefined && r.stopAt <= t ? r.stopAt : undefined,
+    stopTime: seen.find((p) => p.state === "DONE")?.at,
+  };
+}
+
+/** The configuration with fields a server might fill in: a default, an empty one, a null one. */
+function withServerFields(configuration: JobConfiguration): JobConfiguration {
+  const out: Record<string, unknown> = { ...configuration, labels: null };
+  for (const [kind, fields] of Object.entries(configuration)) {
+    out[kind] = { ...fields, priority: "NORMAL", description: "" };
+  }
+  return out as unknown as JobConfiguration;
+}
+
 function view(r: JobRecord, t: number): Job {
   const seen = reached(r, t);
   const current = seen[seen.length - 1]!;
@@ -321,17 +448,33 @@ function parsePageSize(value: ListQuery["pageSize"]): number {
   return n;
 }
 
-/** Page tokens are opaque to clients: base64url of the last shown job's sequence number. */
-function encodePageToken(seq: number): string {
-  return btoa(`jobs-before:${seq}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+/**
+ * Page tokens are opaque to clients: base64url of where the page ended (the last shown job's place
+ * in the order) and a fingerprint of the filter it was listed with.
+ */
+function encodePageToken(c: Cursor): string {
+  return btoa(`jobs-after:${c.order}:${c.key}:${c.seq}:${c.filter}`)
+    .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-function decodePageToken(token: string): number {
-  const invalid = () =>
-    new TenantError(400, `pageToken ${JSON.stringify(token)} is not a valid page token.`);
-  if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length % 4 === 1) throw invalid();
+function invalidToken(token: string): TenantError {
+  return new TenantError(400, `pageToken ${JSON.stringify(token)} is not a valid page token.`);
+}
+
+function decodePageToken(token: string): Cursor {
+  if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length % 4 === 1) throw invalidToken(token);
   const text = atob(token.replaceAll("-", "+").replaceAll("_", "/"));
-  const m = /^jobs-before:(\d+)$/.exec(text);
-  if (!m) throw invalid();
-  return Number(m[1]);
+  const m = /^jobs-after:(created|started):(\d+(?:\.\d+)?):(\d+):([0-9a-f]{8})$/.exec(text);
+  if (!m) throw invalidToken(token);
+  return { order: m[1] as ListOrder, key: Number(m[2]), seq: Number(m[3]), filter: m[4]! };
+}
+
+/** FNV-1a of the filter text, in hex: page tokens remember which filter they were given for. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
 }
