@@ -27,6 +27,8 @@ export {
   refreshSource,
 } from "./kit/job/walkthrough.ts";
 export type { WalkthroughOptions } from "./kit/job/walkthrough.ts";
+export { ASSUMED_SKEW_MS, TenantClock } from "./kit/job/tenant_clock.ts";
+export type { OffsetRange } from "./kit/job/tenant_clock.ts";
 export { runPipeline } from "./kit/run/runner.ts";
 export type { PriorStep, RunOptions, RunResult } from "./kit/run/runner.ts";
 export { stopAndConfirm } from "./kit/job/stop.ts";

@@ -15,6 +15,7 @@ import { mulberry32 } from "../lib/sim/_prng.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { canonicalJson } from "../lib/kit/api/types.ts";
 import { type Clock, realClock } from "../lib/kit/clock.ts";
+import { TenantClock } from "../lib/kit/job/tenant_clock.ts";
 import { SECRET_KEY } from "./_cli.ts";
 
 export const SMALL: PlanInput = {
@@ -45,6 +46,16 @@ export interface RunOnSimOptions {
   during?: (sim: SimTenant, events: RunEvent[], clock: VirtualClock) => Promise<void>;
   /** Called before the run starts, with the sim (e.g. to leave another run's job on it). */
   before?: (sim: SimTenant) => void;
+  /**
+   * Called on virtual time before the run starts (after `before`): may create jobs on the sim and
+   * let time pass (`clock.sleep`), e.g. to leave an earlier run's jobs behind.
+   */
+  setup?: (sim: SimTenant, clock: VirtualClock) => Promise<void>;
+  /**
+   * Gives the run a TenantClock fed by the `Date` header of every answer, as the CLI does. Default
+   * true; false leaves the run to learn the tenant's clock from its own creates only.
+   */
+  watchDate?: boolean;
   requestTimeoutMs?: number;
   /** Seeds the client's backoff jitter. Default the scenario's seed, or 1. */
   seed?: number;
@@ -64,12 +75,14 @@ export async function runOnSim(
   const clock = new VirtualClock();
   const sim = createInProcessTenant({ scenario, apiKey: SECRET_KEY, clock });
   const events: RunEvent[] = [];
+  const tenantClock = new TenantClock(clock.now);
+  const fetch = options.watchDate === false ? sim.fetch : tenantClock.watch(sim.fetch);
   try {
     const client = createJobClient({
       baseUrl: sim.baseUrl,
       apiKey: SECRET_KEY,
-      fetch: sim.fetch,
-      createFetch: sim.fetch,
+      fetch,
+      createFetch: fetch,
       clock,
       random: mulberry32(options.seed ?? scenario.seed ?? 1),
       requestTimeoutMs: options.requestTimeoutMs ?? 30 * SECOND,
@@ -77,6 +90,7 @@ export async function runOnSim(
     });
     options.before?.(sim);
     const result = await clock.run(async () => {
+      await options.setup?.(sim, clock);
       const running = runPipeline({
         client,
         plan: buildPlan(options.plan ?? SMALL),
@@ -90,6 +104,7 @@ export async function runOnSim(
         stopGraceMs: 10 * MINUTE,
         attach: true,
         clock,
+        ...(options.watchDate === false ? {} : { tenantClock }),
         ...options.run,
       });
       if (options.during) await options.during(sim, events, clock);

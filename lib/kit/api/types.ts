@@ -134,11 +134,6 @@ export function isKnownState(state: string): state is KnownJobState {
   return (KNOWN_STATES as readonly string[]).includes(state);
 }
 
-/** True when two configurations ask for the same work (key order does not matter). */
-export function sameConfiguration(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
 /** JSON with object keys sorted, so equal values give equal strings. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {

@@ -5,7 +5,7 @@
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors.ts";
 import type { Job, JobClient, RetryInfo } from "../api/types.ts";
-import { findLostCreate, findMatchingJob, findResumableJob } from "../job/find.ts";
+import type { JobSearch } from "../job/find.ts";
 import type { PlanStep } from "./plan.ts";
 
 /** What creating a step's job needs from the run. */
@@ -22,6 +22,8 @@ export interface CreateContext {
   mayHaveLeftover: (step: PlanStep) => Promise<boolean>;
   /** For `--resume`: when the journal's run began; a job it created since then is attached to. */
   resumedSince?: number | undefined;
+  /** The run's searches for existing jobs (they share the tenant's clock and filter support). */
+  search: JobSearch;
   /** The wait before trying a create again when the tenant is at its job limit. */
   slotWaitMs: number;
   /** Tells the run: the step waits for a slot (`queued`) or sends its create (`creating`). */
@@ -43,11 +45,10 @@ const LOST_CREATE_RETRIES = 3;
 
 /** Attaches to the step's job when one exists, or creates it; never sends a create blindly twice. */
 export async function createOrAttach(step: PlanStep, ctx: CreateContext): Promise<CreateResult> {
-  const { client } = ctx;
   const look = { signal: ctx.hardSignal, onRetry: ctx.onRetry };
   try {
     if (ctx.resumedSince !== undefined) {
-      const found = await findResumableJob(client, step.configuration, ctx.resumedSince, look);
+      const found = await ctx.search.resumable(step.configuration, ctx.resumedSince, look);
       if (found) {
         ctx.warn(
           `Resuming: found job ${found.jobId} that this run created for ${step.id} before it was ` +
@@ -58,10 +59,7 @@ export async function createOrAttach(step: PlanStep, ctx: CreateContext): Promis
       }
     }
     if (ctx.attach && (await ctx.mayHaveLeftover(step))) {
-      const found = await findMatchingJob(client, step.configuration, {
-        unfinishedOnly: true,
-        ...look,
-      });
+      const found = await ctx.search.unfinished(step.configuration, look);
       if (found) {
         ctx.warn(
           `Found job ${found.jobId} already running ${step.id}; attaching to it instead of creating another.`,
@@ -91,6 +89,7 @@ async function create(step: PlanStep, ctx: CreateContext): Promise<CreateResult>
         signal: ctx.hardSignal,
         onRetry: ctx.onRetry,
       });
+      ctx.search.tenantClock.noteCreated(sentAt, clock.now(), job);
       return { job, attached: false };
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -115,7 +114,7 @@ async function create(step: PlanStep, ctx: CreateContext): Promise<CreateResult>
       // Look every time, the last try included: a job it made must not be left untracked.
       let found: Job | null;
       try {
-        found = await findLostCreate(client, step.configuration, sentAt, {
+        found = await ctx.search.lostCreate(step.configuration, sentAt, {
           signal: ctx.hardSignal,
           onRetry: ctx.onRetry,
         });

@@ -6,6 +6,7 @@ import type { Plan } from "./plan.ts";
 import type { RunState, RunStore } from "./run_state.ts";
 import type { KindLimits } from "./scheduler.ts";
 import type { PriorStep } from "./step.ts";
+import type { TenantClock } from "../job/tenant_clock.ts";
 
 /**
  * What `runPipeline()` needs: a client, a plan, where events go, and how to pace the run.
@@ -81,6 +82,12 @@ export interface RunOptions {
    * whose answer never reached the journal (a kill -9) is not made twice.
    */
   resumedSince?: number | undefined;
+  /**
+   * The tenant's clock as its answers tell it: give the job client `tenantClock.watch(fetch)` (as
+   * `fetch` and `createFetch`) so every `Date` header is noted. Default: one that learns only from
+   * the run's own creates and the jobs it sees.
+   */
+  tenantClock?: TenantClock | undefined;
   /** The wait before a job's first poll (default 1 second; never more than `pollIntervalMs`). */
   firstPollMs?: number | undefined;
   /** The command that continues this run, shown when it ends early. */

@@ -11,8 +11,9 @@ import {
   DEFAULT_TIMEOUT_MS,
 } from "../defaults.ts";
 import { ApiError } from "../errors.ts";
-import { canonicalJson } from "../api/types.ts";
-import { unfinishedConfigurations } from "../job/find.ts";
+import { JobSearch } from "../job/find.ts";
+import { matchesSent } from "../job/match.ts";
+import { TenantClock } from "../job/tenant_clock.ts";
 import type { FinishEvent, RunEvent } from "./events.ts";
 import { describeRun, runOutcomeOf } from "./outcome.ts";
 import type { Plan, PlanStep } from "./plan.ts";
@@ -132,17 +133,24 @@ function stepContext(
   run: { clock: Clock; signal: AbortSignal; emit: (e: RunEvent) => void },
 ): Omit<StepContext, "expectedMs" | "prior"> {
   const client = options.client;
+  const search = new JobSearch({
+    client,
+    tenantClock: options.tenantClock ?? new TenantClock(() => run.clock.now()),
+    onWarning: (message) =>
+      run.emit({ type: "warning", time: new Date(run.clock.now()).toISOString(), message }),
+  });
   // Attaching is for a job an earlier run left running. One look at the tenant's unfinished jobs
   // when the first step starts tells which steps can have one; only those look again before their
   // create (looking before every create cost 3 to 4 list requests per job with 1,000 sources).
-  let leftovers: Promise<Set<string>> | undefined;
+  let leftovers: Promise<unknown[]> | undefined;
   const mayHaveLeftover = async (step: PlanStep) => {
-    leftovers ??= unfinishedConfigurations(client);
-    return (await leftovers).has(canonicalJson(step.configuration));
+    leftovers ??= search.unfinishedConfigurations();
+    return (await leftovers).some((c) => matchesSent(step.configuration, c));
   };
   return {
     ...run,
     client,
+    search,
     hardSignal: options.hardSignal,
     attach: options.attach ?? false,
     mayHaveLeftover,
