@@ -3,6 +3,7 @@ import { requireRunSettings, resolveSettings } from "./settings/resolve.ts";
 import type { RunSettings } from "./settings/types.ts";
 import { UsageError } from "../kit/errors.ts";
 import type { JobClient } from "../kit/api/types.ts";
+import type { TenantClock } from "../kit/job/tenant_clock.ts";
 import type { Io } from "./io.ts";
 
 export interface ConnectFlags {
@@ -16,18 +17,24 @@ export interface ConnectFlags {
 
 /**
  * The job client for resolved settings, over the Io's fetch and clock. With `verbose`, one line per
- * HTTP exchange goes to stderr (the client keeps the key out of what it reports).
+ * HTTP exchange goes to stderr (the client keeps the key out of what it reports). With
+ * `tenantClock`, the `Date` header of every answer is noted on it.
  */
 export function clientFor(
   run: Pick<RunSettings, "baseUrl" | "apiKey" | "requestTimeoutMs">,
   io: Io,
-  options: { verbose: boolean; onRetry?: ClientOptions["onRetry"] },
+  options: {
+    verbose: boolean;
+    onRetry?: ClientOptions["onRetry"];
+    tenantClock?: TenantClock | undefined;
+  },
 ): JobClient {
+  const watch = (f: typeof fetch) => options.tenantClock ? options.tenantClock.watch(f) : f;
   return createJobClient({
     baseUrl: run.baseUrl,
     apiKey: run.apiKey,
-    fetch: io.fetch,
-    createFetch: io.createFetch,
+    fetch: watch(io.fetch),
+    createFetch: watch(io.createFetch),
     clock: io.clock,
     requestTimeoutMs: run.requestTimeoutMs,
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),

@@ -7,6 +7,7 @@ import { buildPlan, type Plan } from "../../kit/run/plan.ts";
 import { createJsonReporter } from "../outputs/json.ts";
 import { createTextReporter } from "../outputs/text.ts";
 import { runPipeline } from "../../kit/run/runner.ts";
+import { TenantClock } from "../../kit/job/tenant_clock.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
 import { openRunJournal } from "../journal/setup.ts";
@@ -92,7 +93,10 @@ export async function executePlan(
   });
   const resumeCommand = mode.resumable === false ? undefined : journal.resumeCommand;
   const verbose = flags.verbose === true;
-  const client = clientFor(run, io, { verbose });
+  // The tenant's clock, from the Date header of every answer: finding a job we may have made
+  // compares the tenant's times with ours.
+  const tenantClock = new TenantClock(() => io.clock.now());
+  const client = clientFor(run, io, { verbose, tenantClock });
   journal.attach(store);
   let dashboard: Promise<{ detached: boolean }> | null = null;
   const controller = new AbortController();
@@ -123,6 +127,7 @@ export async function executePlan(
     prior: journal.prior,
     expectedDurations: journal.expectedDurations,
     resumedSince: journal.resumedSince,
+    tenantClock,
     resumeCommand,
     firstPollMs: mode.firstPollMs,
     beforeFinish: (finish, state) => endReports.write(endView(state, finish), warn),
