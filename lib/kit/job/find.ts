@@ -7,6 +7,14 @@
  * filter narrows the list, it does not decide. A tenant that answers 400 to a filter is scanned
  * instead (its `scanLimit` most recent jobs), and the run is told once. The list's order is not
  * relied on anywhere: it may be by start time, where a long-PENDING job sits below older ones.
+ *
+ * Whether a job is the one a lost create or a killed run made is decided by the tenant's clock,
+ * estimated from its answers (`TenantClock`), not by comparing its times with ours. Listing the
+ * candidates before each create instead would cost a request per create to guard against a rare
+ * loss, and could not help `--resume` (the killed run's list is gone with it); the estimate costs
+ * no request (every answer carries a `Date` header, every create answer a creation time). Where it
+ * can be wrong, it errs towards attaching: taking a job made within a second before ours costs
+ * nothing, a second job costs a whole job.
  */
 import { ApiError } from "../errors.ts";
 import type { Job, JobClient, JobConfiguration, RetryInfo } from "../api/types.ts";
