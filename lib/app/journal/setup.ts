@@ -15,6 +15,7 @@ import { type Plan, planFingerprint } from "../../kit/run/plan.ts";
 import type { RunResult } from "../../kit/run/runner.ts";
 import type { RunSettings } from "../settings/config.ts";
 import type { Io } from "../io.ts";
+import { shellQuote } from "../shell.ts";
 
 export interface JournalHandle {
   path: string;
@@ -32,11 +33,6 @@ export interface JournalHandle {
 
 /** The least time between two journal writes while a run goes on (each rewrites the file). */
 export const JOURNAL_WRITE_GAP_MS = 1_000;
-
-/** Quotes a shell word when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Where this run's journal lives: `--state`, or a default path per tenant and data product. */
 export function journalPath(
