@@ -9,7 +9,7 @@ import { listMakespan, optimalMakespan, pipelineBound } from "./bound.ts";
 import { clock, finalLine, max, mean, table, verdict } from "./report.ts";
 import { runScale, type ScaleRun } from "./scale.ts";
 import { MINUTE, SLOTS, STANDARD_DURATIONS, STANDARD_PLAN, standardScenario } from "./standard.ts";
-import { measureStartup } from "./startup.ts";
+import { INTERACTIVE_ONLY, measureStartup } from "./startup.ts";
 import { type RunMetrics, runOurs, runWalkthrough } from "./strategies.ts";
 import type { RenderResult } from "./dashboard_render.ts";
 
@@ -204,8 +204,7 @@ say();
 progress("start-up: --help, --version, a headless run's first request (~15 s)");
 const startup = await measureStartup();
 const helpRatio = startup.helpMs / startup.emptyMs;
-const interactiveOnly = ["ink", "react", "@inquirer/prompts", "@inkjs/ui"];
-const loadsInteractive = (pkgs: string[]) => pkgs.filter((p) => interactiveOnly.includes(p));
+const loadsInteractive = (pkgs: string[]) => pkgs.filter((p) => INTERACTIVE_ONLY.includes(p));
 say(`Start-up (median of 9 runs): deno run of an empty script ${startup.emptyMs.toFixed(0)} ms;`);
 say(
   `  --help ${startup.helpMs.toFixed(0)} ms (${helpRatio.toFixed(2)}×), --version ${

@@ -14,7 +14,6 @@ export const INTERACTIVE_ONLY = [
   "ink",
   "react",
   "@inquirer/prompts",
-  "@inkjs/ui",
   "ink-testing-library",
 ];
 
