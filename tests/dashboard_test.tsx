@@ -9,6 +9,7 @@ import { Dashboard } from "../tui/dashboard.tsx";
 import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
 import { createEventBus } from "../lib/kit/run/event_bus.ts";
 import stringWidth from "string-width";
+import { childEnv, ROOT } from "./_cli.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -602,4 +603,29 @@ Deno.test("runDashboard() asks on q, calls onQuit on y, and keeps drawing until 
   for (const e of r.events.slice(-3)) bus.emit(e);
   assert.deepEqual(await done, { detached: false, quit: true });
   assert.match(stdout.lastFrame(), /■ Refresh interrupted/);
+});
+
+/** Which build of React a process gets when the dashboard is the first to load it. */
+async function reactBuildOf(env: Record<string, string>): Promise<string> {
+  const script = [
+    `await import(${JSON.stringify(new URL("../tui/interactive.ts", import.meta.url).href)});`,
+    `const { createElement } = await import("react");`,
+    // React's development build marks every element with a _store for its key warnings.
+    `console.log("_store" in createElement("div") ? "development" : "production");`,
+  ].join("\n");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", "--config", `${ROOT}deno.json`, script],
+    env: childEnv(env),
+    clearEnv: true,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+Deno.test("the live dashboard runs on React's production build unless NODE_ENV asks otherwise", async () => {
+  assert.equal(await reactBuildOf({}), "production");
+  assert.equal(await reactBuildOf({ NODE_ENV: "development" }), "development");
 });

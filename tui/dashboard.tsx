@@ -160,7 +160,9 @@ function countPhases(steps: readonly StepView[]): Phase[] {
     counts: { succeeded: 0, skipped: 0, waiting: 0 },
     folded: new Set(),
   }]));
-  for (const s of steps) {
+  // Indexed loops over the steps here and below: they run for every step on every frame.
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
     const phase = phases.get(s.kind)!;
     phase.steps++;
     const category = categoryOf(s.state);
@@ -189,22 +191,24 @@ type Shown = (step: StepView) => boolean;
  * first), the rows in plan order, then the counts of skipped and waiting steps (still to come).
  */
 function phaseLines(phases: Phase[], steps: readonly StepView[], shown: Shown): Line[] {
-  const lines: Line[] = [];
-  for (const p of phases) {
-    lines.push({ kind: "text", parts: [{ text: HEADINGS[p.kind], tone: "bold" }] });
-    if (p.folded.has("succeeded")) lines.push(foldLine(p, "succeeded"));
-    for (const s of steps) {
-      if (s.kind !== p.kind) continue;
-      const category = categoryOf(s.state);
-      if ((category === null || !p.folded.has(category)) && shown(s)) {
-        lines.push({ kind: "step", step: s });
-      }
-    }
-    for (const c of ["skipped", "waiting"] as const) {
-      if (p.folded.has(c)) lines.push(foldLine(p, c));
+  const rows = new Map<StepKind, Line[]>(phases.map((p) => [p.kind, []]));
+  const byKind = new Map(phases.map((p) => [p.kind, p]));
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    const p = byKind.get(s.kind);
+    if (p === undefined) continue;
+    const category = categoryOf(s.state);
+    if ((category === null || !p.folded.has(category)) && shown(s)) {
+      rows.get(s.kind)!.push({ kind: "step", step: s });
     }
   }
-  return lines;
+  return phases.flatMap((p) => [
+    { kind: "text", parts: [{ text: HEADINGS[p.kind], tone: "bold" }] },
+    ...(p.folded.has("succeeded") ? [foldLine(p, "succeeded")] : []),
+    ...rows.get(p.kind)!,
+    ...(p.folded.has("skipped") ? [foldLine(p, "skipped")] : []),
+    ...(p.folded.has("waiting") ? [foldLine(p, "waiting")] : []),
+  ]);
 }
 
 /** `  ✔ 600 sources succeeded`. */
@@ -499,6 +503,21 @@ function elapsedText(s: StepView, now: number): string {
 }
 
 /**
+ * The cells `text` takes. Every frame measures each step's target, job id and state, the same few
+ * thousand strings each time, so each is measured once (string-width allocates on every call).
+ */
+function cellsOf(text: string): number {
+  let width = measured.get(text);
+  if (width === undefined) {
+    if (measured.size >= 20_000) measured.clear();
+    width = stringWidth(text);
+    measured.set(text, width);
+  }
+  return width;
+}
+const measured = new Map<string, number>();
+
+/**
  * Column widths shared by every row, so folding does not make the columns jump: one pass over
  * the steps, without building a list per column.
  */
@@ -507,10 +526,11 @@ function rowWidths(steps: readonly StepView[], now: number, columns: number): Ro
   let job = 0;
   let state = 0;
   let elapsed = 5;
-  for (const s of steps) {
-    target = Math.max(target, stringWidth(s.target));
-    if (s.jobId !== null) job = Math.max(job, stringWidth(s.jobId));
-    state = Math.max(state, stringWidth(stateText(s)));
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    target = Math.max(target, cellsOf(s.target));
+    if (s.jobId !== null) job = Math.max(job, cellsOf(s.jobId));
+    state = Math.max(state, cellsOf(stateText(s)));
     if (s.startedAt !== null) elapsed = Math.max(elapsed, elapsedText(s, now).length);
   }
   state = Math.min(12, state);
