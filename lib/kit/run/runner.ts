@@ -19,6 +19,7 @@ import type { Plan, PlanStep } from "./plan.ts";
 import { isFinalState, type RunStore } from "./run_state.ts";
 import { createRunStore } from "./run_store.ts";
 import { type KindLimits, longestFirst, nextMoves } from "./scheduler.ts";
+import type { RunHold } from "./hold.ts";
 import { type PriorStep, runStep, type StepContext, type StepEnd } from "./step.ts";
 import { interruptSignal, stopInFlight, stopJobs } from "./stop_in_flight.ts";
 import { summarize } from "./summary.ts";
@@ -72,6 +73,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       order: longestFirst(plan.steps, options.expectedDurations),
       prior: options.prior,
       expected: options.expectedDurations,
+      hold: options.hold,
     }).catch(async (e: unknown) => {
       // A failure of the runner itself: the jobs it started are not left running unwatched.
       if (!options.leaveRunning) {
@@ -183,6 +185,7 @@ function seedFinishedSteps(
 
 interface Schedule {
   steps: Omit<StepContext, "expectedMs" | "prior">;
+  hold: RunHold | undefined;
   limits: KindLimits;
   order: readonly PlanStep[];
   prior: ReadonlyMap<string, PriorStep> | undefined;
@@ -206,12 +209,14 @@ async function schedule(
   let wake: () => void = () => {};
   const onAbort = () => wake();
   signal.addEventListener("abort", onAbort);
+  const unhold = s.hold?.subscribe(() => wake()) ?? (() => {});
   try {
     for (;;) {
       if (!signal.aborted) {
         const moves = nextMoves(store.state, s.order, started, s.limits);
-        // Once Tamr refused the key, no new step starts: each would be refused too.
-        if (refusedKey(firstError)) moves.start.length = 0;
+        // Once Tamr refused the key, no new step starts: each would be refused too. Nor while
+        // the run is held (a question on screen).
+        if (refusedKey(firstError) || s.hold?.held) moves.start.length = 0;
         for (const step of moves.skip) {
           started.add(step.id);
           emit({ ...stepHeader(step, now()), state: "skipped" });
@@ -231,11 +236,12 @@ async function schedule(
           running.add(p);
         }
       }
-      if (running.size === 0) return firstError;
+      if (running.size === 0 && (!s.hold?.held || signal.aborted)) return firstError;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
     signal.removeEventListener("abort", onAbort);
+    unhold();
   }
 }
 
