@@ -148,7 +148,7 @@ Deno.test("Dashboard shows the header, progress, one row per step by phase and t
   const lines = frame(<Dashboard state={runningRun().state()} now={at(65)} columns={100} />);
   assert.equal(lines[0], "tamr-refresh · tenant acme · data product customers");
   assert.match(lineWith(lines, "steps"), /^█{4}░{16} 1\/5 steps · 1m05s · ↻2 retries$/);
-  assert.match(lineWith(lines, "crm"), /^ {2}✔ crm +job-101 +DONE +42\.0s$/);
+  assert.match(lineWith(lines, "crm"), /^ {2}✔ crm +job-101 +DONE +42s$/);
   assert.match(lineWith(lines, "erp"), /^ {2}\S erp +job-102 +RUNNING +1m05s +↻2$/);
   assert.match(lineWith(lines, "web"), /^ {2}○ web +waiting$/);
   assert.ok(lines.indexOf("Sources") < lines.indexOf("Data product"));
@@ -174,14 +174,14 @@ Deno.test("Dashboard shows a failed source with Tamr's reason and message, and t
   const lines = frame(<Dashboard state={r.state()} now={at(41)} columns={100} />);
   assert.match(
     lineWith(lines, "erp  "),
-    /^ {2}✖ erp +job-2 +DONE +40\.0s +PLANNING_FAILED$/,
+    /^ {2}✖ erp +job-2 +DONE +40s +PLANNING_FAILED$/,
   );
   assert.match(lineWith(lines, "customers  "), /^ {2}– customers +skipped$/);
   assert.equal(
     lineWith(lines, "load:erp"),
     "✖ load:erp failed: PLANNING_FAILED: Source erp has no attribute named customer_id.",
   );
-  assert.match(lineWith(lines, "steps"), / 3\/3 steps · 41\.0s · 1 failed$/);
+  assert.match(lineWith(lines, "steps"), / 3\/3 steps · 41s · 1 failed$/);
 });
 
 Deno.test("Dashboard folds 200 sources into count lines so the frame fits 30 rows", () => {
@@ -384,7 +384,7 @@ Deno.test("Dashboard's finished frame ends with the summary and the resume comma
 ████████████████████ 4/4 steps · 1m15s · 1 failed
 
 Sources
-  ✔ crm        job-1  DONE     30.0s
+  ✔ crm        job-1  DONE       30s
   ⏱ erp        job-2  RUNNING  1m10s
 Data product
   – customers         skipped

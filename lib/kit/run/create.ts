@@ -36,7 +36,11 @@ export interface CreateContext {
 export type CreateResult =
   | { job: Job; attached: boolean; otherRun?: boolean }
   | { interrupted: true }
-  | { error: ApiError };
+  | {
+    error: ApiError;
+    /** True when a create may have reached Tamr and its job was not found: `--resume` looks again. */
+    mayHaveCreated?: boolean;
+  };
 
 /** How many times a create whose answer was lost, and that made no job, is sent again. */
 const LOST_CREATE_RETRIES = 3;
@@ -120,7 +124,7 @@ async function create(step: PlanStep, ctx: CreateContext): Promise<CreateResult>
           onRetry: ctx.onRetry,
         });
       } catch (lookError) {
-        if (lookError instanceof ApiError) return { error: lookError };
+        if (lookError instanceof ApiError) return { error: lookError, mayHaveCreated: true };
         throw lookError;
       }
       if (found) {
@@ -130,7 +134,7 @@ async function create(step: PlanStep, ctx: CreateContext): Promise<CreateResult>
         );
         return { job: found, attached: true };
       }
-      if (lostTries >= LOST_CREATE_RETRIES) return { error: e };
+      if (lostTries >= LOST_CREATE_RETRIES) return { error: e, mayHaveCreated: true };
       lostTries++;
       ctx.warn(
         `The answer to creating ${step.id} was lost and no such job exists; creating it again.`,
