@@ -13,11 +13,12 @@ import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
 import { fakeIo } from "./_io.ts";
 import { fileExists } from "../lib/app/real_io.ts";
 
-/** `http GET /api/v1beta1/jobs/job_1 200 12ms attempt 1`, with `(why)` when there was no answer. */
+/** `14:03:07 http GET /api/v1beta1/jobs/job_1 200 12ms attempt 1`, with `(why)` when there was no answer. */
 const LINE =
-  /^http (GET|POST) (\/api\/v1beta1\/jobs\S*) (\d{3}|-) (\d+)ms attempt (\d+)(?: \((.+)\))?$/;
+  /^\d\d:\d\d:\d\d http (GET|POST) (\/api\/v1beta1\/jobs\S*) (\d{3}|-) (\d+)ms attempt (\d+)(?: \((.+)\))?$/;
 
-const httpLines = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("http "));
+const httpLines = (stderr: string) =>
+  stderr.split("\n").filter((l) => /^\d\d:\d\d:\d\d http /.test(l));
 
 const runFlags = (baseUrl: string, state: string) => [
   "run",
