@@ -16,3 +16,46 @@ Deno.test("a mistyped command is named as an unknown command, with the nearest o
     (e: unknown) => e instanceof UsageError && !/did you mean/.test(e.message),
   );
 });
+
+Deno.test("--dry-run --output json prints one plan object with its time and version", async () => {
+  let out = "";
+  const io = fakeIo(new Map(), { out: (s) => void (out += s) });
+  const code = await cli([
+    "run",
+    "--base-url",
+    "http://127.0.0.1:9",
+    "--source",
+    "s1",
+    "--data-product",
+    "dp",
+    "--dry-run",
+    "--output",
+    "json",
+  ], io);
+  assert.equal(code, 0);
+  const plan = JSON.parse(out);
+  assert.equal(plan.type, "plan");
+  assert.equal(plan.version, 1);
+  assert.ok(Number.isFinite(Date.parse(plan.time)), plan.time);
+  assert.deepEqual(plan.steps.map((s: { step: string }) => s.step), ["load:s1", "update:dp"]);
+});
+
+Deno.test("--dry-run refuses a --notify URL the real run would refuse", async () => {
+  const io = fakeIo(new Map());
+  await assert.rejects(
+    () =>
+      cli([
+        "run",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--source",
+        "s1",
+        "--data-product",
+        "dp",
+        "--dry-run",
+        "--notify",
+        "http://hooks.example.com/x",
+      ], io),
+    (e: unknown) => e instanceof UsageError && /--notify/.test(e.message),
+  );
+});
