@@ -44,7 +44,7 @@ export interface RunOnSimOptions {
    */
   during?: (sim: SimTenant, events: RunEvent[], clock: VirtualClock) => Promise<void>;
   /** Called before the run starts, with the sim (e.g. to leave another run's job on it). */
-  before?: (sim: SimTenant) => void;
+  before?: (sim: SimTenant, clock: VirtualClock) => void;
   requestTimeoutMs?: number;
   /** Seeds the client's backoff jitter. Default the scenario's seed, or 1. */
   seed?: number;
@@ -75,7 +75,7 @@ export async function runOnSim(
       requestTimeoutMs: options.requestTimeoutMs ?? 30 * SECOND,
       ...(options.retry ? { retry: options.retry } : {}),
     });
-    options.before?.(sim);
+    options.before?.(sim, clock);
     const result = await clock.run(async () => {
       const running = runPipeline({
         client,

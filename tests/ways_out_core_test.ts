@@ -128,3 +128,20 @@ Deno.test("--resume is offered only when there is something to continue", async 
     "a create that may have made a job is worth resuming",
   );
 });
+
+Deno.test("a resumed job's elapsed time counts from when Tamr created it, not from the resume", async () => {
+  const prior = new Map<string, { jobId: string }>();
+  const run = await runOnSim({ pendingMs: 5 * SECOND, durations: { default: 30 * MINUTE } }, {
+    plan: { sources: ["s1"], dataProduct: "dp" },
+    before: (sim, clock) => {
+      const job = sim.tenant.create({ configuration: { load: { sourceId: "s1" } } });
+      prior.set("load:s1", { jobId: job.jobId });
+      clock.advance(10 * MINUTE); // the run is resumed ten minutes after the job began
+    },
+    run: { prior },
+  });
+  assert.equal(run.result.exitCode, 0);
+  assert.equal(run.sim.creates().length, 2, "load:s1's job was polled again, not created again");
+  const s1 = run.result.steps.find((s) => s.step === "load:s1")!;
+  assert.ok(s1.durationMs! >= 30 * MINUTE, `load:s1 took ${s1.durationMs} ms, from its creation`);
+});

@@ -134,7 +134,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   if (ctx.signal.aborted) return { state: "interrupted" };
   // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
   const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
-  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry });
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry }, attached);
 }
 
 interface Speech {
@@ -148,8 +148,11 @@ async function pollToEnd(
   firstState: string,
   ctx: StepContext,
   { say, warn, onRetry }: Speech,
+  attached: boolean,
 ): Promise<StepEnd> {
   let lastState = firstState;
+  // A job found rather than created: its elapsed time counts from when Tamr created it.
+  let createdUnsaid = attached;
   try {
     const job = await waitForJob(ctx.client, jobId, {
       signal: ctx.signal,
@@ -162,6 +165,17 @@ async function pollToEnd(
       ...(ctx.expectedMs !== undefined ? { expectedDurationMs: ctx.expectedMs } : {}),
       onRetry,
       onPoll: (j: Job) => {
+        const created = createdUnsaid ? jobCreatedAt(j) : undefined;
+        createdUnsaid = false;
+        if (created && j.status.state !== "DONE") {
+          lastState = j.status.state;
+          say(lastState === "STOPPING" ? "stopping" : "running", {
+            jobId,
+            jobState: lastState,
+            jobCreatedAt: created,
+          });
+          return;
+        }
         if (j.status.state === lastState) return;
         lastState = j.status.state;
         if (j.status.state === "DONE") return;
@@ -235,13 +249,24 @@ export function isRunWide(error: Error | null): boolean {
     (error.status === 401 || error.status === 403 || error.status === null);
 }
 
-/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
-export function jobDuration(job: Job): { jobDurationMs?: number } {
+/** When Tamr created a job: the earliest time of its statusHistory (in any order), RFC 3339. */
+function jobCreatedAt(job: Job): string | undefined {
+  const ms = createdMs(job);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+function createdMs(job: Job): number | undefined {
   const times = (job.statusHistory ?? [])
     .filter((h) => h.state !== "DONE")
     .map((h) => Date.parse(h.stateStartTime ?? ""))
     .filter(Number.isFinite);
-  if (times.length === 0) return {};
-  const ms = Date.parse(job.status.stateStartTime ?? "") - Math.min(...times);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
+export function jobDuration(job: Job): { jobDurationMs?: number } {
+  const created = createdMs(job);
+  if (created === undefined) return {};
+  const ms = Date.parse(job.status.stateStartTime ?? "") - created;
   return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
 }
