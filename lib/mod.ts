@@ -16,7 +16,7 @@
  */
 export { createJobClient } from "./kit/api/client.ts";
 export type { ClientOptions } from "./kit/api/client.ts";
-export type { RetryPolicy } from "./kit/api/retry.ts";
+export type { PollRetry, RetryPolicy } from "./kit/api/retry.ts";
 export { waitForJob } from "./kit/job/poller.ts";
 export type { WaitOptions } from "./kit/job/poller.ts";
 export {
@@ -65,6 +65,7 @@ export {
 } from "./kit/errors.ts";
 export type {
   ExchangeInfo,
+  GetJobOptions,
   Job,
   JobClient,
   JobConfiguration,

@@ -1,4 +1,5 @@
 /** The Tamr Cloud Jobs API's shapes, as far as tamr-refresh relies on them. Unknown fields are kept and ignored. */
+import type { PollRetry } from "./retry.ts";
 
 /**
  * Tamr's documented job states. A DONE job may have succeeded, failed or been stopped.
@@ -177,6 +178,23 @@ export interface RequestOptions {
 }
 
 /**
+ * What `getJob()` takes: the per-request options, and for a poll while waiting for a job, how to
+ * ride out an outage (see `PollRetry`). Without `poll` a get retries by the client's policy.
+ *
+ * @example
+ * ```ts
+ * import type { GetJobOptions } from "@tamr-refresh/kit";
+ *
+ * // Poll through an outage for up to an hour, as the poller does until a job's deadline.
+ * const options: GetJobOptions = { poll: { forMs: 3_600_000 } };
+ * ```
+ */
+export interface GetJobOptions extends RequestOptions {
+  /** Retry as a poll does, until the wait's deadline, instead of by the client's policy. */
+  poll?: PollRetry | undefined;
+}
+
+/**
  * One HTTP exchange, for `--verbose` (never the key).
  *
  * @example
@@ -246,8 +264,8 @@ export interface RetryInfo {
 export interface JobClient {
   /** `POST /jobs`: creates a job; never sent twice when the first try may have reached Tamr. */
   createJob(configuration: JobConfiguration, options?: RequestOptions): Promise<Job>;
-  /** `GET /jobs/{jobId}`: one job as it is now. */
-  getJob(jobId: string, options?: RequestOptions): Promise<Job>;
+  /** `GET /jobs/{jobId}`: one job as it is now; with `poll`, riding out an outage. */
+  getJob(jobId: string, options?: GetJobOptions): Promise<Job>;
   /** Every job, newest first, fetching pages as the iteration goes. */
   listJobs(
     options?: RequestOptions & { pageSize?: number; filter?: string },

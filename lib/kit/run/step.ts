@@ -124,7 +124,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   if (ctx.signal.aborted) return { state: "interrupted" };
   // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
   const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
-  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry });
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry }, !attached);
 }
 
 interface Speech {
@@ -138,11 +138,13 @@ async function pollToEnd(
   firstState: string,
   ctx: StepContext,
   { say, warn, onRetry }: Speech,
+  justCreated: boolean,
 ): Promise<StepEnd> {
   let lastState = firstState;
   try {
     const job = await waitForJob(ctx.client, jobId, {
       signal: ctx.signal,
+      justCreated,
       timeoutMs: ctx.timeoutMs,
       maxIntervalMs: ctx.pollIntervalMs,
       ...(ctx.firstPollMs !== undefined ? { firstIntervalMs: ctx.firstPollMs } : {}),
