@@ -64,6 +64,7 @@ export {
   UsageError,
 } from "./kit/errors.ts";
 export type {
+  CreateJobOptions,
   ExchangeInfo,
   GetJobOptions,
   Job,

@@ -644,6 +644,21 @@ Deno.test("getJob() with poll retries a 404 within notFoundForMs (a job not visi
   later.http.verify();
 });
 
+Deno.test("createJob() with retryTooManyRequests: false throws a 429 at once with its Retry-After", async () => {
+  const { http, client, clock, retries } = setup();
+  http.on("POST", JOBS, tamrError(429, "Too many running jobs", { "retry-after": "120" }));
+  const e = await rejectsWith(
+    client.createJob({ load: { sourceId: "s1" } }, { retryTooManyRequests: false }),
+    ApiError,
+  );
+  assert.equal(e.status, 429);
+  assert.equal(e.retryAfterMs, 120_000);
+  assert.equal(e.ambiguous, false);
+  assert.deepEqual(retries, []);
+  assert.deepEqual(clock.sleeps, []);
+  http.verify();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Create: retried only when the job certainly was not created
 

@@ -1,9 +1,11 @@
 /**
- * Polls ride out outages: the pipeline in-process against the simulated tenant on virtual time,
- * with the CLI's defaults (30 s polls, 30 s request timeout, the client's own retry policy) and
- * Tamr-like durations.
+ * Polls ride out outages, and waiting for a tenant slot ends at `--timeout`: the pipeline in-process
+ * against the simulated tenant on virtual time, with the CLI's defaults (30 s polls, 30 s request
+ * timeout, the client's own retry policy) and Tamr-like durations.
  */
 import assert from "node:assert/strict";
+import { InterruptedError } from "../lib/kit/errors.ts";
+import { slotWait } from "../lib/kit/run/create.ts";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import type { Fault, Scenario } from "../lib/sim/scenario.ts";
 import type { RequestLogEntry } from "../lib/sim/handler.ts";
@@ -140,4 +142,70 @@ Deno.test("an outage longer than the job's timeout: the job is stopped once it e
   assert.ok(gaps.every((g) => g <= CEILING), `polls at most 30 s apart: ${gaps.join(", ")}`);
   const stop = run.sim.requests.find((r) => r.path.endsWith(":stop"))!;
   assert.equal(stop.time - run.sim.requests.find((r) => r.method === "POST")!.time, 10 * MINUTE);
+});
+
+// Waiting for a tenant slot
+
+Deno.test("slotWait() doubles from slotWaitMs up to 12 times it, a longer Retry-After capped the same way", () => {
+  const waits = Array.from({ length: 7 }, (_, i) => slotWait(i + 1, 5 * SECOND, undefined));
+  assert.deepEqual(waits, [5, 10, 20, 40, 60, 60, 60].map((s) => s * SECOND));
+  assert.equal(slotWait(1, 5 * SECOND, 30 * SECOND), 30 * SECOND);
+  assert.equal(slotWait(1, 5 * SECOND, 3_600 * SECOND), 60 * SECOND);
+  assert.equal(slotWait(3, 5 * SECOND, 0), 20 * SECOND, "a short Retry-After never hurries it");
+  assert.equal(slotWait(9, 100, undefined), 1_200, "the ceiling scales with slotWaitMs");
+});
+
+Deno.test("429 with a long Retry-After for longer than --timeout: the step times out with no job, exit 3", async () => {
+  const controller = new AbortController();
+  const run = await runOnSim({
+    ...fast,
+    faults: [{ kind: "status", status: 429, retryAfter: "3600", path: "create", times: "always" }],
+  }, {
+    plan: { sources: ["s1"], dataProduct: "dp" },
+    run: { timeoutMs: 10 * MINUTE, signal: controller.signal },
+    // A run that would wait for ever is interrupted, and fails the test, well after the timeout.
+    during: async (_sim, _events, clock) => {
+      await clock.sleep(30 * MINUTE);
+      controller.abort(new InterruptedError("SIGINT"));
+    },
+  });
+  assert.equal(run.result.outcome, "timed_out", run.result.message);
+  assert.equal(run.result.exitCode, 3);
+  const s1 = run.result.steps[0]!;
+  assert.equal(s1.outcome, "timed_out");
+  assert.equal(s1.jobId, null);
+  assert.equal(s1.error?.reason, "TIMED_OUT");
+  assert.match(s1.error?.message ?? "", /No job was created.*nothing to stop/);
+  assert.equal(run.result.steps[1]!.outcome, "skipped");
+  assert.equal(run.sim.creates().length, 0, "no job was created");
+  const creates = run.sim.requests.filter((r) => r.method === "POST");
+  const first = creates[0]!.time;
+  assert.ok(creates.at(-1)!.time - first <= 10 * MINUTE, "no create after the timeout");
+  const gaps = creates.slice(1).map((r, i) => r.time - creates[i]!.time);
+  assert.ok(gaps.every((g) => g <= 60 * SECOND), `creates at most 60 s apart: ${gaps.join(", ")}`);
+  const finish = run.events.at(-1)!;
+  assert.ok(Date.parse(finish.time) - first <= 10 * MINUTE, "the run ended at the timeout");
+});
+
+Deno.test("waiting for a slot backs off from 5 s to 60 s between creates", async () => {
+  const controller = new AbortController();
+  const run = await runOnSim({
+    ...fast,
+    faults: [{ kind: "status", status: 429, path: "create", times: "always" }],
+  }, {
+    plan: { sources: ["s1"], dataProduct: "dp" },
+    run: { timeoutMs: 15 * MINUTE, signal: controller.signal },
+    during: async (_sim, _events, clock) => {
+      await clock.sleep(30 * MINUTE);
+      controller.abort(new InterruptedError("SIGINT"));
+    },
+  });
+  assert.equal(run.result.exitCode, 3, run.result.message);
+  assert.equal(run.sim.creates().length, 0);
+  const creates = run.sim.requests.filter((r) => r.method === "POST");
+  const gaps = creates.slice(1).map((r, i) => r.time - creates[i]!.time);
+  assert.ok(gaps.every((g) => g <= 60 * SECOND), `creates at most 60 s apart: ${gaps.join(", ")}`);
+  assert.equal(gaps.filter((g) => g === 60 * SECOND).length >= 5, true, `gaps: ${gaps.join(", ")}`);
+  // Two hundred creates in 15 minutes would be a fixed 5 s; backing off sends far fewer.
+  assert.ok(creates.length < 60, `${creates.length} creates in 15 minutes`);
 });

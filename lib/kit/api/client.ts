@@ -112,6 +112,7 @@ export function createJobClient(options: ClientOptions): JobClient {
         isCreate: true,
         signal: opts?.signal,
         onRetry: opts?.onRetry,
+        retryTooManyRequests: opts?.retryTooManyRequests,
         parse: (json) => parseCreatedJob(json, configuration),
       });
     },
@@ -290,6 +291,8 @@ interface Call<T> {
   onRetry: ((info: RetryInfo) => void) | undefined;
   /** A GET made while waiting for a job: retried by this instead of the client's policy. */
   poll?: PollRetry | undefined;
+  /** `false`: a 429 is thrown at once, for a caller that waits for a slot itself. */
+  retryTooManyRequests?: boolean | undefined;
   parse: (json: unknown) => Parsed<T>;
 }
 
@@ -345,11 +348,13 @@ async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
         attempts: attempt,
         ambiguous,
         detail: extra ? `${verdict.detail}; ${extra}` : verdict.detail,
+        retryAfterMs: verdict.retryAfterMs,
         cause: verdict.cause,
       });
 
     const retriable = poll ? pollRidesOut(verdict, poll, clock.now()) : verdict.transient;
     if (!retriable) throw fail(call.isCreate && verdict.mayHaveCreated);
+    if (verdict.status === 429 && call.retryTooManyRequests === false) throw fail(false);
     if (call.isCreate && !(verdict.status === 429 || verdict.notSent)) {
       throw fail(true, "the job may have been created, so the request was not sent again");
     }

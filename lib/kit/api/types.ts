@@ -195,6 +195,26 @@ export interface GetJobOptions extends RequestOptions {
 }
 
 /**
+ * What `createJob()` takes: the per-request options, and whether the client itself retries a 429.
+ *
+ * @example
+ * ```ts
+ * import type { CreateJobOptions } from "@tamr-refresh/kit";
+ *
+ * // The caller waits for a free slot its own way: a 429 comes back at once, with its Retry-After.
+ * const options: CreateJobOptions = { retryTooManyRequests: false };
+ * ```
+ */
+export interface CreateJobOptions extends RequestOptions {
+  /**
+   * `false`: a 429 (the tenant at its limit of running jobs) is thrown at once as an `ApiError`
+   * with its `retryAfterMs`, for a caller that waits for a slot its own way. Default true: retried
+   * by the client's policy (the job was not created, so that is safe).
+   */
+  retryTooManyRequests?: boolean | undefined;
+}
+
+/**
  * One HTTP exchange, for `--verbose` (never the key).
  *
  * @example
@@ -263,7 +283,7 @@ export interface RetryInfo {
  */
 export interface JobClient {
   /** `POST /jobs`: creates a job; never sent twice when the first try may have reached Tamr. */
-  createJob(configuration: JobConfiguration, options?: RequestOptions): Promise<Job>;
+  createJob(configuration: JobConfiguration, options?: CreateJobOptions): Promise<Job>;
   /** `GET /jobs/{jobId}`: one job as it is now; with `poll`, riding out an outage. */
   getJob(jobId: string, options?: GetJobOptions): Promise<Job>;
   /** Every job, newest first, fetching pages as the iteration goes. */

@@ -105,6 +105,11 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       onRetry,
     });
     if ("interrupted" in got) return { state: "interrupted" };
+    if ("timedOut" in got) {
+      // Said as a job past its timeout is (below), but with no job: none was created.
+      say("timed_out", { error: { reason: "TIMED_OUT", message: got.timedOut } });
+      return { state: "timed_out" };
+    }
     if ("error" in got) {
       say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
       return { state: "error", error: got.error };
