@@ -32,6 +32,8 @@ export type { PriorStep, RunOptions, RunResult } from "./kit/run/runner.ts";
 export { stopAndConfirm } from "./kit/job/stop.ts";
 export type { StopOptions, StopResult } from "./kit/job/stop.ts";
 export { nextMoves } from "./kit/run/scheduler.ts";
+export { createHold } from "./kit/run/hold.ts";
+export type { RunHold } from "./kit/run/hold.ts";
 export type { KindLimits, Moves } from "./kit/run/scheduler.ts";
 export { EXIT_CODES, runOutcomeOf } from "./kit/run/outcome.ts";
 export type { InterruptSignal, RunEnding } from "./kit/run/outcome.ts";

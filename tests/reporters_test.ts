@@ -117,7 +117,7 @@ Deno.test("the text reporter prints one line per change and a summary table", ()
   assert.ok(!out.includes("retry"), "retries are shown only with --verbose");
   assert.ok(lines.some((l) => /^load:s1 +job_1 +succeeded +9\.0s$/.test(l)), out);
   assert.ok(lines.some((l) => /^update:dp +- +skipped +-$/.test(l)));
-  assert.match(out, /Run failed in 10\.0s \(exit 1\): load:s2 failed\./);
+  assert.match(out, /Run failed in 10s \(exit 1\): load:s2 failed\./);
   assert.match(out, /To continue this run: tamr-refresh run --resume --state j\.json/);
 });
 

@@ -99,3 +99,32 @@ Deno.test("once Tamr refuses the key no new step starts", async () => {
   assert.equal(run.sim.creates().length, 1, "load:s2 was never created");
   assert.deepEqual(run.result.steps.map((s) => s.outcome), ["running", "not_started", "skipped"]);
 });
+
+Deno.test("--resume is offered only when there is something to continue", async () => {
+  const resumeCommand = "tamr-refresh run --resume --state j.json";
+  const refused = await runOnSim({ faults: [{ kind: "unauthorized", times: "always" }] }, {
+    plan,
+    run: { resumeCommand },
+  });
+  assert.equal(refused.result.exitCode, 4);
+  assert.equal(refused.sim.creates().length, 0);
+  const finish = refused.events.at(-1)!;
+  assert.ok(finish.type === "finish" && finish.resumeCommand === undefined, "nothing to resume");
+  assert.match(refused.result.message, /Check TAMR_API_KEY/);
+  assert.ok(
+    !refused.events.some((e) => e.type === "step" && e.state === "failed"),
+    "a refused key is the run's error, not a step failure",
+  );
+  const lost = await runOnSim({
+    ...long,
+    faults: [
+      { kind: "lostCreate", step: "load:s1" },
+      { kind: "unauthorized", path: "list", after: 1, times: "always" },
+    ],
+  }, { plan: { sources: ["s1"], dataProduct: "dp" }, run: { resumeCommand } });
+  const lostFinish = lost.events.at(-1)!;
+  assert.ok(
+    lostFinish.type === "finish" && lostFinish.resumeCommand === resumeCommand,
+    "a create that may have made a job is worth resuming",
+  );
+});

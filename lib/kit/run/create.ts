@@ -42,7 +42,11 @@ export interface CreateContext {
 export type CreateResult =
   | { job: Job; attached: boolean; otherRun?: boolean }
   | { interrupted: true }
-  | { error: ApiError }
+  | {
+    error: ApiError;
+    /** True when a create may have reached Tamr and its job was not found: `--resume` looks again. */
+    mayHaveCreated?: boolean;
+  }
   | { timedOut: string };
 
 /** How many times a create whose answer was lost, and that made no job, is sent again. */
@@ -152,7 +156,7 @@ async function create(step: PlanStep, ctx: CreateContext): Promise<CreateResult>
           onRetry: ctx.onRetry,
         });
       } catch (lookError) {
-        if (lookError instanceof ApiError) return { error: lookError };
+        if (lookError instanceof ApiError) return { error: lookError, mayHaveCreated: true };
         throw lookError;
       }
       if (found) {
@@ -162,7 +166,7 @@ async function create(step: PlanStep, ctx: CreateContext): Promise<CreateResult>
         );
         return { job: found, attached: true };
       }
-      if (lostTries >= LOST_CREATE_RETRIES) return { error: e };
+      if (lostTries >= LOST_CREATE_RETRIES) return { error: e, mayHaveCreated: true };
       lostTries++;
       ctx.warn(
         `The answer to creating ${step.id} was lost and no such job exists; creating it again.`,

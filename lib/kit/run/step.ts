@@ -17,7 +17,7 @@ import type { PlanStep } from "./plan.ts";
  */
 export type StepEnd =
   | { state: "succeeded" | "failed" | "stopped" | "timed_out" }
-  | { state: "error"; error: Error }
+  | { state: "error"; error: Error; mayHaveCreated?: boolean }
   | { state: "interrupted" };
 
 /**
@@ -111,8 +111,18 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       return { state: "timed_out" };
     }
     if ("error" in got) {
-      say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
-      return { state: "error", error: got.error };
+      // A refused key or an unreachable tenant is the run's error, not this step's: it never
+      // started (the run says what to check once).
+      if (!isRunWide(got.error)) {
+        say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
+      }
+      if (got.mayHaveCreated) {
+        warn(
+          `Creating ${step.id} may have made a job that could not be found; ` +
+            `--resume looks for it again before creating one.`,
+        );
+      }
+      return { state: "error", error: got.error, mayHaveCreated: got.mayHaveCreated === true };
     }
     job = got.job;
     attached = got.attached;
@@ -224,6 +234,12 @@ async function stopUnwatched(
   }
   warn(`Job ${jobId} may still be running: polling it failed and it was left running.`, jobId);
   return false;
+}
+
+/** True for an API error every request would get: a refused key, or no answer at all. */
+export function isRunWide(error: Error | null): boolean {
+  return error instanceof ApiError &&
+    (error.status === 401 || error.status === 403 || error.status === null);
 }
 
 /** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
