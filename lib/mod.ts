@@ -16,7 +16,7 @@
  */
 export { createJobClient } from "./kit/api/client.ts";
 export type { ClientOptions } from "./kit/api/client.ts";
-export type { RetryPolicy } from "./kit/api/retry.ts";
+export type { PollRetry, RetryPolicy } from "./kit/api/retry.ts";
 export { waitForJob } from "./kit/job/poller.ts";
 export type { WaitOptions } from "./kit/job/poller.ts";
 export {
@@ -66,7 +66,9 @@ export {
   UsageError,
 } from "./kit/errors.ts";
 export type {
+  CreateJobOptions,
   ExchangeInfo,
+  GetJobOptions,
   Job,
   JobClient,
   JobConfiguration,

@@ -138,10 +138,6 @@ export async function runOverHttp(
   }
 }
 
-function iso(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
-}
-
 /** No configuration was created twice; nothing we started is left running; the key is nowhere. */
 export function assertInvariants(
   run: PipelineRun,

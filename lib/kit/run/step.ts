@@ -105,6 +105,11 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       onRetry,
     });
     if ("interrupted" in got) return { state: "interrupted" };
+    if ("timedOut" in got) {
+      // Said as a job past its timeout is (below), but with no job: none was created.
+      say("timed_out", { error: { reason: "TIMED_OUT", message: got.timedOut } });
+      return { state: "timed_out" };
+    }
     if ("error" in got) {
       // A refused key or an unreachable tenant is the run's error, not this step's: it never
       // started (the run says what to check once).
@@ -156,6 +161,7 @@ async function pollToEnd(
   try {
     const job = await waitForJob(ctx.client, jobId, {
       signal: ctx.signal,
+      justCreated: !attached,
       timeoutMs: ctx.timeoutMs,
       maxIntervalMs: ctx.pollIntervalMs,
       ...(ctx.firstPollMs !== undefined ? { firstIntervalMs: ctx.firstPollMs } : {}),
