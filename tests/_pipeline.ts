@@ -45,7 +45,7 @@ export interface RunOnSimOptions {
    */
   during?: (sim: SimTenant, events: RunEvent[], clock: VirtualClock) => Promise<void>;
   /** Called before the run starts, with the sim (e.g. to leave another run's job on it). */
-  before?: (sim: SimTenant) => void;
+  before?: (sim: SimTenant, clock: VirtualClock) => void;
   /**
    * Called on virtual time before the run starts (after `before`): may create jobs on the sim and
    * let time pass (`clock.sleep`), e.g. to leave an earlier run's jobs behind.
@@ -88,7 +88,7 @@ export async function runOnSim(
       requestTimeoutMs: options.requestTimeoutMs ?? 30 * SECOND,
       ...(options.retry ? { retry: options.retry } : {}),
     });
-    options.before?.(sim);
+    options.before?.(sim, clock);
     const result = await clock.run(async () => {
       await options.setup?.(sim, clock);
       const running = runPipeline({

@@ -99,3 +99,49 @@ Deno.test("once Tamr refuses the key no new step starts", async () => {
   assert.equal(run.sim.creates().length, 1, "load:s2 was never created");
   assert.deepEqual(run.result.steps.map((s) => s.outcome), ["running", "not_started", "skipped"]);
 });
+
+Deno.test("--resume is offered only when there is something to continue", async () => {
+  const resumeCommand = "tamr-refresh run --resume --state j.json";
+  const refused = await runOnSim({ faults: [{ kind: "unauthorized", times: "always" }] }, {
+    plan,
+    run: { resumeCommand },
+  });
+  assert.equal(refused.result.exitCode, 4);
+  assert.equal(refused.sim.creates().length, 0);
+  const finish = refused.events.at(-1)!;
+  assert.ok(finish.type === "finish" && finish.resumeCommand === undefined, "nothing to resume");
+  assert.match(refused.result.message, /Check TAMR_API_KEY/);
+  assert.ok(
+    !refused.events.some((e) => e.type === "step" && e.state === "failed"),
+    "a refused key is the run's error, not a step failure",
+  );
+  const lost = await runOnSim({
+    ...long,
+    faults: [
+      { kind: "lostCreate", step: "load:s1" },
+      { kind: "unauthorized", path: "list", after: 1, times: "always" },
+    ],
+  }, { plan: { sources: ["s1"], dataProduct: "dp" }, run: { resumeCommand } });
+  const lostFinish = lost.events.at(-1)!;
+  assert.ok(
+    lostFinish.type === "finish" && lostFinish.resumeCommand === resumeCommand,
+    "a create that may have made a job is worth resuming",
+  );
+});
+
+Deno.test("a resumed job's elapsed time counts from when Tamr created it, not from the resume", async () => {
+  const prior = new Map<string, { jobId: string }>();
+  const run = await runOnSim({ pendingMs: 5 * SECOND, durations: { default: 30 * MINUTE } }, {
+    plan: { sources: ["s1"], dataProduct: "dp" },
+    before: (sim, clock) => {
+      const job = sim.tenant.create({ configuration: { load: { sourceId: "s1" } } });
+      prior.set("load:s1", { jobId: job.jobId });
+      clock.advance(10 * MINUTE); // the run is resumed ten minutes after the job began
+    },
+    run: { prior },
+  });
+  assert.equal(run.result.exitCode, 0);
+  assert.equal(run.sim.creates().length, 2, "load:s1's job was polled again, not created again");
+  const s1 = run.result.steps.find((s) => s.step === "load:s1")!;
+  assert.ok(s1.durationMs! >= 30 * MINUTE, `load:s1 took ${s1.durationMs} ms, from its creation`);
+});

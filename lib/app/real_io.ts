@@ -3,7 +3,7 @@ import { realClock } from "../kit/clock.ts";
 import { redact } from "../kit/api/redact.ts";
 import { freshConnectionFetch } from "../kit/api/fresh_fetch.ts";
 import type { Io } from "./io.ts";
-import { shellQuote } from "./journal/setup.ts";
+import { shellQuote } from "./shell.ts";
 
 /** `deno run -A /path/main.ts` from a checkout, or the compiled binary's own path. */
 function selfCommand(): string {

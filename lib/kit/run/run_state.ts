@@ -221,7 +221,7 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     state: event.state,
     jobId: event.jobId ?? (again && event.state === "creating" ? null : step.jobId),
     jobState: event.jobState ?? step.jobState,
-    startedAt: starting ? t : step.startedAt,
+    startedAt: createdBefore(event, starting ? t : step.startedAt),
     endedAt: isFinalState(event.state) && event.state !== "skipped"
       ? t
       : again
@@ -233,6 +233,14 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     leftRunning: event.leftRunning === true,
     jobDurationMs: event.jobDurationMs ?? step.jobDurationMs,
   };
+}
+
+/** A job created earlier than the step's start moves it back; never past the event's own time. */
+function createdBefore(event: StepEvent, startedAt: number | null): number | null {
+  const created = Date.parse(event.jobCreatedAt ?? "");
+  if (!Number.isFinite(created)) return startedAt;
+  const at = Math.min(created, Date.parse(event.time));
+  return startedAt === null ? at : Math.min(startedAt, at);
 }
 
 /**

@@ -17,7 +17,7 @@ import type { PlanStep } from "./plan.ts";
  */
 export type StepEnd =
   | { state: "succeeded" | "failed" | "stopped" | "timed_out" }
-  | { state: "error"; error: Error }
+  | { state: "error"; error: Error; mayHaveCreated?: boolean }
   | { state: "interrupted" };
 
 /**
@@ -105,9 +105,24 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       onRetry,
     });
     if ("interrupted" in got) return { state: "interrupted" };
+    if ("timedOut" in got) {
+      // Said as a job past its timeout is (below), but with no job: none was created.
+      say("timed_out", { error: { reason: "TIMED_OUT", message: got.timedOut } });
+      return { state: "timed_out" };
+    }
     if ("error" in got) {
-      say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
-      return { state: "error", error: got.error };
+      // A refused key or an unreachable tenant is the run's error, not this step's: it never
+      // started (the run says what to check once).
+      if (!isRunWide(got.error)) {
+        say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
+      }
+      if (got.mayHaveCreated) {
+        warn(
+          `Creating ${step.id} may have made a job that could not be found; ` +
+            `--resume looks for it again before creating one.`,
+        );
+      }
+      return { state: "error", error: got.error, mayHaveCreated: got.mayHaveCreated === true };
     }
     job = got.job;
     attached = got.attached;
@@ -124,7 +139,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   if (ctx.signal.aborted) return { state: "interrupted" };
   // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
   const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
-  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry });
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry }, attached);
 }
 
 interface Speech {
@@ -138,11 +153,15 @@ async function pollToEnd(
   firstState: string,
   ctx: StepContext,
   { say, warn, onRetry }: Speech,
+  attached: boolean,
 ): Promise<StepEnd> {
   let lastState = firstState;
+  // A job found rather than created: its elapsed time counts from when Tamr created it.
+  let createdUnsaid = attached;
   try {
     const job = await waitForJob(ctx.client, jobId, {
       signal: ctx.signal,
+      justCreated: !attached,
       timeoutMs: ctx.timeoutMs,
       maxIntervalMs: ctx.pollIntervalMs,
       ...(ctx.firstPollMs !== undefined ? { firstIntervalMs: ctx.firstPollMs } : {}),
@@ -152,6 +171,17 @@ async function pollToEnd(
       ...(ctx.expectedMs !== undefined ? { expectedDurationMs: ctx.expectedMs } : {}),
       onRetry,
       onPoll: (j: Job) => {
+        const created = createdUnsaid ? jobCreatedAt(j) : undefined;
+        createdUnsaid = false;
+        if (created && j.status.state !== "DONE") {
+          lastState = j.status.state;
+          say(lastState === "STOPPING" ? "stopping" : "running", {
+            jobId,
+            jobState: lastState,
+            jobCreatedAt: created,
+          });
+          return;
+        }
         if (j.status.state === lastState) return;
         lastState = j.status.state;
         if (j.status.state === "DONE") return;
@@ -219,13 +249,30 @@ async function stopUnwatched(
   return false;
 }
 
-/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
-export function jobDuration(job: Job): { jobDurationMs?: number } {
+/** True for an API error every request would get: a refused key, or no answer at all. */
+export function isRunWide(error: Error | null): boolean {
+  return error instanceof ApiError &&
+    (error.status === 401 || error.status === 403 || error.status === null);
+}
+
+/** When Tamr created a job: the earliest time of its statusHistory (in any order), RFC 3339. */
+function jobCreatedAt(job: Job): string | undefined {
+  const ms = createdMs(job);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+function createdMs(job: Job): number | undefined {
   const times = (job.statusHistory ?? [])
     .filter((h) => h.state !== "DONE")
     .map((h) => Date.parse(h.stateStartTime ?? ""))
     .filter(Number.isFinite);
-  if (times.length === 0) return {};
-  const ms = Date.parse(job.status.stateStartTime ?? "") - Math.min(...times);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
+export function jobDuration(job: Job): { jobDurationMs?: number } {
+  const created = createdMs(job);
+  if (created === undefined) return {};
+  const ms = Date.parse(job.status.stateStartTime ?? "") - created;
   return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
 }

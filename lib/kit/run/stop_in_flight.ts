@@ -64,6 +64,7 @@ export async function stopJobs(steps: readonly StepView[], ctx: StopContext): Pr
         signal: options.hardSignal,
         graceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
         onRetry: (r) => emit({ type: "retry", time: now(), ...r, step: s.id }),
+        onWarning: (message) => emit({ type: "warning", time: now(), step: s.id, jobId, message }),
       }).catch((e: unknown) => ({
         confirmed: false as const,
         why: e instanceof Error ? e.message : String(e),
