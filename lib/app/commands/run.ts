@@ -1,5 +1,5 @@
 import { parseOutput } from "../settings/checks.ts";
-import { requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
+import { configFileNote, requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
 import type { RunFlags, RunSettings } from "../settings/types.ts";
 import { createRunStore } from "../../kit/run/run_store.ts";
 import type { RunStore } from "../../kit/run/run_state.ts";
@@ -33,6 +33,8 @@ export interface RunCommandFlags extends RunFlags {
 export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
   const output = parseOutput(flags.output);
   const { settings, journal } = await resolveRunSettings(flags, io);
+  const note = configFileNote(settings);
+  if (note) io.err(`${note}\n`);
   if (settings.apiKey) io.secrets.add(settings.apiKey);
   const interactive = isInteractive(io, { headless: flags.headless, output });
   let run: RunSettings;
@@ -41,7 +43,7 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
     const answered = await askForMissing(settings, io, { review: !flags.resume });
     if (answered === null) {
       io.err("Cancelled; nothing was created.\n");
-      return 0;
+      return 130; // as Ctrl-C at a prompt (see `run --help`)
     }
     run = answered;
   } else {
