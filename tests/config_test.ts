@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { requireRunSettings, resolveSettings, type RunFlags } from "../lib/app/settings/config.ts";
+import {
+  configFileNote,
+  requireRunSettings,
+  resolveSettings,
+  type RunFlags,
+  splitIds,
+} from "../lib/app/settings/config.ts";
 import { UsageError } from "../lib/kit/errors.ts";
 import { memoryIo } from "./_io.ts";
 
@@ -215,4 +221,78 @@ Deno.test("config.example.json has every config field and is valid", async () =>
   const s = await resolveSettings({ config: "c.json" }, memoryIo({ "c.json": text }, {}));
   assert.equal(s.tenant, "acme");
   assert.equal(s.destinations.length, 2);
+});
+
+Deno.test("--source s1,s2, --destination and config arrays split at commas by one rule", async () => {
+  const flags = await resolveSettings(
+    { tenant: "acme", source: ["s1,s2", " s3 ,s1,"], dataProduct: "dp", destination: ["d1, d2"] },
+    memoryIo(),
+  );
+  assert.deepEqual(flags.sources, ["s1", "s2", "s3"]);
+  assert.deepEqual(flags.destinations, ["d1", "d2"]);
+  const file = await resolveSettings(
+    { config: "c.json" },
+    memoryIo({
+      "c.json": JSON.stringify({ tenant: "acme", sources: ["a,b", "c"], destinations: ["x,y"] }),
+    }),
+  );
+  assert.deepEqual(file.sources, ["a", "b", "c"]);
+  assert.deepEqual(file.destinations, ["x", "y"]);
+  assert.deepEqual(splitIds(" a, b,,c,a "), ["a", "b", "c"], "the prompts' rule is the same");
+});
+
+Deno.test("ids never hold commas or spaces: a single id or an empty list is refused, naming it", async () => {
+  const table: [RunFlags, Record<string, string>, RegExp][] = [
+    [
+      { ...base, dataProduct: "dp1,dp2" },
+      {},
+      /^--data-product must be a non-empty id without spaces, commas or control characters, got "dp1,dp2"$/,
+    ],
+    [{ ...base, workflow: "w 1" }, {}, /^--workflow must be .*got "w 1"$/],
+    [{ ...base, source: ["s1 s2"] }, {}, /^--source must be .*got "s1 s2"$/],
+    [{ ...base, source: [","] }, {}, /^--source must be a non-empty id .*got ","$/],
+    [{ ...base, destination: ["d1,,d 2"] }, {}, /^--destination must be .*got "d 2"$/],
+    [
+      { config: "c.json" },
+      { "c.json": '{"tenant":"acme","sources":["s1,"," "],"dataProduct":"d"}' },
+      /^--source \(or "sources" in c\.json\) must be a non-empty id .*got " "$/,
+    ],
+  ];
+  for (const [flags, files, re] of table) {
+    await assert.rejects(() => resolveSettings(flags, memoryIo(files)), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.match(e.message, re);
+      return true;
+    });
+  }
+});
+
+Deno.test("./tamr-refresh.json is the config file when no --config is given, and the run says so", async () => {
+  const files = {
+    "tamr-refresh.json": JSON.stringify({ tenant: "acme", sources: ["s1"], dataProduct: "dp" }),
+    "other.json": JSON.stringify({ tenant: "other", sources: ["o1"], dataProduct: "dpo" }),
+  };
+  const found = await resolveSettings({}, memoryIo(files, { TAMR_API_KEY: "k" }));
+  assert.equal(found.configFile, "tamr-refresh.json");
+  assert.equal(found.configFileFound, true);
+  assert.deepEqual(requireRunSettings(found).sources, ["s1"]);
+  assert.equal(
+    configFileNote(found),
+    "Using tamr-refresh.json from the working directory (--config FILE to use another).",
+  );
+  // It is the config file layer: flags and the environment still win over it.
+  const over = await resolveSettings({ source: ["f1"] }, memoryIo(files, { TAMR_TENANT: "env" }));
+  assert.equal(over.tenant, "env");
+  assert.deepEqual(over.sources, ["f1"]);
+
+  const given = await resolveSettings({ config: "other.json" }, memoryIo(files));
+  assert.equal(given.tenant, "other");
+  assert.equal(given.configFileFound, undefined);
+  assert.equal(configFileNote(given), undefined, "a file given with --config needs no note");
+
+  const none = await resolveSettings({}, memoryIo({ "other.json": files["other.json"] }));
+  assert.equal(none.configFile, undefined);
+  const notLooked = await resolveSettings({}, memoryIo(files), { findConfigFile: false });
+  assert.equal(notLooked.configFile, undefined);
+  assert.equal(notLooked.tenant, undefined);
 });

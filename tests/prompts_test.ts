@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ApiError, UsageError } from "../lib/kit/errors.ts";
+import { ApiError, exitCodeFor, UsageError } from "../lib/kit/errors.ts";
 import type { Job } from "../lib/kit/api/types.ts";
 import {
   ANOTHER,
@@ -10,9 +10,11 @@ import {
   inquirerPrompts,
   NONE,
   parseIds,
+  parsePlace,
   planText,
   type PromptFns,
   type RunAnswers,
+  validatePlace,
   validateTenant,
 } from "../tui/prompts.ts";
 import { describeSeenId, formatAgo, recentIds } from "../tui/recent_ids.ts";
@@ -37,8 +39,8 @@ interface Asked {
   config: Config;
 }
 
-/** Answers with the prompt's default, as pressing enter does. */
-const ENTER = (c: Config) => c.default;
+/** Answers with the prompt's default, as pressing enter does (an empty text without one). */
+const ENTER = (c: Config) => c.default ?? (c.choices ? undefined : "");
 
 function scripted(script: Expected[]) {
   const queue = [...script];
@@ -110,9 +112,9 @@ const confirmReview: Expected = { kind: "select", message: /Start the refresh/, 
 
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("askForRun() asks nothing the flags, environment and config file already gave", async () => {
+Deno.test("askForRun() asks nothing the flags, environment and config file already gave, having checked the tenant with one job", async () => {
   const s = scripted([confirmReview]);
-  let listed = 0;
+  const listed: number[] = [];
   const out = sink();
   const answers = await askForRun(
     {
@@ -123,10 +125,14 @@ Deno.test("askForRun() asks nothing the flags, environment and config file alrea
       workflow: "",
       destinations: [],
     },
-    { prompts: s.prompts, write: out.write, listRecentJobs: () => (listed++, Promise.resolve([])) },
+    {
+      prompts: s.prompts,
+      write: out.write,
+      listRecentJobs: (_conn, { max }) => (listed.push(max), Promise.resolve([])),
+    },
   );
   s.done();
-  assert.equal(listed, 0, "no ids to ask, so no need to list jobs");
+  assert.deepEqual(listed, [1], "no ids to ask: one job is enough to check the tenant and key");
   assert.deepEqual(answers, {
     tenant: "acme",
     apiKey: KEY,
@@ -210,32 +216,30 @@ Deno.test("recentIds() falls back to the first status-history time and skips odd
 Deno.test("askForRun() offers the ids of recent jobs as choices beside typing new ones", async () => {
   const s = scripted([
     { kind: "password", message: /API key/, answer: KEY },
-    // pick crm_accounts and "another id…"
-    { kind: "checkbox", message: /Sources/, answer: ["crm_accounts", ANOTHER] },
+    // tick crm_accounts, then type others
+    { kind: "checkbox", message: /Sources/, answer: ["crm_accounts"] },
     { kind: "input", message: /Other source IDs/, answer: "new_src, crm_accounts" },
     { kind: "select", message: /Data product/, answer: "dp_customers" },
     { kind: "select", message: /workflow/, answer: NONE },
     { kind: "checkbox", message: /Destinations/, answer: ["dest_s3"] },
+    { kind: "input", message: /Other destination IDs/, answer: "" },
     confirmReview,
   ]);
-  const calls: Connection[] = [];
+  const calls: [Connection, number][] = [];
   const answers = await askForRun({ tenant: "acme" }, {
     prompts: s.prompts,
     write: sink().write,
     now: () => NOW,
-    listRecentJobs: (conn) => (calls.push(conn), Promise.resolve(RECENT)),
+    listRecentJobs: (conn, { max }) => (calls.push([conn, max]), Promise.resolve(RECENT)),
   });
   s.done();
-  assert.deepEqual(calls, [{ tenant: "acme", apiKey: KEY }]);
+  assert.deepEqual(calls, [[
+    { tenant: "acme", baseUrl: "https://acme.tamr.cloud", apiKey: KEY },
+    100,
+  ]]);
   const sourceChoices = s.asked[1]!.config.choices;
-  assert.deepEqual(sourceChoices.map((c: Config) => c.value), [
-    "crm_accounts",
-    "erp_orders",
-    ANOTHER,
-  ]);
+  assert.deepEqual(sourceChoices.map((c: Config) => c.value), ["crm_accounts", "erp_orders"]);
   assert.equal(sourceChoices[0].name, "crm_accounts  (last run 2h ago, succeeded)");
-  assert.equal(sourceChoices[2].name, "another id…");
-  assert.equal(s.asked[1]!.config.required, true);
   const workflowChoices = s.asked[4]!.config.choices.map((c: Config) => c.value);
   assert.deepEqual(workflowChoices, ["wf_search", ANOTHER, NONE]);
   assert.deepEqual(answers, {
@@ -251,6 +255,7 @@ Deno.test("askForRun() says a refused key was refused and asks for it again", as
   const s = scripted([
     { kind: "password", message: /API key/, answer: "second-key" },
     { kind: "checkbox", message: /Sources/, answer: ["crm_accounts"] },
+    { kind: "input", message: /Other source IDs/, answer: "" },
     { kind: "select", message: /Data product/, answer: "dp_customers" },
     confirmReview,
   ]);
@@ -309,7 +314,60 @@ Deno.test("askForRun() gives up with a UsageError after the key is refused three
   for (const k of [KEY, "k1", "k2", "k3"]) assert.ok(!error.message.includes(k));
 });
 
-Deno.test("askForRun() warns and falls back to typed ids when recent jobs cannot be listed", async () => {
+Deno.test("askForRun() stops before any ID question when the base URL cannot be reached, naming --base-url", async () => {
+  const s = scripted([{ kind: "password", message: /API key/, answer: KEY }]);
+  const out = sink();
+  const error = await askForRun({ baseUrl: "http://127.0.0.1:9" }, {
+    prompts: s.prompts,
+    write: out.write,
+    listRecentJobs: () =>
+      Promise.reject(
+        new ApiError({
+          status: null,
+          method: "GET",
+          path: "/api/v1beta1/jobs",
+          detail: `Connection refused, key ${KEY}`,
+          attempts: 2,
+        }),
+      ),
+  }).then(() => assert.fail("expected an ApiError"), (e: unknown) => e);
+  s.done(); // no source, data product or review question was asked
+  assert.ok(error instanceof ApiError);
+  assert.equal(exitCodeFor(error), 4);
+  assert.equal(
+    error.message,
+    "Cannot reach http://127.0.0.1:9 (check --base-url or TAMR_BASE_URL): GET /api/v1beta1/jobs " +
+      "got no answer (Connection refused, key ***) after 2 attempts.",
+  );
+  assert.equal(out.text(), "", "one sentence, in the error alone");
+});
+
+Deno.test("askForRun() stops at a tenant that cannot be used, naming the tenant and Tamr's answer", async () => {
+  const s = scripted([]);
+  const error = await askForRun({ tenant: "acme", apiKey: KEY }, {
+    prompts: s.prompts,
+    write: sink().write,
+    listRecentJobs: () =>
+      Promise.reject(
+        new ApiError({
+          status: 404,
+          method: "GET",
+          path: "/api/v1beta1/jobs",
+          tamrMessage: "No such route",
+        }),
+      ),
+  }).then(() => assert.fail("expected an ApiError"), (e: unknown) => e);
+  s.done();
+  assert.ok(error instanceof ApiError);
+  assert.equal(exitCodeFor(error), 4);
+  assert.equal(
+    error.message,
+    "Cannot use tenant acme at https://acme.tamr.cloud (check the tenant name, or give " +
+      "--base-url or TAMR_BASE_URL): GET /api/v1beta1/jobs was answered 404: No such route.",
+  );
+});
+
+Deno.test("askForRun() warns and falls back to typed ids when the jobs listed cannot be read", async () => {
   const s = scripted([
     { kind: "input", message: /Source IDs/, answer: "s1" },
     { kind: "input", message: /Data product ID/, answer: "dp" },
@@ -321,22 +379,14 @@ Deno.test("askForRun() warns and falls back to typed ids when recent jobs cannot
     {
       prompts: s.prompts,
       write: out.write,
-      listRecentJobs: () =>
-        Promise.reject(
-          new ApiError({
-            status: null,
-            method: "GET",
-            path: "/api/v1beta1/jobs",
-            detail: "ECONNREFUSED",
-          }),
-        ),
+      listRecentJobs: () => Promise.reject(new TypeError("jobs is not iterable")),
     },
   );
   s.done();
   assert.deepEqual(answers?.sources, ["s1"]);
   assert.match(
     out.text(),
-    /Could not list recent jobs to suggest IDs \(.*ECONNREFUSED.*\); type the IDs instead/,
+    /Could not list recent jobs to suggest IDs \(jobs is not iterable\); type the IDs instead/,
   );
 });
 
@@ -392,9 +442,11 @@ Deno.test("Edit at the review asks again with the current answers as defaults, t
   assert.deepEqual(defaults, ["acme", "s1, s2", "dp", "wf", "d1, d2"]);
   assert.equal(s.asked[8]!.config.default, "s1, s3", "the second edit starts from the first one");
   assert.equal((out.text().match(/^Plan$/gm) ?? []).length, 3);
+  assert.match(out.text(), /tenant {4}acme\n {2}base URL {2}http:\/\/127\.0\.0\.1:8080\n/);
+  // A tenant typed anew is where the run goes: its own base URL, not the one it replaced.
+  assert.match(out.text(), /tenant {4}acme-dev\n {2}base URL {2}https:\/\/acme-dev\.tamr\.cloud\n/);
   assert.deepEqual(answers, {
     tenant: "acme-dev",
-    baseUrl: "http://127.0.0.1:8080",
     apiKey: KEY,
     sources: ["s1", "s3"],
     dataProduct: "dp",
@@ -407,9 +459,11 @@ Deno.test("Edit keeps ids typed earlier as checked choices beside the recent one
     { kind: "select", message: /Start the refresh/, answer: "edit" },
     { kind: "input", message: /tenant/i, answer: ENTER },
     { kind: "checkbox", message: /Sources/, answer: ["typed_src"] },
+    { kind: "input", message: /Other source IDs/, answer: "" },
     { kind: "select", message: /Data product/, answer: ENTER },
     { kind: "select", message: /workflow/, answer: ENTER },
     { kind: "checkbox", message: /Destinations/, answer: [] },
+    { kind: "input", message: /Other destination IDs/, answer: "" },
     confirmReview,
   ]);
   await askForRun(
@@ -432,11 +486,11 @@ Deno.test("Edit keeps ids typed earlier as checked choices beside the recent one
   const sources = s.asked[2]!.config.choices as Config[];
   assert.deepEqual(
     sources.map((c) => [c.value, c.checked ?? false]),
-    [["typed_src", true], ["crm_accounts", false], ["erp_orders", true], [ANOTHER, false]],
+    [["typed_src", true], ["crm_accounts", false], ["erp_orders", true]],
   );
-  assert.equal(s.asked[3]!.config.default, "dp_x");
-  assert.equal(s.asked[3]!.config.choices[0].value, "dp_x");
-  assert.equal(s.asked[4]!.config.default, NONE);
+  assert.equal(s.asked[4]!.config.default, "dp_x");
+  assert.equal(s.asked[4]!.config.choices[0].value, "dp_x");
+  assert.equal(s.asked[5]!.config.default, NONE);
 });
 
 Deno.test("planText() shows tenant, base URL and every step id in order", () => {
@@ -531,39 +585,99 @@ Deno.test("askForRun() goes on with a warning when the config file cannot be sav
   assert.match(out.text(), /Could not save the config file \/nope\/x\.json: Permission denied/);
 });
 
-Deno.test("askForInit() reviews, then offers to save at the given path; the key may be skipped", async () => {
+Deno.test("askForInit() asks every value, reviews once and saves at the given path; the key may be skipped", async () => {
   const s = scripted([
     { kind: "input", message: /tenant/i, answer: "acme" },
     { kind: "password", message: /never saved/, answer: "" },
     { kind: "input", message: /Source IDs/, answer: "s1" },
     { kind: "input", message: /Data product ID/, answer: "dp" },
     { kind: "input", message: /workflow ID/, answer: "" },
-    { kind: "input", message: /Destination IDs/, answer: "d1 d2" },
-    { kind: "select", message: /Is this plan right/, answer: "confirm" },
-    { kind: "confirm", message: /^Save these answers to conf\/tr\.json\?$/, answer: ENTER },
-    { kind: "input", message: /path/, answer: ENTER },
+    { kind: "input", message: /Destination IDs/, answer: "d1, d2" },
+    { kind: "select", message: /^Save this plan to conf\/tr\.json\?$/, answer: "confirm" },
   ]);
   const saved: string[] = [];
+  const out = sink();
   const result = await askForInit({}, {
     prompts: s.prompts,
-    write: sink().write,
+    write: out.write,
     listRecentJobs: () => assert.fail("an empty key lists nothing"),
     saveConfig: (path, text) => (saved.push(path, text), Promise.resolve()),
+    usage: { command: "tamr-refresh", keySet: false },
   }, { path: "conf/tr.json" });
   s.done();
-  assert.equal(s.asked[7]!.config.default, true, "init offers yes by default");
   assert.deepEqual(result, {
     answers: { tenant: "acme", sources: ["s1"], dataProduct: "dp", destinations: ["d1", "d2"] },
     savedTo: "conf/tr.json",
   });
   assert.deepEqual(JSON.parse(saved[1]!), result?.answers);
+  assert.equal(
+    out.text().slice(out.text().indexOf("Saved")),
+    "Saved conf/tr.json (without the API key).\n" +
+      "Run it with: tamr-refresh run --config conf/tr.json\n" +
+      "Set TAMR_API_KEY first (in the environment or a .env file).\n",
+  );
+});
+
+Deno.test("askForInit() over an existing file starts from its values, asks once to overwrite, keeps its other fields", async () => {
+  const s = scripted([
+    { kind: "input", message: /tenant/i, answer: ENTER },
+    { kind: "input", message: /Source IDs/, answer: ENTER },
+    { kind: "input", message: /Data product ID/, answer: "dp2" },
+    { kind: "input", message: /workflow ID/, answer: ENTER },
+    { kind: "input", message: /Destination IDs/, answer: ENTER },
+    { kind: "select", message: /^Overwrite tamr-refresh\.json with this plan\?$/, answer: ENTER },
+  ]);
+  const saved: string[] = [];
+  const out = sink();
+  await askForInit(
+    { baseUrl: "http://127.0.0.1:8080", sources: ["s1", "s2"], dataProduct: "dp", workflow: "wf" },
+    {
+      prompts: s.prompts,
+      write: out.write,
+      saveConfig: (path, text) => (saved.push(path, text), Promise.resolve()),
+      usage: { command: "tamr-refresh", keySet: true },
+    },
+    {
+      path: "tamr-refresh.json",
+      exists: true,
+      keep: { concurrency: 2, timeout: "1h", tenant: "x" },
+    },
+  );
+  s.done();
+  assert.deepEqual(s.asked.map((a) => a.config.default), [
+    "http://127.0.0.1:8080",
+    "s1, s2",
+    "dp",
+    "wf",
+    undefined,
+    "confirm",
+  ]);
+  assert.equal(s.asked[5]!.config.choices[0].name, "Overwrite");
+  assert.equal(saved[0], "tamr-refresh.json");
+  assert.deepEqual(JSON.parse(saved[1]!), {
+    baseUrl: "http://127.0.0.1:8080",
+    sources: ["s1", "s2"],
+    dataProduct: "dp2",
+    workflow: "wf",
+    destinations: [],
+    concurrency: 2,
+    timeout: "1h",
+  });
+  assert.match(
+    out.text(),
+    /^Run it with: tamr-refresh run --config tamr-refresh\.json \(in this directory, `tamr-refresh` alone uses it too\)$/m,
+  );
+  assert.doesNotMatch(out.text(), /TAMR_API_KEY/, "the key is set: nothing more to do");
 });
 
 Deno.test("askForInit() fails when the config file cannot be written", async () => {
   const s = scripted([
-    { kind: "select", message: /Is this plan right/, answer: "confirm" },
-    { kind: "confirm", message: /Save these answers/, answer: true },
-    { kind: "input", message: /path/, answer: ENTER },
+    { kind: "input", message: /tenant/i, answer: ENTER },
+    { kind: "input", message: /Source IDs/, answer: ENTER },
+    { kind: "input", message: /Data product ID/, answer: ENTER },
+    { kind: "input", message: /workflow ID/, answer: ENTER },
+    { kind: "input", message: /Destination IDs/, answer: ENTER },
+    { kind: "select", message: /Save this plan/, answer: "confirm" },
   ]);
   await assert.rejects(
     askForInit(FULL, {
@@ -571,7 +685,8 @@ Deno.test("askForInit() fails when the config file cannot be written", async () 
       write: sink().write,
       saveConfig: () => Promise.reject(new Error("Read-only file system")),
     }),
-    /Could not save the config file tamr-refresh\.json: Read-only file system/,
+    UsageError,
+    "Could not save the config file tamr-refresh.json: Read-only file system",
   );
   s.done();
 });
@@ -590,11 +705,210 @@ Deno.test("Ctrl-C in a prompt propagates the prompt's ExitPromptError", async ()
   await assert.rejects(askForRun({}, deps), ExitPromptError);
 });
 
-Deno.test("parseIds() splits on commas and spaces and drops repeats", () => {
-  assert.deepEqual(parseIds(" a, b,,c a\n"), ["a", "b", "c"]);
-  assert.deepEqual(parseIds("   "), []);
+Deno.test("parseIds() splits at commas, trims, drops empties and repeats, as --source does", () => {
+  assert.deepEqual(parseIds(" a, b,,c,a\n"), ["a", "b", "c"]);
+  assert.deepEqual(parseIds("a b"), ["a b"], "a space is no separator: the validator refuses it");
+  assert.deepEqual(parseIds("  , "), []);
 });
 
 Deno.test("inquirerPrompts are the real @inquirer/prompts functions", () => {
   for (const fn of Object.values(inquirerPrompts)) assert.equal(typeof fn, "function");
+});
+
+// ---------------------------------------------------------------------------------------------
+// The pickers cannot trap: select all selects ids only, an empty answer is accepted where the
+// question is optional, and goes back to the list (saying what is needed) where it is not.
+
+/** What inquirer's checkbox answers when "a" (select all) is pressed, then Enter. */
+const SELECT_ALL = (c: Config) => c.choices.map((choice: Config) => choice.value);
+
+Deno.test("select all in the source picker selects the ids only; Enter then adds none", async () => {
+  const s = scripted([
+    { kind: "checkbox", message: /Sources/, answer: SELECT_ALL },
+    { kind: "input", message: /Other source IDs.*Enter for none/, answer: "" },
+    { kind: "select", message: /Data product/, answer: "dp_customers" },
+    confirmReview,
+  ]);
+  const answers = await askForRun(
+    { tenant: "acme", apiKey: KEY, workflow: "", destinations: [] },
+    {
+      prompts: s.prompts,
+      write: sink().write,
+      now: () => NOW,
+      listRecentJobs: () => Promise.resolve(RECENT),
+    },
+  );
+  s.done();
+  for (const choice of s.asked[0]!.config.choices) assert.equal(typeof choice.value, "string");
+  assert.deepEqual(answers?.sources, ["crm_accounts", "erp_orders"]);
+});
+
+Deno.test("a source picker left empty comes back saying one is needed, instead of refusing Enter", async () => {
+  const s = scripted([
+    { kind: "checkbox", message: /^Sources to refresh first$/, answer: [] },
+    { kind: "input", message: /Other source IDs/, answer: "" },
+    { kind: "checkbox", message: /Sources to refresh first: at least one is needed/, answer: [] },
+    { kind: "input", message: /Other source IDs/, answer: "typed_src" },
+    { kind: "select", message: /Data product/, answer: "dp_customers" },
+    confirmReview,
+  ]);
+  const answers = await askForRun(
+    { tenant: "acme", apiKey: KEY, workflow: "", destinations: [] },
+    {
+      prompts: s.prompts,
+      write: sink().write,
+      now: () => NOW,
+      listRecentJobs: () => Promise.resolve(RECENT),
+    },
+  );
+  s.done();
+  for (const q of s.asked.filter((a) => a.kind === "checkbox")) {
+    assert.notEqual(q.config.required, true, "Enter with nothing ticked is never refused");
+  }
+  assert.deepEqual(answers?.sources, ["typed_src"]);
+});
+
+Deno.test("the optional destination picker accepts nothing at all", async () => {
+  const s = scripted([
+    { kind: "checkbox", message: /Destinations/, answer: [] },
+    { kind: "input", message: /Other destination IDs/, answer: "" },
+    confirmReview,
+  ]);
+  const answers = await askForRun(
+    { tenant: "acme", apiKey: KEY, sources: ["s"], dataProduct: "dp", workflow: "" },
+    {
+      prompts: s.prompts,
+      write: sink().write,
+      now: () => NOW,
+      listRecentJobs: () => Promise.resolve(RECENT),
+    },
+  );
+  s.done();
+  assert.deepEqual(answers?.destinations, []);
+});
+
+Deno.test("another id… with nothing typed goes back to the list", async () => {
+  const s = scripted([
+    { kind: "select", message: /Data product/, answer: ANOTHER },
+    { kind: "input", message: /Data product ID.*Enter to go back to the list/, answer: "" },
+    { kind: "select", message: /Data product/, answer: "dp_customers" },
+    confirmReview,
+  ]);
+  const answers = await askForRun(
+    { tenant: "acme", apiKey: KEY, sources: ["s"], workflow: "", destinations: [] },
+    {
+      prompts: s.prompts,
+      write: sink().write,
+      now: () => NOW,
+      listRecentJobs: () => Promise.resolve(RECENT),
+    },
+  );
+  s.done();
+  assert.equal(answers?.dataProduct, "dp_customers");
+});
+
+Deno.test("typed ids are split at commas; a space inside an id is refused with the rule", async () => {
+  const s = scripted([
+    { kind: "input", message: /Source IDs/, answer: "s1,s2, s3" },
+    { kind: "input", message: /Data product ID/, answer: "dp" },
+    { kind: "input", message: /workflow ID/, answer: "" },
+    { kind: "input", message: /Destination IDs/, answer: "" },
+    confirmReview,
+  ]);
+  const answers = await askForRun({ tenant: "acme", apiKey: KEY }, {
+    prompts: s.prompts,
+    write: sink().write,
+  });
+  s.done();
+  assert.deepEqual(answers?.sources, ["s1", "s2", "s3"]);
+  const validate = s.asked[0]!.config.validate as (v: string) => true | string;
+  assert.equal(
+    validate("s1 s2"),
+    '"s1 s2" is not one ID: IDs have no spaces or control characters; separate several with commas.',
+  );
+  assert.match(validate(" , ") as string, /Enter at least one source ID/);
+  const dp = s.asked[1]!.config.validate as (v: string) => true | string;
+  assert.match(dp("a,b") as string, /Enter one data product ID, without spaces or commas/);
+});
+
+Deno.test("planText() aligns the step numbers from 10 on", () => {
+  const text = planText({
+    tenant: "acme",
+    apiKey: KEY,
+    sources: Array.from({ length: 9 }, (_, i) => `s${i + 1}`),
+    dataProduct: "dp",
+    destinations: ["d1"],
+  });
+  const rows = text.split("\n").filter((l) => /^ +\d+\. /.test(l));
+  assert.equal(rows.length, 11);
+  assert.equal(rows[0], "     1. load:s1");
+  assert.equal(rows[9], "    10. update:dp  (after all 9 loads)");
+  assert.equal(new Set(rows.map((r) => r.indexOf(". "))).size, 1, "the dots line up");
+});
+
+Deno.test("the tenant question takes a base URL too, and Edit offers it as a default it accepts", async () => {
+  const s = scripted([
+    { kind: "select", message: /Start the refresh/, answer: "edit" },
+    { kind: "input", message: /tenant.*or its base URL/i, answer: ENTER },
+    { kind: "input", message: /Source IDs/, answer: ENTER },
+    { kind: "input", message: /Data product ID/, answer: ENTER },
+    { kind: "input", message: /workflow ID/, answer: ENTER },
+    { kind: "input", message: /Destination IDs/, answer: ENTER },
+    confirmReview,
+  ]);
+  const start = {
+    baseUrl: "http://127.0.0.1:8080",
+    apiKey: KEY,
+    sources: ["s1"],
+    dataProduct: "dp",
+    destinations: [],
+  };
+  const answers = await askForRun({ ...start, workflow: "" }, {
+    prompts: s.prompts,
+    write: sink().write,
+  });
+  s.done();
+  // The scripted prompt checks that its validator accepts the default Enter answers with.
+  assert.equal(s.asked[1]!.config.default, "http://127.0.0.1:8080");
+  assert.deepEqual(answers, start, "no tenant appears: the base URL says where");
+  assert.deepEqual(parsePlace("https://acme.tamr.cloud/"), { tenant: "acme" });
+  assert.deepEqual(parsePlace(" acme "), { tenant: "acme" });
+  assert.match(validatePlace("http://example.com") as string, /http:\/\/ only for loopback/);
+});
+
+Deno.test("a run's save asks before overwriting a file that is there, and says how to use the file", async () => {
+  const s = scripted([
+    confirmReview,
+    { kind: "confirm", message: /Save these answers/, answer: true },
+    { kind: "input", message: /path/, answer: "mine.json" },
+    { kind: "confirm", message: /^mine\.json exists\. Overwrite it\?$/, answer: false },
+  ]);
+  const out = sink();
+  await askForRun(FULL, {
+    prompts: s.prompts,
+    write: out.write,
+    exists: (path) => Promise.resolve(path === "mine.json"),
+    saveConfig: () => assert.fail("declined: nothing is written"),
+  }, { offerSave: true });
+  s.done();
+  assert.equal(s.asked[3]!.config.default, false);
+  assert.match(out.text(), /Left mine\.json as it was; the answers were not saved\./);
+
+  const again = scripted([
+    confirmReview,
+    { kind: "confirm", message: /Save these answers/, answer: true },
+    { kind: "input", message: /path/, answer: "my conf.json" },
+  ]);
+  const said = sink();
+  await askForRun(FULL, {
+    prompts: again.prompts,
+    write: said.write,
+    saveConfig: () => Promise.resolve(),
+    usage: { command: "deno run -A /src/main.ts", keySet: false },
+  }, { offerSave: true });
+  again.done();
+  assert.match(
+    said.text(),
+    /^Saved my conf\.json \(without the API key\)\.\nRun it with: deno run -A \/src\/main\.ts run --config 'my conf\.json'\nSet TAMR_API_KEY first/m,
+  );
 });

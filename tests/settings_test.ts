@@ -16,6 +16,8 @@ import type { ConfigIo, RunFlags } from "../lib/app/settings/types.ts";
 import { DEFAULT_CONCURRENCY, DEFAULT_POLL_INTERVAL_MS } from "../lib/kit/defaults.ts";
 import type { Io } from "../lib/app/io.ts";
 import { fakeIo, memoryIo } from "./_io.ts";
+import { askForRun, type PromptFns } from "../tui/prompts.ts";
+import { answeredSettings, defaultsFrom } from "../tui/answers.ts";
 
 const input: PlanInput = {
   sources: ["s1", "s2"],
@@ -276,4 +278,69 @@ Deno.test("a new run over an unfinished journal says so through warn(), not stde
     timeoutMs: 7_200_000,
     requestTimeoutMs: 30_000,
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A config file saved from the prompts loads again as it was.
+
+/** Prompts answered in order from `answers` (Enter: the default), each checked by its validator. */
+function answering(answers: unknown[]): PromptFns {
+  const queue = [...answers];
+  // deno-lint-ignore no-explicit-any
+  const ask = async (config: any) => {
+    if (queue.length === 0) assert.fail(`Unexpected question: ${config.message}`);
+    const next = queue.shift();
+    const answer = next === ENTER ? config.default ?? "" : next;
+    if (config.validate) assert.equal(await config.validate(answer), true, String(answer));
+    return answer;
+  };
+  return { input: ask, password: ask, select: ask, checkbox: ask, confirm: ask } as PromptFns;
+}
+const ENTER = Symbol("enter");
+
+const PLAN_FIELDS = ["tenant", "baseUrl", "sources", "dataProduct", "workflow", "destinations"];
+const planOf = (s: object) =>
+  Object.fromEntries(PLAN_FIELDS.map((k) => [k, (s as Record<string, unknown>)[k]]));
+
+Deno.test("a config saved by the prompts loads again unchanged with run --config, with and without TAMR_BASE_URL", async () => {
+  const cases: { flags: RunFlags; env: Record<string, string>; file: Record<string, unknown> }[] = [
+    {
+      flags: {},
+      env: { TAMR_BASE_URL: "http://127.0.0.1:8080" },
+      file: { baseUrl: "http://127.0.0.1:8080" },
+    },
+    { flags: {}, env: { TAMR_TENANT: "acme" }, file: { tenant: "acme" } },
+    {
+      flags: { tenant: "acme", baseUrl: "https://tamr.acme.example/" },
+      env: {},
+      file: { tenant: "acme", baseUrl: "https://tamr.acme.example" },
+    },
+  ];
+  for (const { flags, env, file } of cases) {
+    const settings = await resolveSettings(flags, memoryIo({}, { ...env, TAMR_API_KEY: "k" }));
+    const saved = new Map<string, string>();
+    const answers = await askForRun(defaultsFrom(settings), {
+      prompts: answering(["s1, s2", "dp", "wf", "d1", "confirm", true, ENTER]),
+      write: () => {},
+      saveConfig: (path, text) => (saved.set(path, text), Promise.resolve()),
+    }, { offerSave: true });
+    assert.ok(answers);
+    const text = saved.get("tamr-refresh.json")!;
+    assert.deepEqual(JSON.parse(text), {
+      ...file,
+      sources: ["s1", "s2"],
+      dataProduct: "dp",
+      workflow: "wf",
+      destinations: ["d1"],
+    });
+    const ran = answeredSettings(settings, answers);
+    // Loaded again with the same environment, and in a shell where TAMR_* are not set.
+    for (const loadEnv of [{ ...env }, {}]) {
+      const loaded = await resolveSettings(
+        { config: "tamr-refresh.json" },
+        memoryIo({ "tamr-refresh.json": text }, loadEnv),
+      );
+      assert.deepEqual(planOf(loaded), planOf(ran), `${JSON.stringify(env)} -> ${text}`);
+    }
+  }
 });

@@ -134,11 +134,12 @@ tmuxTest(
         );
         await t.keys("Enter");
 
-        // Newest first: src_erp, then src_crm, then "another id…".
+        // Newest first: src_erp, then src_crm; other ids are typed next.
         const sources = await t.waitFor(/❯◯ src_erp {2}\(last run .*, succeeded\)/);
         assert.match(sources, /^ ◯ src_crm {2}\(last run .*, succeeded\)$/m);
-        await t.keys("Space", "Down", "Down", "Space", "Enter");
-        await t.waitFor("? Other source IDs (comma-separated)");
+        assert.doesNotMatch(sources, /another id/, "select all can only select ids");
+        await t.keys("Space", "Enter");
+        await t.waitFor("? Other source IDs (comma-separated; Enter for none)");
         await t.type("src_new");
         await t.keys("Enter");
 
@@ -149,6 +150,8 @@ tmuxTest(
         await t.keys("Enter"); // the default: none
         await t.waitFor("? Destinations to publish to afterwards (optional)");
         await t.keys("Enter"); // none ticked
+        await t.waitFor("? Other destination IDs (comma-separated; Enter for none)");
+        await t.keys("Enter"); // none typed
 
         const review = await t.waitFor("Start the refresh with this plan?");
         assert.match(

@@ -1,7 +1,13 @@
 /**
  * Choosing ids: from the ones seen in the tenant's recent jobs, or typed. One picker for a list of
  * ids (sources, destinations), one for a single id (data product, workflow).
+ *
+ * No picker can trap: a list is ticked in a checkbox that holds only ids (so "a", select all,
+ * selects ids and nothing else), then other ids may be typed, Enter for none; when a required list
+ * ends up empty, the checkbox comes back saying what is needed. "another id…" of a single id
+ * goes back to the list when nothing is typed.
  */
+import { isId } from "../lib/app/settings/config.ts";
 import { describeSeenId, type SeenId } from "./recent_ids.ts";
 import {
   ANOTHER,
@@ -12,50 +18,69 @@ import {
   type SelectChoice,
 } from "./prompt_fns.ts";
 
+/**
+ * The validator of a typed list of ids: true, or what is wrong. `required`: at least one id.
+ * Ids are separated by commas, as everywhere (`--source s1,s2`).
+ */
+export function validateIds(required: boolean, noun: string) {
+  return (text: string): true | string => {
+    const ids = parseIds(text);
+    if (ids.length === 0) {
+      return required ? `Enter at least one ${noun} (separate several with commas).` : true;
+    }
+    const bad = ids.find((id) => !isId(id));
+    if (bad === undefined) return true;
+    return `${JSON.stringify(bad)} is not one ID: IDs have no spaces or control characters; ` +
+      `separate several with commas.`;
+  };
+}
+
 export async function askMany(
   p: PromptFns,
   now: number,
   seen: readonly SeenId[] | undefined,
   current: readonly string[],
-  q: { message: string; typed: string; another: string; required: boolean },
+  q: { message: string; typed: string; another: string; required: boolean; noun: string },
 ): Promise<string[]> {
-  const validate = (v: string) =>
-    !q.required || parseIds(v).length > 0 ||
-    "Enter at least one ID (separate several with commas).";
   if (!seen?.length) {
     const text = await p.input({
       message: q.typed,
       ...(current.length ? { default: current.join(", ") } : {}),
-      validate,
+      validate: validateIds(q.required, q.noun),
     });
     return parseIds(text);
   }
   const seenIds = new Set(seen.map((s) => s.id));
-  const choices: CheckboxChoice<string | typeof ANOTHER>[] = [
-    ...current.filter((id) => !seenIds.has(id)).map((id) => ({
-      value: id,
-      name: `${id}  (entered earlier)`,
-      short: id,
-      checked: true,
-    })),
-    ...seen.map((s) => ({
-      value: s.id,
-      name: describeSeenId(s, now),
-      short: s.id,
-      checked: current.includes(s.id),
-    })),
-    { value: ANOTHER, name: "another id…" },
-  ];
-  const picked = await p.checkbox({ message: q.message, choices, required: q.required });
-  const ids = picked.filter((v): v is string => typeof v === "string");
-  if (picked.includes(ANOTHER)) {
-    const text = await p.input({
-      message: q.another,
-      validate: (v) => parseIds(v).length > 0 || "Enter at least one ID.",
+  let ticked = new Set(current);
+  for (let round = 0;; round++) {
+    const choices: CheckboxChoice<string>[] = [
+      ...current.filter((id) => !seenIds.has(id)).map((id) => ({
+        value: id,
+        name: `${id}  (entered earlier)`,
+        short: id,
+        checked: ticked.has(id),
+      })),
+      ...seen.map((s) => ({
+        value: s.id,
+        name: describeSeenId(s, now),
+        short: s.id,
+        checked: ticked.has(s.id),
+      })),
+    ];
+    const picked = await p.checkbox({
+      message: round === 0
+        ? q.message
+        : `${q.message}: at least one is needed (space ticks it, or Enter and type its ID)`,
+      choices,
     });
-    ids.push(...parseIds(text));
+    const text = await p.input({
+      message: `${q.another} (comma-separated; Enter for none)`,
+      validate: validateIds(false, q.noun),
+    });
+    const ids = [...new Set([...picked, ...parseIds(text)])];
+    if (ids.length > 0 || !q.required) return ids;
+    ticked = new Set();
   }
-  return [...new Set(ids)];
 }
 
 export async function askOne(
@@ -65,17 +90,19 @@ export async function askOne(
   current: string | undefined,
   q: { message: string; typed: string; noun: string; optional?: boolean },
 ): Promise<string | undefined> {
-  const validate = (v: string) => {
+  const validate = (empty: true | string) => (v: string) => {
     const id = v.trim();
-    if (id === "") return q.optional ? true : `Enter a ${q.noun}.`;
-    return !/[\s,]/.test(id) || `Enter one ${q.noun}, without spaces or commas (got "${id}").`;
+    if (id === "") return empty;
+    return isId(id) || `Enter one ${q.noun}, without spaces or commas (got ${JSON.stringify(id)}).`;
   };
-  const typeIt = async (message: string, def: string | undefined) => {
-    const id = (await p.input({ message, ...(def ? { default: def } : {}), validate }))
-      .trim();
+  if (!seen?.length) {
+    const id = (await p.input({
+      message: q.typed,
+      ...(current ? { default: current } : {}),
+      validate: validate(q.optional ? true : `Enter a ${q.noun}; it is required.`),
+    })).trim();
     return id === "" ? undefined : id;
-  };
-  if (!seen?.length) return typeIt(q.typed, current);
+  }
   type V = string | typeof ANOTHER | typeof NONE;
   const choices: SelectChoice<V>[] = [];
   if (current && !seen.some((s) => s.id === current)) {
@@ -85,14 +112,18 @@ export async function askOne(
   choices.push({ value: ANOTHER, name: "another id…" });
   if (q.optional) choices.push({ value: NONE, name: "none" });
   const def: V | undefined = current ?? (q.optional ? NONE : undefined);
-  const picked = await p.select<V>({
-    message: q.message,
-    choices,
-    ...(def !== undefined ? { default: def } : {}),
-  });
-  if (picked === NONE) return undefined;
-  if (picked === ANOTHER) {
-    return typeIt(`${q.typed.replace(/ \(.*\)$/, "")} (another)`, undefined);
+  for (;;) {
+    const picked = await p.select<V>({
+      message: q.message,
+      choices,
+      ...(def !== undefined ? { default: def } : {}),
+    });
+    if (picked === NONE) return undefined;
+    if (picked !== ANOTHER) return picked;
+    const id = (await p.input({
+      message: `${q.typed.replace(/ \(.*\)$/, "")} (another; Enter to go back to the list)`,
+      validate: validate(true),
+    })).trim();
+    if (id !== "") return id;
   }
-  return picked;
 }

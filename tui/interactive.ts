@@ -2,49 +2,35 @@
  * The interactive paths, loaded only when a terminal is there: the prompts fill in what settings
  * lack, and the dashboard draws the run's events.
  */
-import { tenantBaseUrl } from "../lib/kit/tenant.ts";
 import { createJobClient } from "../lib/kit/api/client.ts";
 import type { RunSettings, Settings } from "../lib/app/settings/config.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
 import type { RunStore } from "../lib/kit/run/run_state.ts";
 import type { Job } from "../lib/kit/api/types.ts";
 import type { Io } from "../lib/app/io.ts";
-import { type AskDeps, askForInit, askForRun, promptsUntil, type RunAnswers } from "./prompts.ts";
+import { type AskDeps, askForInit, askForRun, type InitTarget, promptsUntil } from "./prompts.ts";
+import { answeredSettings, defaultsFrom } from "./answers.ts";
 import { writeConfigFile } from "./save_config.ts";
 import { runDashboard } from "./dashboard_app.tsx";
 
-/** Lists up to `max` recent jobs of a tenant, newest first. */
-function recentJobsLister(io: Io, max = 100): NonNullable<AskDeps["listRecentJobs"]> {
-  return async (conn) => {
+/** Lists up to `max` recent jobs of a tenant, newest first; given up on the first interrupt. */
+function recentJobsLister(io: Io): NonNullable<AskDeps["listRecentJobs"]> {
+  return async (conn, { max }) => {
     io.secrets.add(conn.apiKey);
     const client = createJobClient({
-      baseUrl: conn.baseUrl ?? tenantBaseUrl(conn.tenant),
+      baseUrl: conn.baseUrl,
       apiKey: conn.apiKey,
       fetch: io.fetch,
       requestTimeoutMs: 15_000,
       retry: { maxAttempts: 2 },
     });
     const jobs: Job[] = [];
-    for await (const job of client.listJobs({ pageSize: 30 })) {
+    for await (const job of client.listJobs({ pageSize: Math.min(30, max), signal: io.signal })) {
       jobs.push(job);
       if (jobs.length >= max) break;
     }
     return jobs;
   };
-}
-
-function defaultsFrom(s: Settings): Partial<RunAnswers> {
-  const d: Partial<RunAnswers> = {};
-  if (s.tenant !== undefined) d.tenant = s.tenant;
-  if (s.baseUrl !== undefined) d.baseUrl = s.baseUrl;
-  if (s.apiKey) d.apiKey = s.apiKey;
-  if (s.sources.length > 0) d.sources = s.sources;
-  if (s.dataProduct !== undefined) d.dataProduct = s.dataProduct;
-  // Once the plan's required values are known, the optional ones are known too: none unless given.
-  const planKnown = s.sources.length > 0 && s.dataProduct !== undefined;
-  if (s.workflow !== undefined || planKnown) d.workflow = s.workflow ?? "";
-  if (s.destinations.length > 0 || planKnown) d.destinations = s.destinations;
-  return d;
 }
 
 /** True when the settings hold every value a run needs, so nothing has to be asked. */
@@ -53,45 +39,40 @@ function complete(s: Settings): boolean {
     s.dataProduct !== undefined;
 }
 
+/** The prompts' effects over the Io. */
+function askDeps(io: Io, settings: Settings): AskDeps {
+  return {
+    prompts: promptsUntil(io.signal),
+    listRecentJobs: recentJobsLister(io),
+    write: io.err,
+    saveConfig: writeConfigFile,
+    exists: io.exists,
+    usage: { command: io.selfCommand ?? "tamr-refresh", keySet: !!settings.apiKey },
+  };
+}
+
 /** Asks for whatever the settings lack, then shows the plan for review; null when cancelled. */
 export async function askForMissing(
   settings: Settings,
   io: Io,
   options: { review: boolean },
 ): Promise<RunSettings | null> {
-  const answers = await askForRun(defaultsFrom(settings), {
-    prompts: promptsUntil(io.signal),
-    listRecentJobs: recentJobsLister(io),
-    write: io.err,
-    saveConfig: writeConfigFile,
-  }, {
+  const answers = await askForRun(defaultsFrom(settings), askDeps(io, settings), {
     review: options.review,
     // Offer to save only what was asked for, and only when no config file was given.
     offerSave: settings.configFile === undefined && !complete(settings),
   });
   if (answers === null) return null;
   io.secrets.add(answers.apiKey);
-  const baseUrl = answers.baseUrl ?? settings.baseUrl ?? tenantBaseUrl(answers.tenant);
-  return {
-    ...settings,
-    tenant: answers.tenant,
-    baseUrl,
-    apiKey: answers.apiKey,
-    sources: answers.sources,
-    dataProduct: answers.dataProduct,
-    workflow: answers.workflow || undefined,
-    destinations: answers.destinations,
-  };
+  return answeredSettings(settings, answers);
 }
 
-/** `tamr-refresh init`: the prompts without running; writes the config file. */
-export async function initFlow(settings: Settings, io: Io, path: string | undefined) {
-  return await askForInit(defaultsFrom(settings), {
-    prompts: promptsUntil(io.signal),
-    listRecentJobs: recentJobsLister(io),
-    write: io.err,
-    saveConfig: writeConfigFile,
-  }, path !== undefined ? { path } : {});
+/**
+ * `tamr-refresh init`: the prompts without running, every value asked with the settings' (an
+ * existing file's) as defaults; writes the config file at `target.path`.
+ */
+export async function initFlow(settings: Settings, io: Io, target: InitTarget) {
+  return await askForInit(defaultsFrom(settings), askDeps(io, settings), target);
 }
 
 /**

@@ -60,12 +60,13 @@ export function promptsUntil(signal: AbortSignal): PromptFns {
   };
 }
 
-/** The value of the "another id…" choice. */
+/** The value of the "another id…" choice of a single id. */
 export const ANOTHER: unique symbol = Symbol("another id");
 /** The value of the "none" choice of an optional single id. */
 export const NONE: unique symbol = Symbol("none");
 
-/** Splits `a, b  c` into ids, dropping empties and repeats. */
-export function parseIds(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).filter((s) => s !== ""))];
-}
+/**
+ * Splits `a, b,c` into ids at commas, dropping empties and repeats: the settings' one rule for
+ * lists of ids (`--source s1,s2` reads the same way).
+ */
+export { splitIds as parseIds } from "../lib/app/settings/config.ts";

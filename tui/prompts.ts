@@ -7,18 +7,29 @@
  * the caller maps it to exit 130.
  */
 import { UsageError } from "../lib/kit/errors.ts";
-import type { Job } from "../lib/kit/api/types.ts";
 import type { RecentIds } from "./recent_ids.ts";
 import {
   answersOf,
-  type Connection,
+  hasPlace,
+  parsePlace,
+  type Place,
   planText,
   type RunAnswers,
+  validatePlace,
+} from "./answers.ts";
+import { type ListRecentJobs, RecentLookup } from "./recent_lookup.ts";
+
+export {
+  baseUrlOf,
+  type Connection,
+  labelOf,
+  parsePlace,
+  type Place,
+  planText,
+  type RunAnswers,
+  validatePlace,
   validateTenant,
 } from "./answers.ts";
-import { RecentLookup } from "./recent_lookup.ts";
-
-export { type Connection, planText, type RunAnswers, validateTenant } from "./answers.ts";
 import { askMany, askOne } from "./id_pickers.ts";
 import type { PromptFns, Validate } from "./prompt_fns.ts";
 
@@ -38,6 +49,9 @@ import {
   configFileText,
   DEFAULT_CONFIG_PATH,
   offerToSave,
+  type SaveDeps,
+  saveInit,
+  type SaveUsage,
 } from "./save_config.ts";
 
 export { configFileText };
@@ -45,13 +59,18 @@ export { configFileText };
 export interface AskDeps {
   prompts: PromptFns;
   /**
-   * Given a tenant/baseUrl/key, lists recent jobs (newest first). Rejects with ApiError when the
-   * key is refused. Without it, IDs are typed, not chosen.
+   * Lists a tenant's recent jobs (newest first): the prompts' first request, which checks the
+   * tenant is reachable and the key accepted before any id is asked, and suggests ids. Rejects
+   * with ApiError. Without it, nothing is checked and IDs are typed, not chosen.
    */
-  listRecentJobs?: (conn: Connection) => Promise<Job[]>;
+  listRecentJobs?: ListRecentJobs;
   /** Where the plan review and warnings are printed (stderr by default). */
   write?: (text: string) => void;
   saveConfig?: (path: string, text: string) => Promise<void>;
+  /** True when a file is there (a run's save asks before overwriting one); none by default. */
+  exists?: (path: string) => Promise<boolean>;
+  /** How the saved file is used, for the message that says so. */
+  usage?: SaveUsage;
   /** The time "last run 2h ago" is counted from; `Date.now` by default. */
   now?: () => number;
 }
@@ -59,9 +78,10 @@ export interface AskDeps {
 export { KEY_RETRIES } from "./recent_lookup.ts";
 
 /**
- * Asks for what `defaults` lacks (`workflow: ""` and `destinations: []` count as known: none), shows
- * the plan, and returns the answers, or null when the user cancels at the review.
- * With `offerSave`, offers after the review to save the answers (never the key) as a config file.
+ * Asks for what `defaults` lacks (`workflow: ""` and `destinations: []` count as known: none),
+ * having checked the tenant first when there is a key; shows the plan, and returns the answers,
+ * or null when the user cancels at the review. With `offerSave`, offers after the review to save
+ * the answers (never the key) as a config file.
  */
 export async function askForRun(
   defaults: Partial<RunAnswers>,
@@ -69,8 +89,11 @@ export async function askForRun(
   options: { review?: boolean; offerSave?: boolean } = {},
 ): Promise<RunAnswers | null> {
   const flow = new Flow(deps, "run");
-  const first = await flow.firstPass(defaults);
-  const answers = options.review === false ? first : await flow.review(first);
+  const first = await flow.ask(defaults, { askKnown: false });
+  const answers = options.review === false ? first : await flow.review(first, {
+    message: "Start the refresh with this plan?",
+    confirm: "Confirm",
+  });
   if (!answers) return null;
   if (options.offerSave && deps.saveConfig) {
     await offerToSave(answers, flow.saveDeps(deps.saveConfig));
@@ -81,31 +104,44 @@ export async function askForRun(
 export interface InitResult {
   /** The answers, without the key. */
   answers: ConfigAnswers;
-  /** Where the config file was written, or null when the user chose not to save it. */
+  /** Where the config file was written, or null when there was nothing to write it with. */
   savedTo: string | null;
 }
 
+/** The file `init` writes. */
+export interface InitTarget {
+  /** Where (default `tamr-refresh.json`). */
+  path?: string;
+  /** True when the file is there: the review asks to overwrite it. */
+  exists?: boolean;
+  /** The file's fields the prompts do not ask for (`concurrency`, ...), written back as they were. */
+  keep?: Readonly<Record<string, unknown>>;
+}
+
 /**
- * The `init` command: the same questions and review, then always offers to save the answers as a
- * config file. The key is asked only to suggest IDs from recent jobs (it may be left empty) and is
- * never saved. Returns null when the user cancels at the review.
+ * The `init` command: every question, the values of `defaults` (an existing file's) as the
+ * defaults, then the review, whose Save (or Overwrite) is the one confirmation, and the file is
+ * written. The key is asked only to check the tenant and suggest IDs from recent jobs (it may be
+ * left empty) and is never saved. Returns null when the user cancels at the review.
  */
 export async function askForInit(
   defaults: Partial<RunAnswers>,
   deps: AskDeps,
-  options: { path?: string } = {},
+  target: InitTarget = {},
 ): Promise<InitResult | null> {
+  const path = target.path ?? DEFAULT_CONFIG_PATH;
   const flow = new Flow(deps, "init");
-  const answers = await flow.review(await flow.firstPass(defaults));
+  const answers = await flow.review(
+    await flow.ask(defaults, { askKnown: true }),
+    target.exists
+      ? { message: `Overwrite ${path} with this plan?`, confirm: "Overwrite" }
+      : { message: `Save this plan to ${path}?`, confirm: "Save" },
+  );
   if (!answers) return null;
   const { apiKey: _key, ...config } = answers;
-  const savedTo = deps.saveConfig
-    ? await offerToSave(config, flow.saveDeps(deps.saveConfig), {
-      defaultPath: options.path ?? DEFAULT_CONFIG_PATH,
-      failIfUnsaved: true,
-    })
-    : null;
-  return { answers: config, savedTo };
+  if (!deps.saveConfig) return { answers: config, savedTo: null };
+  await saveInit(config, flow.saveDeps(deps.saveConfig), path, target.keep ?? {});
+  return { answers: config, savedTo: path };
 }
 
 type Mode = "run" | "init";
@@ -117,6 +153,8 @@ class Flow {
   readonly #now: () => number;
   readonly #mode: Mode;
   readonly #recentIds: RecentLookup;
+  readonly #exists: (path: string) => Promise<boolean>;
+  readonly #usage: SaveUsage;
 
   constructor(deps: AskDeps, mode: Mode) {
     this.#p = deps.prompts;
@@ -124,110 +162,100 @@ class Flow {
     this.#now = deps.now ?? Date.now;
     this.#recentIds = new RecentLookup(deps.listRecentJobs, this.#write);
     this.#mode = mode;
+    this.#exists = deps.exists ?? (() => Promise.resolve(false));
+    this.#usage = deps.usage ?? { command: "tamr-refresh", keySet: false };
   }
 
-  saveDeps(saveConfig: (path: string, text: string) => Promise<void>) {
+  saveDeps(saveConfig: (path: string, text: string) => Promise<void>): SaveDeps {
     return {
-      confirm: (c: { message: string; default?: boolean }) => this.#p.confirm(c),
-      input: (c: { message: string; default?: string; validate?: Validate }) => this.#p.input(c),
+      confirm: (c) => this.#p.confirm(c),
+      input: (c) => this.#p.input(c as { message: string; default?: string; validate?: Validate }),
       saveConfig,
+      exists: this.#exists,
       write: this.#write,
+      usage: this.#usage,
     };
   }
 
-  async firstPass(d: Partial<RunAnswers>): Promise<RunAnswers> {
-    const tenant = d.tenant ?? await this.#askTenant(undefined);
-    const needIds = !d.sources?.length || !d.dataProduct || d.workflow === undefined ||
-      d.destinations === undefined;
+  /**
+   * Asks where the tenant is (unless known), the key (unless known; in `init` only when it can be
+   * used), then checks the tenant with one request before any id question, then asks the ids.
+   * With `askKnown` every value is asked, the known ones as defaults (Edit, `init`).
+   */
+  async ask(d: Partial<RunAnswers>, { askKnown }: { askKnown: boolean }): Promise<RunAnswers> {
+    const known = hasPlace(d) ? placeFrom(d) : undefined;
+    const place = known && !askKnown ? known : await this.#askPlace(known);
+    const needIds = askKnown || !d.sources?.length || !d.dataProduct ||
+      d.workflow === undefined || d.destinations === undefined;
     let apiKey = d.apiKey;
-    if (apiKey === undefined && (this.#mode === "run" || (needIds && this.#recentIds.canList))) {
+    if (apiKey === undefined && (this.#mode === "run" || this.#recentIds.canList)) {
       apiKey = await this.#askKey();
     }
-    apiKey ??= "";
     let seen: RecentIds | undefined;
-    if (needIds) {
-      ({ seen, apiKey } = await this.#recentIds.lookup(
-        tenant,
-        d.baseUrl,
-        apiKey,
-        () => this.#askKey(),
-      ));
-    }
-    const sources = d.sources?.length ? [...d.sources] : await this.#askSources(seen, []);
-    const dataProduct = d.dataProduct || await this.#askDataProduct(seen, undefined);
-    const workflow = d.workflow ?? await this.#askWorkflow(seen, undefined);
-    const destinations = d.destinations
-      ? [...d.destinations]
-      : await this.#askDestinations(seen, []);
-    return answersOf({
-      tenant,
-      baseUrl: d.baseUrl,
-      apiKey,
-      sources,
-      dataProduct,
-      workflow,
-      destinations,
-    });
+    ({ seen, apiKey } = await this.#recentIds.lookup(
+      place,
+      apiKey ?? "",
+      () => this.#askKey(),
+      { ids: needIds },
+    ));
+    const ask = (given: boolean) => askKnown || !given;
+    const sources = ask(!!d.sources?.length)
+      ? await this.#askSources(seen, d.sources ?? [])
+      : [...d.sources!];
+    const dataProduct = ask(!!d.dataProduct)
+      ? await this.#askDataProduct(seen, d.dataProduct || undefined)
+      : d.dataProduct!;
+    const workflow = ask(d.workflow !== undefined)
+      ? await this.#askWorkflow(seen, d.workflow || undefined)
+      : d.workflow;
+    const destinations = ask(d.destinations !== undefined)
+      ? await this.#askDestinations(seen, d.destinations ?? [])
+      : [...d.destinations!];
+    return answersOf({ place, apiKey, sources, dataProduct, workflow, destinations });
   }
 
   /** Prints the plan and loops Confirm / Edit / Cancel. */
-  async review(start: RunAnswers): Promise<RunAnswers | null> {
+  async review(
+    start: RunAnswers,
+    q: { message: string; confirm: string },
+  ): Promise<RunAnswers | null> {
     let answers = start;
     for (;;) {
       this.#write(planText(answers));
       const choice = await this.#p.select<ReviewChoice>({
-        message: this.#mode === "run" ? "Start the refresh with this plan?" : "Is this plan right?",
+        message: q.message,
         choices: [
-          { value: "confirm", name: "Confirm" },
+          { value: "confirm", name: q.confirm },
           { value: "edit", name: "Edit", description: "Change the tenant or the IDs" },
-          { value: "cancel", name: "Cancel" },
+          { value: "cancel", name: "Cancel", description: "Stop here: nothing is created" },
         ],
         default: "confirm",
       });
       if (choice === "confirm") return answers;
       if (choice === "cancel") return null;
-      answers = await this.#edit(answers);
+      answers = await this.ask(answers, { askKnown: true });
     }
   }
 
-  /** Asks every value of the plan again, the current answers as defaults. */
-  async #edit(a: RunAnswers): Promise<RunAnswers> {
-    const tenant = await this.#askTenant(a.tenant);
-    const { seen, apiKey } = await this.#recentIds.lookup(
-      tenant,
-      a.baseUrl,
-      a.apiKey,
-      () => this.#askKey(),
-    );
-    const sources = await this.#askSources(seen, a.sources);
-    const dataProduct = await this.#askDataProduct(seen, a.dataProduct);
-    const workflow = await this.#askWorkflow(seen, a.workflow);
-    const destinations = await this.#askDestinations(seen, a.destinations);
-    return answersOf({
-      tenant,
-      baseUrl: a.baseUrl,
-      apiKey,
-      sources,
-      dataProduct,
-      workflow,
-      destinations,
-    });
-  }
-
-  async #askTenant(current: string | undefined): Promise<string> {
-    const tenant = await this.#p.input({
-      message: "Tamr tenant (the <tenant> in <tenant>.tamr.cloud)",
-      ...(current ? { default: current } : {}),
-      validate: validateTenant,
-    });
-    return tenant.trim();
+  /**
+   * The tenant question: a tenant name or a base URL. With `current`, its tenant (or base URL) is
+   * the default, and keeping it keeps the place as it was.
+   */
+  async #askPlace(current: Place | undefined): Promise<Place> {
+    const def = current ? current.tenant ?? current.baseUrl : undefined;
+    const answer = (await this.#p.input({
+      message: "Tamr tenant (the <tenant> in <tenant>.tamr.cloud), or its base URL",
+      ...(def ? { default: def } : {}),
+      validate: validatePlace,
+    })).trim();
+    return current && answer === def ? current : parsePlace(answer);
   }
 
   async #askKey(): Promise<string> {
     const init = this.#mode === "init";
     const key = await this.#p.password({
       message: init
-        ? "Tamr API key, only to suggest IDs from recent jobs; never saved (empty to skip)"
+        ? "Tamr API key, only to check the tenant and suggest IDs; never saved (empty to skip)"
         : "Tamr API key (Admin > API Keys in Tamr)",
       mask: true,
       validate: (v) => init || v.trim() !== "" || "Enter the API key; it is not shown as you type.",
@@ -235,16 +263,13 @@ class Flow {
     return key.trim();
   }
 
-  /**
-   * Lists the recent jobs of a tenant to suggest ids. A refused key is asked again, at most
-   * KEY_RETRIES times; any other failure is reported and ids are typed instead.
-   */
   #askSources(seen: RecentIds | undefined, current: readonly string[]): Promise<string[]> {
     return askMany(this.#p, this.#now(), seen?.sources, current, {
       message: "Sources to refresh first",
       typed: "Source IDs to refresh first (comma-separated)",
-      another: "Other source IDs (comma-separated)",
+      another: "Other source IDs",
       required: true,
+      noun: "source ID",
     });
   }
 
@@ -252,8 +277,9 @@ class Flow {
     return askMany(this.#p, this.#now(), seen?.destinations, current, {
       message: "Destinations to publish to afterwards (optional)",
       typed: "Destination IDs to publish to afterwards (comma-separated, empty for none)",
-      another: "Other destination IDs (comma-separated)",
+      another: "Other destination IDs",
       required: false,
+      noun: "destination ID",
     });
   }
 
@@ -275,6 +301,14 @@ class Flow {
       optional: true,
     })) ?? "";
   }
+}
+
+/** The place of partial answers that have one: the tenant, the base URL, or both. */
+function placeFrom(d: Place): Place {
+  return {
+    ...(d.tenant !== undefined ? { tenant: d.tenant } : {}),
+    ...(d.baseUrl !== undefined ? { baseUrl: d.baseUrl } : {}),
+  };
 }
 
 function writeStderr(text: string): void {

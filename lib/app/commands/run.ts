@@ -1,5 +1,5 @@
 import { parseOutput } from "../settings/checks.ts";
-import { requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
+import { configFileNote, requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
 import type { RunFlags, RunSettings } from "../settings/types.ts";
 import { createRunStore } from "../../kit/run/run_store.ts";
 import type { RunStore } from "../../kit/run/run_state.ts";
@@ -36,6 +36,8 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
   // Checked first, before any prompt and for a dry run too: a dry run refuses what the run would.
   prepareEndReports(io, flags);
   const { settings, journal } = await resolveRunSettings(flags, io);
+  const note = configFileNote(settings);
+  if (note) io.err(`${note}\n`);
   if (settings.apiKey) io.secrets.add(settings.apiKey);
   const interactive = isInteractive(io, { headless: flags.headless, output });
   let run: RunSettings;
@@ -44,7 +46,7 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
     const answered = await askForMissing(settings, io, { review: !flags.resume });
     if (answered === null) {
       io.err("Cancelled; nothing was created.\n");
-      return 0;
+      return 130; // as Ctrl-C at a prompt (see `run --help`)
     }
     run = answered;
   } else {

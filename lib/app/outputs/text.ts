@@ -1,5 +1,6 @@
 import type { FinishEvent, RunEvent, StepEvent } from "../../kit/run/events.ts";
 import { formatDuration } from "../../kit/duration.ts";
+import { sourcesAtOnce } from "./plan_text.ts";
 import type { RunState } from "../../kit/run/run_state.ts";
 import { timeOfDay } from "./time_text.ts";
 
@@ -16,7 +17,9 @@ export function createTextReporter(
       case "start":
         stepWidth = Math.max(20, ...event.steps.map((s) => s.step.length));
         write(
-          `${time} refreshing ${event.dataProduct} on ${event.tenant} (${event.baseUrl}): ${event.steps.length} steps, ${event.concurrency} sources at once\n`,
+          `${time} refreshing ${event.dataProduct} on ${event.tenant} (${event.baseUrl}): ${event.steps.length} steps, ${
+            sourcesAtOnce(event.concurrency, event.steps.filter((s) => s.kind === "load").length)
+          }\n`,
         );
         return;
       case "step":

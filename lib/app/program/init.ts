@@ -6,7 +6,15 @@ import { type CommandContext, teach } from "./context.ts";
 export function addInitCommand(program: Command, ctx: CommandContext): void {
   program.command("init")
     .description("Write a config file from prompts (never the API key).")
-    .option("--config <file>", "where to write it (default tamr-refresh.json)")
+    .option(
+      "--config <file>",
+      "where to write it (default tamr-refresh.json); an existing file's values are the defaults, " +
+        "and it is overwritten only when you confirm",
+    )
+    .addHelpText(
+      "after",
+      "\nCancel at the review exits 130, as Ctrl-C at a prompt does: nothing is written.",
+    )
     .addHelpText(
       "after",
       teach(

@@ -16,15 +16,23 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function addRunCommand(program: Command, ctx: CommandContext): void {
   program.command("run", { isDefault: true })
     .description("Run the refresh pipeline (interactive in a terminal, headless elsewhere).")
-    .option("--config <file>", "JSON config file; flags override it")
+    .option(
+      "--config <file>",
+      "JSON config file; flags override it (default: tamr-refresh.json here, when present)",
+    )
     .option("--tenant <name>", "tenant name, a DNS label (env TAMR_TENANT)")
     .option("--base-url <url>", "default https://<tenant>.tamr.cloud (env TAMR_BASE_URL)")
-    .option("--source <id>", "a source to reload; repeatable", collect, [] as string[])
+    .option(
+      "--source <ids>",
+      "sources to reload, comma-separated (s1,s2); repeatable",
+      collect,
+      [] as string[],
+    )
     .option("--data-product <id>", "the data product to run")
     .option("--workflow <id>", "update this RealTime search-index workflow after the data product")
     .option(
-      "--destination <id>",
-      "publish to this destination; repeatable",
+      "--destination <ids>",
+      "publish to these destinations, comma-separated; repeatable",
       collect,
       [] as string[],
     )
@@ -68,6 +76,8 @@ Examples:
       --notify https://hooks.slack.com/services/...
 
 Durations: 500ms, 30s, 10m, 2h, or a bare number of seconds.
+
+In a terminal, Cancel at the plan review exits 130, as Ctrl-C at a prompt does: nothing was created.
 
 In GitHub Actions: a Markdown table of the steps is appended to $GITHUB_STEP_SUMMARY when it is
 set, and each failed step is an ::error annotation when GITHUB_ACTIONS=true.

@@ -18,7 +18,7 @@ export const DEFAULTS = {
 } as const;
 
 // deno-lint-ignore no-control-regex
-const ID_RE = /^[^\s\u0000-\u001f\u007f]{1,256}$/;
+const ID_RE = /^[^\s,\u0000-\u001f\u007f]{1,256}$/;
 
 /** Source jobs at once: a decimal whole number from 1 to 50, the default when not given. */
 export function parseConcurrency(
@@ -84,13 +84,42 @@ export function checkBaseUrl(raw: string, where = "--base-url"): string {
   return url.origin + url.pathname.replace(/\/+$/, "");
 }
 
-/** Ids are sent in JSON bodies; refuse empty ones and control characters. */
+/** True when `id` is an id: 1 to 256 characters, no white space, comma or control character. */
+export function isId(id: string): boolean {
+  return ID_RE.test(id);
+}
+
+/** Ids are sent in JSON bodies; refuse empty ones, white space, commas and control characters. */
 export function checkId(id: string, where: string): void {
-  if (!ID_RE.test(id)) {
+  if (!isId(id)) {
     throw new UsageError(
-      `${where} must be a non-empty id without spaces or control characters, got ${
+      `${where} must be a non-empty id without spaces, commas or control characters, got ${
         JSON.stringify(id)
       }`,
     );
   }
+}
+
+/**
+ * The one rule for a list of ids, wherever it is written (`--source s1,s2`, a config file's
+ * `"sources": ["s1,s2"]`, a prompt's answer): the text is split at commas, each part trimmed, empty
+ * parts dropped, repeats dropped. The parts are not checked here (see `parseIdList`).
+ */
+export function splitIds(text: string): string[] {
+  return [...new Set(text.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+}
+
+/**
+ * Ids from repeated values, each split by `splitIds`, every id checked: a value that names no id
+ * (`""`, `","`) or an id that breaks the id rule is a UsageError naming `where`.
+ */
+export function parseIdList(values: readonly string[], where: string): string[] {
+  const ids: string[] = [];
+  for (const value of values) {
+    const parts = splitIds(value);
+    if (parts.length === 0) checkId(value, where);
+    for (const id of parts) checkId(id, where);
+    ids.push(...parts);
+  }
+  return [...new Set(ids)];
 }

@@ -9,13 +9,25 @@ export {
   checkId,
   checkTenant,
   DEFAULTS,
+  isId,
   parseConcurrency,
+  parseIdList,
   parseOutput,
+  splitIds,
 } from "./checks.ts";
-export { CONFIG_FIELDS, type ConfigFile, readConfigFile } from "./config_file.ts";
 export {
+  CONFIG_FIELDS,
+  type ConfigFile,
+  DEFAULT_CONFIG_FILE,
+  readConfigFile,
+} from "./config_file.ts";
+export {
+  configFileNote,
+  hostOf,
+  placeOf,
   requireRunSettings,
   type ResolvedRun,
+  type ResolveOptions,
   resolveRunSettings,
   resolveSettings,
 } from "./resolve.ts";

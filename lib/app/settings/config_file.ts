@@ -18,6 +18,12 @@ const configSchema = z.strictObject({
   requestTimeout: durationField.optional(),
 });
 
+/**
+ * The config file a run uses when no `--config` is given and this file is in the working
+ * directory; `init` writes it by default.
+ */
+export const DEFAULT_CONFIG_FILE = "tamr-refresh.json";
+
 /** A config file's content, its types checked (its values are checked when they are used). */
 export type ConfigFile = z.infer<typeof configSchema>;
 

@@ -12,7 +12,7 @@ import {
 import { isTenantName } from "../../kit/tenant.ts";
 import { planInputOf } from "../journal/journal.ts";
 import type { LoadedJournal } from "../journal/file.ts";
-import { checkBaseUrl, checkId, checkTenant, parseConcurrency } from "./checks.ts";
+import { checkBaseUrl, checkId, checkTenant, parseConcurrency, parseIdList } from "./checks.ts";
 import type { ConfigFile } from "./config_file.ts";
 import type { EnvSource } from "./env.ts";
 import type { RunFlags } from "./types.ts";
@@ -63,7 +63,8 @@ const id = (where: string) => (raw: string) => {
   checkId(raw, where);
   return raw;
 };
-const ids = (where: string) => (raw: string[]) => raw.map(id(where));
+/** A list of ids: each value split at commas (`s1,s2`), the same rule everywhere (`splitIds`). */
+const ids = (where: string) => (raw: string[]) => parseIdList(raw, where);
 const duration = (where: string) => (raw: string | number) => parseDuration(raw, where);
 
 /** `--tenant acme` and the other flags, as typed. */

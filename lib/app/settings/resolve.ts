@@ -11,7 +11,7 @@ import {
   noJournalToResume,
   readJournal,
 } from "../journal/file.ts";
-import { readConfigFile } from "./config_file.ts";
+import { DEFAULT_CONFIG_FILE, readConfigFile } from "./config_file.ts";
 import { readEnvSources } from "./env.ts";
 import {
   configLayer,
@@ -24,9 +24,29 @@ import {
 } from "./layers.ts";
 import type { ConfigIo, RunFlags, RunSettings, Settings } from "./types.ts";
 
-/** Settings from flags, environment, env files, config file and defaults (no journal). */
-export async function resolveSettings(flags: RunFlags, io: ConfigIo): Promise<Settings> {
-  return settingsFrom(await layersAbove(flags, io), flags.config);
+/** How to resolve: whether `tamr-refresh.json` in the working directory is used without `--config`. */
+export interface ResolveOptions {
+  /** Use `./tamr-refresh.json` when no `--config` is given and it is there (default true). */
+  findConfigFile?: boolean;
+}
+
+/**
+ * Settings from flags, environment, env files, config file and defaults (no journal). Without
+ * `--config`, `tamr-refresh.json` in the working directory is the config file when it is there.
+ */
+export async function resolveSettings(
+  flags: RunFlags,
+  io: ConfigIo,
+  options: ResolveOptions = {},
+): Promise<Settings> {
+  const { layers, config } = await layersAbove(flags, io, options);
+  return settingsFrom(layers, config);
+}
+
+/** The line a command prints when it uses `./tamr-refresh.json` without being told to. */
+export function configFileNote(settings: Settings): string | undefined {
+  if (!settings.configFileFound || settings.configFile === undefined) return undefined;
+  return `Using ${settings.configFile} from the working directory (--config FILE to use another).`;
 }
 
 /** The settings of a `run`, and the journal they were resumed from, if it was read. */
@@ -49,8 +69,8 @@ export async function resolveRunSettings(
   flags: RunFlags & { state?: string | undefined; resume?: boolean | undefined },
   io: ConfigIo,
 ): Promise<ResolvedRun> {
-  const above = await layersAbove(flags, io);
-  const settings = settingsFrom(above, flags.config);
+  const { layers: above, config } = await layersAbove(flags, io, {});
+  const settings = settingsFrom(above, config);
   if (!flags.resume) return { settings, journal: undefined };
   const { tenant, dataProduct } = settings;
   const path = flags.state ??
@@ -62,7 +82,7 @@ export async function resolveRunSettings(
   if (!journal) throw noJournalToResume(path);
   const loaded = { path, journal };
   return {
-    settings: settingsFrom([...above, journalLayer(loaded, above)], flags.config),
+    settings: settingsFrom([...above, journalLayer(loaded, above)], config),
     journal: loaded,
   };
 }
@@ -103,17 +123,35 @@ export function requireRunSettings(
   };
 }
 
-/** The layers above the journal, the one that wins first; reads the env files and config file. */
-async function layersAbove(flags: RunFlags, io: ConfigIo): Promise<Layer[]> {
+/** The config file a run reads, and whether it was found rather than given. */
+interface ConfigChoice {
+  path: string | undefined;
+  found: boolean;
+}
+
+/**
+ * The layers above the journal, the one that wins first; reads the env files and the config file
+ * (`--config FILE`, or `tamr-refresh.json` in the working directory when it is there).
+ */
+async function layersAbove(
+  flags: RunFlags,
+  io: ConfigIo,
+  options: ResolveOptions,
+): Promise<{ layers: Layer[]; config: ConfigChoice }> {
   const env = await readEnvSources(flags.envFile, io);
-  const file = flags.config !== undefined
-    ? configLayer(await readConfigFile(flags.config, io), flags.config)
+  const config: ConfigChoice = flags.config !== undefined
+    ? { path: flags.config, found: false }
+    : options.findConfigFile !== false && await io.exists(DEFAULT_CONFIG_FILE)
+    ? { path: DEFAULT_CONFIG_FILE, found: true }
+    : { path: undefined, found: false };
+  const file = config.path !== undefined
+    ? configLayer(await readConfigFile(config.path, io), config.path)
     : undefined;
-  return [flagLayer(flags), ...env.map(envLayer), ...(file ? [file] : [])];
+  return { layers: [flagLayer(flags), ...env.map(envLayer), ...(file ? [file] : [])], config };
 }
 
 /** Takes each value from the first layer that gives it, over the defaults. */
-function settingsFrom(layers: readonly Layer[], configFile: string | undefined): Settings {
+function settingsFrom(layers: readonly Layer[], config: ConfigChoice): Settings {
   const all = [...layers, defaultLayer];
   const value = <K extends keyof Values>(key: K): Values[K] | undefined => {
     for (const layer of all) {
@@ -126,7 +164,7 @@ function settingsFrom(layers: readonly Layer[], configFile: string | undefined):
   // A base URL given anywhere wins over the one a tenant implies.
   const baseUrl = value("baseUrl") ?? (tenant !== undefined ? tenantBaseUrl(tenant) : undefined);
   return {
-    tenant: tenant ?? (baseUrl !== undefined ? new URL(baseUrl).hostname : undefined),
+    tenant: tenant ?? (baseUrl !== undefined ? hostOf(baseUrl) : undefined),
     baseUrl,
     apiKey: value("apiKey"),
     sources: value("sources") ?? [],
@@ -137,6 +175,27 @@ function settingsFrom(layers: readonly Layer[], configFile: string | undefined):
     pollIntervalMs: value("pollIntervalMs")!,
     timeoutMs: value("timeoutMs")!,
     requestTimeoutMs: value("requestTimeoutMs")!,
-    configFile,
+    configFile: config.path,
+    ...(config.found ? { configFileFound: true } : {}),
   };
+}
+
+/** The name shown for a tenant known only by its base URL: the URL's host (`127.0.0.1`). */
+export function hostOf(baseUrl: string): string {
+  return new URL(baseUrl).hostname;
+}
+
+/**
+ * Where the tenant is, the way a config file says it: `tenant` when a tenant name was given,
+ * `baseUrl` when it is not the tenant's default (`https://<tenant>.tamr.cloud`). A tenant that is
+ * only the base URL's host (`--base-url http://127.0.0.1:8080` alone) is no tenant name and is
+ * left out, so what is saved loads again as it was.
+ */
+export function placeOf(
+  s: Pick<Settings, "tenant" | "baseUrl">,
+): { tenant?: string; baseUrl?: string } {
+  const { tenant, baseUrl } = s;
+  if (baseUrl === undefined) return tenant !== undefined ? { tenant } : {};
+  if (tenant === undefined || tenant === hostOf(baseUrl)) return { baseUrl };
+  return baseUrl === tenantBaseUrl(tenant) ? { tenant } : { tenant, baseUrl };
 }

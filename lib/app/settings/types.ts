@@ -34,6 +34,11 @@ export interface Settings extends Pacing {
   destinations: string[];
   /** The config file the settings were read from, if any (the prompts offer to save otherwise). */
   configFile: string | undefined;
+  /**
+   * True when `configFile` was not given with `--config` but found in the working directory
+   * (`tamr-refresh.json`); the run says so (`configFileNote`).
+   */
+  configFileFound?: boolean;
 }
 
 /** Settings with every required value present. */
