@@ -359,7 +359,7 @@ Deno.test("getJob() gives up after maxAttempts with the last status and Tamr's m
   assert.equal(e.path, JOB_PATH);
   assert.equal(e.tamrMessage, "busy 6");
   assert.equal(e.ambiguous, false);
-  assert.match(e.message, /answered 503: busy 6 after 6 attempts/);
+  assert.match(e.message, /failed after 6 attempts: GET \S+ was answered 503: busy 6$/);
   assert.equal(clock.sleeps.length, 5);
   http.verify();
 });
@@ -419,7 +419,7 @@ Deno.test("after giving up on network errors the error has status null and says 
   const e = await rejectsWith(client.getJob("job_1"), ApiError);
   assert.equal(e.status, null);
   assert.equal(e.attempts, 2);
-  assert.match(e.message, /got no answer \(connection refused; gave up: no attempts left/);
+  assert.match(e.message, /got no answer: connection refused; gave up: no attempts left/);
   assert.ok(e.cause instanceof TypeError, "the fetch error is kept as the cause");
   http.verify();
 });
@@ -462,7 +462,7 @@ Deno.test("a refusal with an HTML page gives a short detail, not the page", asyn
   http.on("GET", JOB_PATH, text(403, page));
   const e = await rejectsWith(client.getJob("job_1"), ApiError);
   assert.equal(e.tamrMessage, undefined);
-  assert.match(e.message, /answered 403 \(an HTML page titled "403 Forbidden"\)$/);
+  assert.match(e.message, /answered 403: an HTML page titled "403 Forbidden"$/);
   assert.ok(e.message.length < 200, e.message);
   http.verify();
 });
@@ -471,7 +471,7 @@ Deno.test("a refusal with a junk body quotes only its start", async () => {
   const { http, client } = setup();
   http.on("GET", JOB_PATH, text(400, `bad\n\u0000request ${"x".repeat(5000)}`, "text/plain"));
   const e = await rejectsWith(client.getJob("job_1"), ApiError);
-  assert.match(e.message, /answered 400 \(a body starting "bad request x+…"\)$/);
+  assert.match(e.message, /answered 400: a body starting "bad request x+…"$/);
   assert.ok(e.message.length < 200, e.message);
   http.verify();
 });
@@ -564,7 +564,7 @@ Deno.test("getJob() with poll gives up when poll.forMs is spent, its last wait c
   );
   const e = await rejectsWith(client.getJob("job_1", { poll: { forMs: 60_000 } }), ApiError);
   assert.equal(e.status, 503);
-  assert.match(e.message, /answered 503: Down after 9 attempts/);
+  assert.match(e.message, /after 9 attempts: GET \S+ was answered 503: Down$/);
   assert.equal(clock.sleeps.reduce((a, b) => a + b, 0), 60_000, `waits: ${clock.sleeps}`);
   assert.equal(calls, 9, "one last attempt at the deadline");
   assert.equal(clock.sleeps.length, 8);
@@ -1124,7 +1124,7 @@ Deno.test("against a closed port: a create is retried as connection refused, the
   assert.equal(e.status, null);
   assert.equal(e.attempts, 3);
   assert.equal(e.ambiguous, false);
-  assert.match(e.message, /got no answer \(connection refused; gave up/);
+  assert.match(e.message, /got no answer: connection refused; gave up/);
   assert.equal(retries.length, 2);
   assertNoKey("closed port", e);
 });

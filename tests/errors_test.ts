@@ -40,7 +40,7 @@ Deno.test("ApiError says the method, path, status and Tamr's message", () => {
   });
   assert.equal(
     none.message,
-    "Tamr API request failed: POST /p got no answer (refused) after 3 attempts",
+    "Tamr API request failed after 3 attempts: POST /p got no answer: refused",
   );
   assert.equal(new JobFailedError("job_1", "R", "m").message, "Job job_1 failed with reason R: m");
 });

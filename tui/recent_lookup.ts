@@ -98,7 +98,7 @@ export class RecentLookup {
  */
 function unusable(error: ApiError, place: Place, apiKey: string): ApiError {
   const baseUrl = baseUrlOf(place);
-  const what = redact(error.message.replace(/^Tamr API request failed: /, ""), [apiKey]);
+  const what = redact(error.message.replace(/^Tamr API request failed[^:]*: /, ""), [apiKey]);
   const check = place.baseUrl !== undefined
     ? "check --base-url or TAMR_BASE_URL"
     : "check the tenant name, or give --base-url or TAMR_BASE_URL";

@@ -78,13 +78,13 @@ export class ApiError extends Error {
     retryAfterMs?: number | undefined;
     cause?: unknown;
   }) {
+    // The detail follows a colon, never in brackets: it may have brackets of its own.
+    const why = init.tamrMessage ?? init.detail;
     const what = init.status === null
-      ? `${init.method} ${init.path} got no answer${init.detail ? ` (${init.detail})` : ""}`
-      : `${init.method} ${init.path} was answered ${init.status}${
-        init.tamrMessage ? `: ${init.tamrMessage}` : init.detail ? ` (${init.detail})` : ""
-      }`;
+      ? `${init.method} ${init.path} got no answer${why ? `: ${why}` : ""}`
+      : `${init.method} ${init.path} was answered ${init.status}${why ? `: ${why}` : ""}`;
     const tries = (init.attempts ?? 1) > 1 ? ` after ${init.attempts} attempts` : "";
-    super(`Tamr API request failed: ${what}${tries}`, { cause: init.cause });
+    super(`Tamr API request failed${tries}: ${what}`, { cause: init.cause });
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
