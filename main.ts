@@ -12,6 +12,9 @@ import {
   JobTimeoutError,
   UsageError,
 } from "./lib/kit/errors.ts";
+import { EXIT_CODES } from "./lib/kit/run/outcome.ts";
+import { JournalLockedError } from "./lib/app/journal/lock.ts";
+import { isMachineError, machineErrorSentence } from "./lib/app/machine_errors.ts";
 
 const first = new AbortController();
 const hard = new AbortController();
@@ -38,9 +41,11 @@ try {
     code = await cli(Deno.args, io);
   }
 } catch (e) {
-  code = exitCodeFor(e);
-  if (e instanceof UsageError) {
+  code = e instanceof JournalLockedError ? EXIT_CODES.locked : exitCodeFor(e);
+  if (e instanceof UsageError || e instanceof JournalLockedError) {
     io.err(`error: ${e.message}\n${e.hint ? `${e.hint}\n` : ""}`);
+  } else if (isMachineError(e)) {
+    io.err(`error: ${machineErrorSentence(e)}\n`);
   } else if (e instanceof Error && e.name === "ExitPromptError") {
     // inquirer's answer to Ctrl-C at a prompt: nothing was created.
     code = 130;

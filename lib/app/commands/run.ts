@@ -22,6 +22,7 @@ export interface RunCommandFlags extends RunFlags {
   dryRun?: boolean | undefined;
   state?: string | undefined;
   resume?: boolean | undefined;
+  fresh?: boolean | undefined;
   leaveRunning?: boolean | undefined;
   attach?: boolean | undefined;
   verbose?: boolean | undefined;
@@ -81,12 +82,12 @@ export async function executePlan(
   const store = createRunStore();
   const warn = warnOnStream(store, io);
   const endReports = prepareEndReports(io, flags);
-  const journal = await openRunJournal({
+  // Held by this run alone (another run holding it: exit 5); let go of on every way out.
+  await using journal = await openRunJournal({
     run,
     plan,
     flags,
     io,
-    loaded: mode.journal,
     warn,
     commandForResume: `${io.selfCommand ?? "tamr-refresh"} run`,
   });
