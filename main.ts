@@ -16,20 +16,25 @@ import { EXIT_CODES } from "./lib/kit/run/outcome.ts";
 import { JournalLockedError } from "./lib/app/journal/lock.ts";
 import { isMachineError, machineErrorSentence } from "./lib/app/machine_errors.ts";
 
+// The first interrupt (a signal, or stdout's reader going away) asks the command to stop its jobs
+// and end; a second signal gives up at once.
 const first = new AbortController();
 const hard = new AbortController();
-const onSignal = (signal: "SIGINT" | "SIGTERM") => () => {
+const onSignal = (signal: "SIGHUP" | "SIGINT" | "SIGTERM") => () => {
   if (first.signal.aborted) {
-    // A second signal: give up at once.
     hard.abort(new InterruptedError(signal));
-    Deno.exit(signal === "SIGINT" ? 130 : 143);
+    Deno.exit(EXIT_CODES[signal]);
   }
   first.abort(new InterruptedError(signal));
 };
-Deno.addSignalListener("SIGINT", onSignal("SIGINT"));
-Deno.addSignalListener("SIGTERM", onSignal("SIGTERM"));
+for (const signal of ["SIGHUP", "SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, onSignal(signal));
+}
+const onStdoutClosed = () => {
+  if (!first.signal.aborted) first.abort(new InterruptedError("SIGPIPE"));
+};
 
-const io = createRealIo(first.signal, hard.signal);
+const io = createRealIo(first.signal, hard.signal, onStdoutClosed);
 let code: number;
 try {
   if (asksForRootHelp(Deno.args)) {
@@ -48,7 +53,11 @@ try {
     io.err(`error: ${machineErrorSentence(e)}\n`);
   } else if (e instanceof Error && e.name === "ExitPromptError") {
     // inquirer's answer to Ctrl-C at a prompt: nothing was created.
-    code = 130;
+    code = EXIT_CODES.SIGINT;
+    io.err("Cancelled; nothing was created.\n");
+  } else if (e instanceof Error && e.name === "AbortPromptError") {
+    // A signal (or a closed terminal) while a prompt was open: nothing was created.
+    code = exitCodeFor(e.cause);
     io.err("Cancelled; nothing was created.\n");
   } else if (
     e instanceof ApiError || e instanceof JobFailedError || e instanceof JobTimeoutError ||

@@ -54,7 +54,8 @@ export async function sampleProcess(pid: number | "self"): Promise<ProcSample> {
   return { at, rssKb: kb("VmRSS"), hwmKb: kb("VmHWM"), cpuMs, wchar: w ? Number(w[1]) : null };
 }
 
-async function readOrNull(path: string): Promise<string | null> {
+/** A file's text, or null when it (or the process it describes) is gone. */
+export async function readOrNull(path: string): Promise<string | null> {
   try {
     return await Deno.readTextFile(path);
   } catch (e) {

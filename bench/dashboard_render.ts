@@ -3,6 +3,8 @@
  * many sources (rows folded to fit a terminal), timing a frame and measuring the CPU it costs
  * while the run only waits (spinners turning, the clock ticking once a second).
  */
+// First, as in the CLI: React's production build (see tui/_react_production.ts).
+import "../tui/_react_production.ts";
 import { EventEmitter } from "node:events";
 import { createElement } from "react";
 import { render } from "ink-testing-library";

@@ -1,10 +1,14 @@
 /**
- * Scale: the real CLI (`main.ts run --headless`) as a subprocess against a simulated tenant with
- * many short source jobs, watched from outside through /proc: peak memory, CPU time per job,
- * CPU while it only waits, and the bytes it writes to its journal.
+ * Scale: the real CLI (`main.ts run --headless`, or `main.ts run` with its dashboard in a
+ * pseudo-terminal) as a subprocess against a simulated tenant with many short source jobs, watched
+ * from outside through /proc: peak memory, CPU time per job, CPU while it only waits, and the
+ * bytes it writes to its journal.
+ *
+ * `deno run -A bench/scale.ts [--dashboard] [sources]` runs it once alone (1,000 sources).
  */
 import { startSimTenant } from "../lib/sim/server.ts";
-import { sampleProcess, startSampler } from "./_proc.ts";
+import { readOrNull, sampleProcess, startSampler } from "./_proc.ts";
+import type { Job } from "../lib/kit/api/types.ts";
 import { countRequests, type RequestCounts } from "./strategies.ts";
 import { fileExists } from "../lib/app/real_io.ts";
 
@@ -26,6 +30,11 @@ export interface ScaleOptions {
   concurrency?: number;
   /** More CLI arguments. */
   args?: string[];
+  /**
+   * Draw the dashboard in a pseudo-terminal of this size (through `script`) instead of running
+   * `--headless`; the plan review is confirmed with Enter.
+   */
+  terminal?: { columns: number; rows: number };
 }
 
 export interface ScaleRun {
@@ -91,39 +100,52 @@ export async function runScale(o: ScaleOptions): Promise<ScaleRun> {
       "--config",
       config,
       "--state",
-      o
-        .stateFile,
-      "--headless",
+      o.stateFile,
+      ...(o.terminal ? [] : ["--headless"]),
       ...(o.args ?? []),
     ];
-    const command = useTime
-      ? new Deno.Command("/usr/bin/time", {
-        args: ["-f", "%M %U %S", "-o", timeFile, Deno.execPath(), ...cliArgs],
-        ...spawnOptions(sim.apiKey),
+    const timed = useTime
+      ? ["/usr/bin/time", "-f", "%M %U %S", "-o", timeFile, Deno.execPath(), ...cliArgs]
+      : [Deno.execPath(), ...cliArgs];
+    const command = o.terminal
+      ? new Deno.Command("script", {
+        args: [
+          "--quiet",
+          "--flush",
+          "--return",
+          "--command",
+          `stty cols ${o.terminal.columns} rows ${o.terminal.rows} && exec ${
+            timed.map(shellQuote).join(" ")
+          }`,
+          "/dev/null",
+        ],
+        ...spawnOptions(sim.apiKey, { terminal: true }),
       })
-      : new Deno.Command(Deno.execPath(), { args: cliArgs, ...spawnOptions(sim.apiKey) });
+      : new Deno.Command(timed[0]!, { args: timed.slice(1), ...spawnOptions(sim.apiKey) });
     const began = Date.now();
     const child = command.spawn();
-    const pid = useTime ? await childOf(child.pid) : child.pid;
+    const pid = await descendantDeno(child.pid);
     const sampler = startSampler(pid, 50);
-    let updateAt: number | null = null;
     let stdoutBytes = 0;
     let stderrBytes = 0;
+    const keyboard = o.terminal ? child.stdin.getWriter() : null;
     const readOut = (async () => {
-      let buffered = "";
+      // In a terminal: confirm the plan review once it is drawn.
+      let review = o.terminal ? "" : null;
       for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
         stdoutBytes += new TextEncoder().encode(chunk).length;
-        if (updateAt !== null) continue;
-        buffered += chunk;
-        const lines = buffered.split("\n");
-        buffered = lines.pop() ?? "";
-        if (lines.some((l) => l.includes(`update:${DATA_PRODUCT}`) && l.includes(" running"))) {
-          updateAt = Date.now();
+        if (review === null) continue;
+        review = (review + chunk).slice(-4000);
+        if (review.includes("Start the refresh with this plan?")) {
+          review = null;
+          await keyboard?.write(new TextEncoder().encode("\r"));
         }
       }
     })();
     const readErr = (async () => {
-      for await (const chunk of child.stderr) stderrBytes += chunk.length;
+      for await (const chunk of child.stderr) {
+        stderrBytes += chunk.length;
+      }
     })();
     // The last reading before the process ends holds its totals.
     let lastWchar = 0;
@@ -137,10 +159,11 @@ export async function runScale(o: ScaleOptions): Promise<ScaleRun> {
     const wallMs = Date.now() - began;
     clearInterval(tail);
     await Promise.all([readOut, readErr]);
+    await keyboard?.close();
     await sampler.stop();
 
     const samples = sampler.samples;
-    const beginUpdate = updateAt ?? wallMs + began;
+    const beginUpdate = updateStartedAt(sim.creates()) ?? wallMs + began;
     const windowFrom = sampler.at(beginUpdate + 500);
     const windowTo = [...samples].reverse().find((s) => s.at <= beginUpdate + o.updateMs - 300) ??
       null;
@@ -189,13 +212,13 @@ export async function runScale(o: ScaleOptions): Promise<ScaleRun> {
   }
 }
 
-function spawnOptions(apiKey: string) {
+function spawnOptions(apiKey: string, o: { terminal?: boolean } = {}) {
   const env: Record<string, string> = {
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
     HOME: Deno.env.get("HOME") ?? "/tmp",
-    NO_COLOR: "1",
-    CI: "true",
     TAMR_API_KEY: apiKey,
+    // Headless as in CI; in a terminal, as a user has it (colours on: what Ink draws then).
+    ...(o.terminal ? { TERM: "xterm-256color", LANG: "C.UTF-8" } : { NO_COLOR: "1", CI: "true" }),
   };
   for (const k of ["DENO_DIR", "XDG_CACHE_HOME", "DENO_NO_UPDATE_CHECK"]) {
     const v = Deno.env.get(k);
@@ -205,22 +228,63 @@ function spawnOptions(apiKey: string) {
     env,
     clearEnv: true,
     cwd: ROOT,
-    stdin: "null",
+    stdin: o.terminal ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
   } as const;
 }
 
-/** The pid of the one child of `pid` (the deno process under /usr/bin/time). */
-async function childOf(pid: number): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const text = (await Deno.readTextFile(`/proc/${pid}/task/${pid}/children`)).trim();
-      if (text) return Number(text.split(/\s+/)[0]);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-    }
+/** When the data product update began running on the tenant (ms since the epoch), if it did. */
+function updateStartedAt(jobs: Job[]): number | null {
+  const update = jobs.find((j) => "update" in j.configuration);
+  const running = update?.statusHistory?.find((h) => h.state === "RUNNING")?.stateStartTime;
+  return running === undefined ? null : Date.parse(running);
+}
+
+/** Quotes a word for `sh`. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** The deno process started under `pid` (itself, or under /usr/bin/time, `script` and its shell). */
+async function descendantDeno(pid: number): Promise<number> {
+  for (let i = 0; i < 400; i++) {
+    const found = await findDeno(pid);
+    if (found !== null) return found;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new Error(`Cannot find the deno process started by /usr/bin/time (pid ${pid})`);
+  throw new Error(`Cannot find the deno process started under pid ${pid}`);
+}
+
+async function findDeno(pid: number): Promise<number | null> {
+  const comm = await readOrNull(`/proc/${pid}/comm`);
+  if (comm?.trim() === "deno") return pid;
+  const children = (await readOrNull(`/proc/${pid}/task/${pid}/children`))?.trim();
+  for (const child of children ? children.split(/\s+/).map(Number) : []) {
+    const found = await findDeno(child);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+if (import.meta.main) {
+  // This part of `deno task bench` alone: `deno run -A bench/scale.ts [--dashboard] [sources]`.
+  const terminal = Deno.args.includes("--dashboard") ? { columns: 100, rows: 40 } : undefined;
+  const sources = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? 1000);
+  const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-bench-" });
+  try {
+    const r = await runScale({
+      label: terminal ? "dashboard, 100×40" : "headless",
+      sources,
+      jobMs: 100,
+      updateMs: 5000,
+      pollInterval: "100ms",
+      stateFile: `${dir}/journal.json`,
+      ...(terminal ? { terminal } : {}),
+    });
+    const { requests: _, ...numbers } = r;
+    Deno.stdout.writeSync(new TextEncoder().encode(JSON.stringify(numbers) + "\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

@@ -14,7 +14,6 @@ export const INTERACTIVE_ONLY = [
   "ink",
   "react",
   "@inquirer/prompts",
-  "@inkjs/ui",
   "ink-testing-library",
 ];
 
@@ -179,4 +178,22 @@ export async function measureStartup(): Promise<StartupResult> {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+if (import.meta.main) {
+  // `deno run -A bench/startup.ts`: this part of `deno task bench` alone.
+  const r = await measureStartup();
+  const line = (text: string) => Deno.stdout.writeSync(new TextEncoder().encode(text + "\n"));
+  line(
+    `empty script ${r.emptyMs.toFixed(0)} ms; --help ${r.helpMs.toFixed(0)} ms (${
+      (r.helpMs / r.emptyMs).toFixed(2)
+    }×); --version ${r.versionMs.toFixed(0)} ms; first request ${r.firstRequestMs.toFixed(0)} ms`,
+  );
+  line(
+    `one import: ${
+      Object.entries(r.importMs).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(", ")
+    }`,
+  );
+  line(`--help loads: ${r.helpPackages.join(", ") || "no npm package"}`);
+  line(`a headless run loads: ${r.runPackages.join(", ") || "no npm package"}`);
 }

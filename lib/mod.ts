@@ -16,7 +16,7 @@
  */
 export { createJobClient } from "./kit/api/client.ts";
 export type { ClientOptions } from "./kit/api/client.ts";
-export type { RetryPolicy } from "./kit/api/retry.ts";
+export type { PollRetry, RetryPolicy } from "./kit/api/retry.ts";
 export { waitForJob } from "./kit/job/poller.ts";
 export type { WaitOptions } from "./kit/job/poller.ts";
 export {
@@ -32,6 +32,8 @@ export type { PriorStep, RunOptions, RunResult } from "./kit/run/runner.ts";
 export { stopAndConfirm } from "./kit/job/stop.ts";
 export type { StopOptions, StopResult } from "./kit/job/stop.ts";
 export { nextMoves } from "./kit/run/scheduler.ts";
+export { createHold } from "./kit/run/hold.ts";
+export type { RunHold } from "./kit/run/hold.ts";
 export type { KindLimits, Moves } from "./kit/run/scheduler.ts";
 export { EXIT_CODES, runOutcomeOf } from "./kit/run/outcome.ts";
 export type { InterruptSignal, RunEnding } from "./kit/run/outcome.ts";
@@ -64,7 +66,9 @@ export {
   UsageError,
 } from "./kit/errors.ts";
 export type {
+  CreateJobOptions,
   ExchangeInfo,
+  GetJobOptions,
   Job,
   JobClient,
   JobConfiguration,

@@ -43,6 +43,8 @@ export interface RunOnSimOptions {
    * for states with `clock.until(...)`.
    */
   during?: (sim: SimTenant, events: RunEvent[], clock: VirtualClock) => Promise<void>;
+  /** Called before the run starts, with the sim (e.g. to leave another run's job on it). */
+  before?: (sim: SimTenant, clock: VirtualClock) => void;
   requestTimeoutMs?: number;
   /** Seeds the client's backoff jitter. Default the scenario's seed, or 1. */
   seed?: number;
@@ -73,6 +75,7 @@ export async function runOnSim(
       requestTimeoutMs: options.requestTimeoutMs ?? 30 * SECOND,
       ...(options.retry ? { retry: options.retry } : {}),
     });
+    options.before?.(sim, clock);
     const result = await clock.run(async () => {
       const running = runPipeline({
         client,
@@ -133,10 +136,6 @@ export async function runOverHttp(
   } finally {
     await sim.close();
   }
-}
-
-function iso(clock: Clock): string {
-  return new Date(clock.now()).toISOString();
 }
 
 /** No configuration was created twice; nothing we started is left running; the key is nowhere. */

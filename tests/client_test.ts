@@ -526,6 +526,140 @@ Deno.test("an answer over maxResponseBytes is an error, with or without Content-
 });
 
 // ---------------------------------------------------------------------------------------------
+// Polls (getJob with `poll`): riding out an outage until the wait's deadline
+
+const HOUR = 3_600_000;
+
+Deno.test("getJob() with poll retries 503s past maxAttempts and the time budget, each wait at most maxDelayMs", async () => {
+  const { http, client, clock, retries } = setup({ retry: { maxAttempts: 3 } });
+  for (let i = 0; i < 12; i++) http.on("GET", JOB_PATH, tamrError(503, "Service unavailable"));
+  http.on("GET", JOB_PATH, json(200, JOB));
+  const job = await client.getJob("job_1", { poll: { forMs: HOUR } });
+  assert.equal(job.jobId, "job_1");
+  assert.equal(retries.length, 12);
+  assert.ok(clock.sleeps.every((ms) => ms <= 30_000), `waits: ${clock.sleeps}`);
+  assert.ok(clock.sleeps.reduce((a, b) => a + b, 0) > 120_000, "longer than the time budget");
+  // Exponential with equal jitter (random() = 0.5: three quarters of each cap).
+  assert.deepEqual(clock.sleeps.slice(0, 4), [375, 750, 1500, 3000]);
+  http.verify();
+});
+
+Deno.test("getJob() with poll gives up when poll.forMs is spent, its last wait clipped to land on it", async () => {
+  const clock = new FakeClock();
+  let calls = 0;
+  const client = onClock(
+    createJobClient({
+      baseUrl: BASE,
+      apiKey: KEY,
+      clock,
+      random: () => 0.5,
+      fetch: (() => {
+        calls++;
+        return Promise.resolve(
+          new Response(JSON.stringify({ statusCode: 503, message: "Down" }), { status: 503 }),
+        );
+      }) as typeof fetch,
+    }),
+    clock,
+  );
+  const e = await rejectsWith(client.getJob("job_1", { poll: { forMs: 60_000 } }), ApiError);
+  assert.equal(e.status, 503);
+  assert.match(e.message, /answered 503: Down after 9 attempts/);
+  assert.equal(clock.sleeps.reduce((a, b) => a + b, 0), 60_000, `waits: ${clock.sleeps}`);
+  assert.equal(calls, 9, "one last attempt at the deadline");
+  assert.equal(clock.sleeps.length, 8);
+});
+
+Deno.test("getJob() with poll rides out an oversize, malformed or HTML answer, a redirect and a dropped connection", async () => {
+  const { http, client, retries } = setup({ maxResponseBytes: 1000 });
+  const big = JSON.stringify({ ...JOB, padding: "x".repeat(2000) });
+  http.on("GET", JOB_PATH, json(200, JSON.parse(big)));
+  http.on("GET", JOB_PATH, text(200, '{"jobId": "job_1", "sta', "application/json"));
+  http.on("GET", JOB_PATH, json(200, { jobId: "job_1", status: {} }));
+  http.on("GET", JOB_PATH, text(502, "<html><title>502 Bad Gateway</title></html>"));
+  http.on(
+    "GET",
+    JOB_PATH,
+    () => new Response(null, { status: 307, headers: { location: "https://elsewhere.example/" } }),
+  );
+  http.on("GET", JOB_PATH, dropped);
+  http.on("GET", JOB_PATH, json(200, JOB));
+  assert.equal((await client.getJob("job_1", { poll: { forMs: HOUR } })).jobId, "job_1");
+  assert.equal(retries.length, 6);
+  assert.match(retries[0]!.reason, /larger than 1000 bytes/);
+  assert.match(retries[4]!.reason, /307: redirected to https:\/\/elsewhere\.example\//);
+  assert.ok(http.calls.every((c) => c.redirect === "manual"), "no redirect followed");
+  http.verify();
+});
+
+Deno.test("getJob() with poll waits at most maxDelayMs on Retry-After: 86400", async () => {
+  const { http, client, clock } = setup();
+  http.on("GET", JOB_PATH, tamrError(503, "Maintenance", { "retry-after": "86400" }));
+  http.on("GET", JOB_PATH, tamrError(429, "Slow down", { "retry-after": "86400" }));
+  http.on("GET", JOB_PATH, json(200, JOB));
+  await client.getJob("job_1", { poll: { forMs: HOUR } });
+  assert.deepEqual(clock.sleeps, [30_000, 30_000]);
+  http.verify();
+});
+
+Deno.test("getJob() with poll honours a Retry-After longer than its backoff, never past the deadline", async () => {
+  const { http, client, clock } = setup();
+  http.on("GET", JOB_PATH, tamrError(503, "busy", { "retry-after": "7" }));
+  http.on("GET", JOB_PATH, tamrError(503, "busy", { "retry-after": "20" }));
+  http.on("GET", JOB_PATH, tamrError(503, "busy"));
+  await rejectsWith(client.getJob("job_1", { poll: { forMs: 12_000 } }), ApiError);
+  assert.deepEqual(clock.sleeps, [7_000, 5_000], "the second wait clipped to the deadline");
+  http.verify();
+});
+
+for (const status of [400, 401, 403, 404]) {
+  Deno.test(`getJob() with poll fails at once on ${status}`, async () => {
+    const { http, client, retries } = setup();
+    http.on("GET", JOB_PATH, tamrError(status, `Refused with ${status}`));
+    const e = await rejectsWith(client.getJob("job_1", { poll: { forMs: HOUR } }), ApiError);
+    assert.equal(e.status, status);
+    assert.equal(e.attempts, 1);
+    assert.deepEqual(retries, []);
+    http.verify();
+  });
+}
+
+Deno.test("getJob() with poll retries a 404 within notFoundForMs (a job not visible yet), then it is an error", async () => {
+  const { http, client, clock } = setup();
+  http.on("GET", JOB_PATH, tamrError(404, "Job not found"));
+  http.on("GET", JOB_PATH, tamrError(404, "Job not found"));
+  http.on("GET", JOB_PATH, json(200, JOB));
+  const poll = { forMs: HOUR, notFoundForMs: 30_000 };
+  assert.equal((await client.getJob("job_1", { poll })).jobId, "job_1");
+  http.verify();
+
+  const later = setup({ clock });
+  for (let i = 0; i < 5; i++) later.http.on("GET", JOB_PATH, tamrError(404, "Job not found"));
+  const e = await rejectsWith(
+    later.client.getJob("job_1", { poll: { forMs: HOUR, notFoundForMs: 5_000 } }),
+    ApiError,
+  );
+  assert.equal(e.status, 404);
+  assert.equal(e.attempts, 5, "retried for 5 s, then the 404 is an error");
+  later.http.verify();
+});
+
+Deno.test("createJob() with retryTooManyRequests: false throws a 429 at once with its Retry-After", async () => {
+  const { http, client, clock, retries } = setup();
+  http.on("POST", JOBS, tamrError(429, "Too many running jobs", { "retry-after": "120" }));
+  const e = await rejectsWith(
+    client.createJob({ load: { sourceId: "s1" } }, { retryTooManyRequests: false }),
+    ApiError,
+  );
+  assert.equal(e.status, 429);
+  assert.equal(e.retryAfterMs, 120_000);
+  assert.equal(e.ambiguous, false);
+  assert.deepEqual(retries, []);
+  assert.deepEqual(clock.sleeps, []);
+  http.verify();
+});
+
+// ---------------------------------------------------------------------------------------------
 // Create: retried only when the job certainly was not created
 
 Deno.test("createJob() retries a 429 (the job was not created)", async () => {

@@ -10,6 +10,8 @@ import { summarize } from "../lib/kit/run/summary.ts";
 import { Dashboard } from "../tui/dashboard.tsx";
 import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
 import { createRunStore } from "../lib/kit/run/run_store.ts";
+import stringWidth from "string-width";
+import { childEnv, ROOT } from "./_cli.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -146,7 +148,7 @@ Deno.test("Dashboard shows the header, progress, one row per step by phase and t
   const lines = frame(<Dashboard state={runningRun().state()} now={at(65)} columns={100} />);
   assert.equal(lines[0], "tamr-refresh · tenant acme · data product customers");
   assert.match(lineWith(lines, "steps"), /^█{4}░{16} 1\/5 steps · 1m05s · ↻2 retries$/);
-  assert.match(lineWith(lines, "crm"), /^ {2}✔ crm +job-101 +DONE +42\.0s$/);
+  assert.match(lineWith(lines, "crm"), /^ {2}✔ crm +job-101 +DONE +42s$/);
   assert.match(lineWith(lines, "erp"), /^ {2}\S erp +job-102 +RUNNING +1m05s +↻2$/);
   assert.match(lineWith(lines, "web"), /^ {2}○ web +waiting$/);
   assert.ok(lines.indexOf("Sources") < lines.indexOf("Data product"));
@@ -172,14 +174,14 @@ Deno.test("Dashboard shows a failed source with Tamr's reason and message, and t
   const lines = frame(<Dashboard state={r.state()} now={at(41)} columns={100} />);
   assert.match(
     lineWith(lines, "erp  "),
-    /^ {2}✖ erp +job-2 +DONE +40\.0s +PLANNING_FAILED$/,
+    /^ {2}✖ erp +job-2 +DONE +40s +PLANNING_FAILED$/,
   );
   assert.match(lineWith(lines, "customers  "), /^ {2}– customers +skipped$/);
   assert.equal(
     lineWith(lines, "load:erp"),
     "✖ load:erp failed: PLANNING_FAILED: Source erp has no attribute named customer_id.",
   );
-  assert.match(lineWith(lines, "steps"), / 3\/3 steps · 41\.0s · 1 failed$/);
+  assert.match(lineWith(lines, "steps"), / 3\/3 steps · 41s · 1 failed$/);
 });
 
 Deno.test("Dashboard folds 200 sources into count lines so the frame fits 30 rows", () => {
@@ -235,10 +237,98 @@ Deno.test("Dashboard truncates long ids so every row stays within the columns", 
     .launch(0, `load:${long}`, "job-6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b-with-more-words")
     .retry(3, `load:${long}`);
   const lines = frame(<Dashboard state={r.state()} now={at(5)} columns={60} />);
-  for (const line of lines) assert.ok([...line].length <= 60, `too wide: ${JSON.stringify(line)}`);
+  for (const line of lines) assert.ok(stringWidth(line) <= 60, `too wide: ${JSON.stringify(line)}`);
   const row = lineWith(lines, "RUNNING");
   assert.match(row, /source-w.*….*-0001 /, `both ends of the id stay readable: ${row}`);
   assert.match(row, /↻1$/);
+});
+
+/** The terminal column (counting cells, not code points) where `needle` starts in `line`. */
+function columnOf(line: string, needle: string): number {
+  const at = line.indexOf(needle);
+  assert.ok(at >= 0, `${JSON.stringify(needle)} is not in ${JSON.stringify(line)}`);
+  return stringWidth(line.slice(0, at));
+}
+
+/** Sources named in Japanese and with an emoji: each of those characters takes two cells. */
+function wideRun() {
+  return run({
+    sources: ["売上データ_東京", "🚀-launch-events", "crm"],
+    dataProduct: "顧客マスタ",
+  })
+    .start(0)
+    .launch(0, "load:売上データ_東京", "job-201")
+    .launch(0, "load:🚀-launch-events", "job-202")
+    .launch(0, "load:crm", "job-203")
+    .succeed(20, "load:crm")
+    .retry(25, "load:🚀-launch-events");
+}
+
+Deno.test("Dashboard keeps columns aligned when ids hold CJK characters and emoji", () => {
+  const lines = frame(<Dashboard state={wideRun().state()} now={at(30)} columns={80} />);
+  const rows = ["売上データ_東京", "🚀-launch-events", "crm"].map((id) => lineWith(lines, id));
+  for (const line of lines) {
+    assert.ok(stringWidth(line) <= 80, `${stringWidth(line)} cells: ${JSON.stringify(line)}`);
+  }
+  const jobColumns = rows.map((row, i) => columnOf(row, `job-20${i + 1}`));
+  assert.deepEqual(
+    new Set(jobColumns).size,
+    1,
+    `job ids start at cells ${jobColumns}:\n${rows.join("\n")}`,
+  );
+  const elapsedEnds = rows.map((row) => {
+    const m = row.match(/\d+(\.\d)?s|\d+m\d\ds/);
+    assert.ok(m, `an elapsed time in ${row}`);
+    return columnOf(row, m[0]) + m[0].length;
+  });
+  assert.equal(new Set(elapsedEnds).size, 1, `elapsed times end at cells ${elapsedEnds}`);
+  assert.match(rows[1]!, /↻1$/);
+  assert.match(lines[0]!, /data product 顧客マスタ$/);
+});
+
+Deno.test("Dashboard cuts wide ids in the middle and keeps every row within a narrow terminal", () => {
+  const long = "東京都千代田区丸の内_顧客マスタ_2025";
+  const emoji = "🚀🚀🚀-launch-events-from-the-mobile-app";
+  const r = run({ sources: [long, emoji], dataProduct: "customers" })
+    .start(0)
+    .launch(0, `load:${long}`, "job-6f1d2a3b-4c5d")
+    .launch(0, `load:${emoji}`, "job-7a8b9c0d-1e2f");
+  for (const columns of [52, 61]) {
+    const lines = frame(<Dashboard state={r.state()} now={at(5)} columns={columns} />);
+    for (const line of lines) {
+      assert.ok(
+        stringWidth(line) <= columns,
+        `${stringWidth(line)} cells at ${columns} columns: ${JSON.stringify(line)}`,
+      );
+    }
+    const rows = [lineWith(lines, "東京"), lineWith(lines, "🚀")];
+    assert.match(rows[0]!, /東京.*….*2025 /, `both ends of the id stay readable: ${rows[0]}`);
+    assert.match(rows[1]!, /🚀.*….*app /, `both ends of the id stay readable: ${rows[1]}`);
+    const states = rows.map((row) => columnOf(row, "RUNNING"));
+    assert.equal(states[0], states[1], `RUNNING at cells ${states} (${columns} columns)`);
+  }
+});
+
+Deno.test("Dashboard wraps a notice with wide characters within the columns", () => {
+  const r = wideRun().step(40, "load:売上データ_東京", "failed", {
+    jobState: "DONE",
+    error: {
+      reason: "PLANNING_FAILED",
+      message: "ソース 売上データ_東京 に属性 customer_id がありません。データを確認してください。",
+    },
+  });
+  const lines = frame(<Dashboard state={r.state()} now={at(41)} rows={30} columns={50} />);
+  const from = lines.findIndex((l) => l.startsWith("✖ load:"));
+  const notice = lines.slice(from, lines.findIndex((l, i) => i > from && l.startsWith("q quit")));
+  assert.ok(notice.length >= 2, `the notice wraps:\n${lines.join("\n")}`);
+  for (const line of lines) {
+    assert.ok(stringWidth(line) <= 50, `${stringWidth(line)} cells: ${JSON.stringify(line)}`);
+  }
+  assert.match(
+    notice.join("").replaceAll(" ", ""),
+    /customer_idがありません。データを確認してください。$/,
+    `nothing of the message is cut off:\n${notice.join("\n")}`,
+  );
 });
 
 Deno.test("Dashboard asks before quitting and counts the running jobs it would stop", () => {
@@ -294,7 +384,7 @@ Deno.test("Dashboard's finished frame ends with the summary and the resume comma
 ████████████████████ 4/4 steps · 1m15s · 1 failed
 
 Sources
-  ✔ crm        job-1  DONE     30.0s
+  ✔ crm        job-1  DONE       30s
   ⏱ erp        job-2  RUNNING  1m10s
 Data product
   – customers         skipped
@@ -515,4 +605,29 @@ Deno.test("runDashboard() asks on q, calls onQuit on y, and keeps drawing until 
   for (const e of r.events.slice(-3)) bus.emit(e);
   assert.deepEqual(await done, { detached: false, quit: true });
   assert.match(stdout.lastFrame(), /■ Refresh interrupted/);
+});
+
+/** Which build of React a process gets when the dashboard is the first to load it. */
+async function reactBuildOf(env: Record<string, string>): Promise<string> {
+  const script = [
+    `await import(${JSON.stringify(new URL("../tui/interactive.ts", import.meta.url).href)});`,
+    `const { createElement } = await import("react");`,
+    // React's development build marks every element with a _store for its key warnings.
+    `console.log("_store" in createElement("div") ? "development" : "production");`,
+  ].join("\n");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", "--config", `${ROOT}deno.json`, script],
+    env: childEnv(env),
+    clearEnv: true,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+Deno.test("the live dashboard runs on React's production build unless NODE_ENV asks otherwise", async () => {
+  assert.equal(await reactBuildOf({}), "production");
+  assert.equal(await reactBuildOf({ NODE_ENV: "development" }), "development");
 });

@@ -58,7 +58,7 @@ Deno.test("stepSummaryMarkdown() renders a table row per step with Tamr's reason
   const md = stepSummaryMarkdown(endViewOf(failedRun));
   const lines = md.split("\n");
   assert.equal(lines[0], "### tamr-refresh: dp on acme");
-  assert.match(md, /\*\*❌ Run failed in 10\.0s\*\* \(exit 1\): load:s2 failed\./);
+  assert.match(md, /\*\*❌ Run failed in 10s\*\* \(exit 1\): load:s2 failed\./);
   assert.ok(lines.includes("| Step | Job | Outcome | Duration | Error |"), md);
   assert.ok(lines.includes("| `load:s1` | `job_1` | ✅ succeeded | 9.0s |  |"), md);
   assert.ok(lines.includes("| `update:dp` | – | ⏭️ skipped | – |  |"), md);

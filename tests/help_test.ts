@@ -163,3 +163,8 @@ Deno.test("main.ts's copy of the top-level --help is exactly commander's (regene
     "the help changed: run `deno run -A lib/app/program/root_help.ts --write`",
   );
 });
+
+Deno.test("a bare --help loads no npm package before it prints (no commander, zod or dotenv)", async () => {
+  const { staticPackages } = await import("../bench/startup.ts");
+  assert.deepEqual(await staticPackages(`${ROOT}main.ts`), []);
+});

@@ -95,7 +95,10 @@ Deno.test("jobs get -v prints one line per HTTP exchange on stderr, without the 
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
-      new RegExp(`^http GET /api/v1beta1/jobs/${ids.ok} 200 \\d+ms attempt 1$`, "m"),
+      new RegExp(
+        `^\\d\\d:\\d\\d:\\d\\d http GET /api/v1beta1/jobs/${ids.ok} 200 \\d+ms attempt 1$`,
+        "m",
+      ),
     );
     assert.ok(!r.stderr.includes(SECRET_KEY));
   });

@@ -1,8 +1,20 @@
 import assert from "node:assert/strict";
 import type { Clock } from "../lib/kit/clock.ts";
 import { ApiError, JobFailedError, JobTimeoutError } from "../lib/kit/errors.ts";
-import { pollSchedule, waitForJob, type WaitOptions } from "../lib/kit/job/poller.ts";
-import type { Job, JobClient, JobConfiguration, JobError } from "../lib/kit/api/types.ts";
+import {
+  NOT_YET_VISIBLE_MS,
+  pollSchedule,
+  waitForJob,
+  type WaitOptions,
+} from "../lib/kit/job/poller.ts";
+import { stopAndConfirm } from "../lib/kit/job/stop.ts";
+import type {
+  GetJobOptions,
+  Job,
+  JobClient,
+  JobConfiguration,
+  JobError,
+} from "../lib/kit/api/types.ts";
 
 // ---- fakes -------------------------------------------------------------------------------------
 
@@ -278,6 +290,183 @@ Deno.test("waitForJob() warns and reports a timeout when stopping the job fails"
   );
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /Could not stop job job_1.*409/);
+});
+
+// ---- waitForJob and stopAndConfirm: polls ride out an outage ----------------------------------
+
+/** What a poll answers: a job, or a failure thrown as the client would after its retries. */
+type Answer = Job | ApiError;
+
+const failure = (status: number | null) =>
+  new ApiError({ status, method: "GET", path: "/api/v1beta1/jobs/job_1" });
+
+/** A JobClient whose polls answer from a script, recording the options each poll was given. */
+function flakyClient(
+  script: (poll: number, info: { stopped: boolean; elapsedMs: number }) => Answer,
+  elapsed: () => number,
+) {
+  const options: (GetJobOptions | undefined)[] = [];
+  const stops: string[] = [];
+  const client: JobClient = {
+    ...scriptedClient(() => job("RUNNING"), elapsed).client,
+    getJob(_jobId, opts) {
+      options.push(opts);
+      const answer = script(options.length - 1, {
+        stopped: stops.length > 0,
+        elapsedMs: elapsed(),
+      });
+      return answer instanceof ApiError ? Promise.reject(answer) : Promise.resolve(answer);
+    },
+    stopJob(jobId) {
+      stops.push(jobId);
+      return Promise.resolve();
+    },
+  };
+  return { client, options, stops };
+}
+
+Deno.test("waitForJob() asks the client to ride out an outage until the deadline, and a 404 only for a job just created", async () => {
+  const t = fakeClock();
+  const { client, options } = flakyClient((n) => job(n < 2 ? "RUNNING" : "DONE"), t.elapsed);
+  await waitForJob(client, "job_1", { clock: t.clock, timeoutMs: 600_000, justCreated: true });
+  assert.deepEqual(options.map((o) => o?.poll), [
+    { forMs: 599_000, notFoundForMs: NOT_YET_VISIBLE_MS - 1_000 },
+    { forMs: 597_500, notFoundForMs: NOT_YET_VISIBLE_MS - 2_500 },
+    { forMs: 595_250, notFoundForMs: NOT_YET_VISIBLE_MS - 4_750 },
+  ]);
+
+  const later = fakeClock();
+  const plain = flakyClient(() => job("DONE"), later.elapsed);
+  await waitForJob(plain.client, "job_1", { clock: later.clock, timeoutMs: 600_000 });
+  assert.deepEqual(plain.options[0]?.poll, { forMs: 599_000, notFoundForMs: 0 });
+});
+
+Deno.test("waitForJob() polls on through failed polls, warning once when they start failing and once when they are answered again", async () => {
+  const t = fakeClock();
+  const failures = [failure(503), failure(null), failure(307), failure(200), failure(502)];
+  const { client } = flakyClient(
+    (n) => n >= 1 && n <= failures.length ? failures[n - 1]! : job(n < 8 ? "RUNNING" : "DONE"),
+    t.elapsed,
+  );
+  const warnings: string[] = [];
+  const result = await waitForJob(client, "job_1", {
+    clock: t.clock,
+    onWarning: (m) => warnings.push(m),
+  });
+  assert.equal(result.status.state, "DONE");
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.match(warnings[0]!, /Polls of job job_1 are failing \(.*503.*\); polling on/);
+  assert.match(warnings[1]!, /Polls of job job_1 are answered again, after 5 failed attempts/);
+});
+
+Deno.test("waitForJob() warns once for a streak of retries the client reports through onRetry", async () => {
+  const t = fakeClock();
+  let polls = 0;
+  const client: JobClient = {
+    ...scriptedClient(() => job("RUNNING"), t.elapsed).client,
+    getJob(_jobId, opts) {
+      polls++;
+      if (polls === 2) {
+        for (let attempt = 1; attempt <= 4; attempt++) {
+          opts?.onRetry?.({
+            method: "GET",
+            path: "/api/v1beta1/jobs/job_1",
+            status: 503,
+            attempt,
+            delayMs: 1000,
+            reason: "answered 503: Service unavailable",
+          });
+        }
+      }
+      return Promise.resolve(job(polls < 4 ? "RUNNING" : "DONE"));
+    },
+  };
+  const warnings: string[] = [];
+  const retries: number[] = [];
+  await waitForJob(client, "job_1", {
+    clock: t.clock,
+    onWarning: (m) => warnings.push(m),
+    onRetry: (r) => retries.push(r.attempt),
+  });
+  assert.deepEqual(retries, [1, 2, 3, 4], "every retry still reaches onRetry");
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.match(warnings[0]!, /are failing \(answered 503: Service unavailable\)/);
+  assert.match(warnings[1]!, /answered again, after 4 failed attempts/);
+});
+
+Deno.test("waitForJob() rides out an outage to the deadline, then stops the job and sees it DONE", async () => {
+  const t = fakeClock();
+  const { client, stops } = flakyClient(
+    (_n, { stopped }) =>
+      stopped
+        ? job("DONE", { reason: "STOPPED_BY_USER", message: "The job was stopped by a user." })
+        : failure(503),
+    t.elapsed,
+  );
+  await assert.rejects(
+    waitForJob(client, "job_1", { clock: t.clock, timeoutMs: 600_000 }),
+    (e: unknown) => e instanceof JobTimeoutError && e.stopped,
+  );
+  assert.deepEqual(stops, ["job_1"]);
+  assert.ok(t.sleeps.every((ms) => ms <= 30_000), `waits: ${t.sleeps}`);
+});
+
+for (const status of [400, 401, 403, 404]) {
+  Deno.test(`waitForJob() ends at once on a ${status} on a poll`, async () => {
+    const t = fakeClock();
+    const { client, options } = flakyClient(
+      (n) => n === 0 ? job("RUNNING") : failure(status),
+      t.elapsed,
+    );
+    await assert.rejects(
+      waitForJob(client, "job_1", { clock: t.clock }),
+      (e: unknown) => e instanceof ApiError && e.status === status,
+    );
+    assert.equal(options.length, 2);
+  });
+}
+
+Deno.test("waitForJob() with justCreated polls again after a 404 in its first 30 s, and a later 404 is an error", async () => {
+  const t = fakeClock();
+  const { client } = flakyClient((n) => n < 3 ? failure(404) : job("DONE"), t.elapsed);
+  const done = await waitForJob(client, "job_1", { clock: t.clock, justCreated: true });
+  assert.equal(done.status.state, "DONE");
+
+  const later = fakeClock();
+  const gone = flakyClient(() => failure(404), later.elapsed);
+  await assert.rejects(
+    waitForJob(gone.client, "job_1", { clock: later.clock, justCreated: true }),
+    (e: unknown) => e instanceof ApiError && e.status === 404,
+  );
+  assert.ok(later.elapsed() >= NOT_YET_VISIBLE_MS, `gave up after ${later.elapsed()} ms`);
+  assert.ok(later.elapsed() < NOT_YET_VISIBLE_MS + 30_000);
+});
+
+Deno.test("stopAndConfirm() polls through failed polls until DONE, asking the client to ride out the rest of the grace", async () => {
+  const t = fakeClock();
+  const { client, options } = flakyClient(
+    (n) => n < 4 ? failure(n % 2 ? 503 : null) : job("DONE"),
+    t.elapsed,
+  );
+  const warnings: string[] = [];
+  const result = await stopAndConfirm(client, "job_1", {
+    clock: t.clock,
+    graceMs: 120_000,
+    onWarning: (m) => warnings.push(m),
+  });
+  assert.ok(result.confirmed);
+  assert.equal(options[0]?.poll?.forMs, 119_000);
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.match(warnings[0]!, /Polls of job job_1 are failing/);
+});
+
+Deno.test("stopAndConfirm() ends at once, unconfirmed, when a poll is refused", async () => {
+  const t = fakeClock();
+  const { client, options } = flakyClient(() => failure(401), t.elapsed);
+  const result = await stopAndConfirm(client, "job_1", { clock: t.clock, graceMs: 120_000 });
+  assert.equal(result.confirmed, false);
+  assert.match(!result.confirmed ? result.why : "", /401/);
+  assert.equal(options.length, 1);
 });
 
 // ---- waitForJob: abort -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
   backoffDelay,
+  decidePollRetry,
   decideRetry,
   DEFAULT_RETRY_POLICY,
   isTransientStatus,
   parseRetryAfter,
+  pollBackoffDelay,
   resolveRetryPolicy,
 } from "../lib/kit/api/retry.ts";
 import { UsageError } from "../lib/kit/errors.ts";
@@ -143,4 +145,47 @@ Deno.test("decideRetry() gives up when Retry-After is longer than the time left"
   });
   assert.equal(d.retry, false);
   assert.match(!d.retry ? d.why : "", /asked to wait 30s, longer than the 20s left/);
+});
+
+// ---- polls: riding out an outage until the wait's deadline ------------------------------------
+
+Deno.test("pollBackoffDelay() waits between half the cap and the cap, the cap doubling up to maxDelayMs", () => {
+  const caps = [500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000];
+  caps.forEach((cap, i) => {
+    assert.equal(pollBackoffDelay(i + 1, policy, () => 0), cap / 2);
+    assert.equal(pollBackoffDelay(i + 1, policy, () => 1), cap);
+  });
+  assert.equal(pollBackoffDelay(10_000, policy, () => 1), 30_000, "no overflow far on");
+  assert.equal(pollBackoffDelay(3, policy, () => 7), 2000, "a misbehaving random() is clamped");
+});
+
+Deno.test("decidePollRetry() retries however many attempts have been made, until untilMs", () => {
+  const base = { now: NOW, untilMs: NOW + 3_600_000, policy, random: () => 0.5 };
+  const far = decidePollRetry({ ...base, attempt: 500 });
+  assert.deepEqual(far, { retry: true, delayMs: 22_500, source: "backoff" });
+  const atDeadline = decidePollRetry({ ...base, attempt: 2, now: NOW + 3_600_000 });
+  assert.equal(atDeadline.retry, false);
+  assert.match(!atDeadline.retry ? atDeadline.why : "", /deadline/);
+});
+
+Deno.test("decidePollRetry() honours a longer Retry-After, capped at maxDelayMs and never past untilMs", () => {
+  const base = { attempt: 1, now: NOW, untilMs: NOW + 600_000, policy, random: () => 0.5 };
+  assert.deepEqual(decidePollRetry({ ...base, retryAfterMs: 7_000 }), {
+    retry: true,
+    delayMs: 7_000,
+    source: "retry-after",
+  });
+  assert.deepEqual(decidePollRetry({ ...base, retryAfterMs: 86_400_000 }), {
+    retry: true,
+    delayMs: 30_000,
+    source: "retry-after",
+  });
+  // A Retry-After of 0 never makes a busy loop: the backoff still applies.
+  assert.deepEqual(decidePollRetry({ ...base, retryAfterMs: 0 }), {
+    retry: true,
+    delayMs: 375,
+    source: "backoff",
+  });
+  const late = decidePollRetry({ ...base, now: NOW + 590_000, retryAfterMs: 86_400_000 });
+  assert.deepEqual(late, { retry: true, delayMs: 10_000, source: "retry-after" });
 });

@@ -112,3 +112,25 @@ Deno.test("nextMoves() walks any graph the plan declares: two data products shar
   const moves = nextMoves(state, steps, new Set(["load:a", "load:b"]), { load: 4, update: 1 });
   assert.deepEqual(ids(moves.start), ["update:dp1"]);
 });
+
+Deno.test("while the run is held no new step starts; released, the run goes on", async () => {
+  const { createHold } = await import("../lib/kit/run/hold.ts");
+  const { runOnSim, MINUTE } = await import("./_pipeline.ts");
+  const hold = createHold();
+  let createsWhileHeld = -1;
+  const run = await runOnSim({ pendingMs: 1_000, durations: { default: 2 * MINUTE } }, {
+    plan: { sources: ["s1", "s2", "s3"], dataProduct: "dp" },
+    run: { concurrency: 1, hold },
+    during: async (sim, _events, clock) => {
+      await clock.until(() => sim.creates().length === 1, "the first source's job");
+      hold.hold();
+      await clock.until(() => sim.creates()[0]!.status.state === "DONE", "it to end");
+      await clock.sleep(10 * MINUTE);
+      createsWhileHeld = sim.creates().length;
+      hold.release();
+    },
+  });
+  assert.equal(createsWhileHeld, 1, "nothing new started while held");
+  assert.equal(run.result.exitCode, 0);
+  assert.equal(run.sim.creates().length, 4);
+});

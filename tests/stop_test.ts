@@ -152,3 +152,27 @@ Deno.test("retry events name the step whose request is retried", async () => {
   assert.equal(retries.length, 1);
   assert.equal(retries[0]!.type === "retry" && retries[0]!.step, "load:s1");
 });
+
+Deno.test("an unexpected error in a step stops its job before the run ends (exit 1)", async () => {
+  const clock = fakeClock();
+  const client = stoppingClient({ reason: "STOPPED_BY_USER", message: "Stopped." });
+  client.createJob = (configuration) =>
+    Promise.resolve({ ...job("job_1", "RUNNING"), configuration });
+  const getJob = client.getJob;
+  let polls = 0;
+  client.getJob = (jobId, options) => {
+    if (polls++ === 0) return Promise.reject(new TypeError("a bug in reading the answer"));
+    return getJob(jobId, options);
+  };
+  const result = await runPipeline({
+    client,
+    plan: buildPlan({ sources: ["s1"], dataProduct: "dp" }),
+    tenant: "acme",
+    baseUrl: "https://acme.tamr.cloud",
+    clock,
+  });
+  assert.deepEqual(client.stops, ["job_1"]);
+  assert.equal(result.exitCode, 1);
+  assert.equal(result.steps[0]!.outcome, "stopped");
+  assert.match(result.message, /a bug in reading the answer/);
+});

@@ -1,11 +1,21 @@
 import { Box, Text } from "ink";
-import { createContext, type JSX, type ReactNode, useContext, useEffect, useState } from "react";
+import {
+  createContext,
+  type JSX,
+  memo,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+} from "react";
+import cliTruncate from "cli-truncate";
+import stringWidth from "string-width";
 import type { StepState } from "../lib/kit/run/events.ts";
 import { PHASES, type StepKind } from "../lib/kit/run/plan.ts";
 import { formatDuration } from "../lib/kit/duration.ts";
 import type { RunState, StepView } from "../lib/kit/run/run_state.ts";
 import { progress } from "../lib/kit/run/summary.ts";
-import { bar, cellWidth, fit, plural, truncateEnd, wrapText } from "./_format.ts";
+import { bar, fit, plural, wrapLines } from "./_format.ts";
 
 export type Overlay = "help" | "confirm-quit" | null;
 
@@ -65,7 +75,10 @@ const INACTIVE: ReadonlySet<StepState> = new Set(["waiting", "queued", "skipped"
 const ACTIVE: ReadonlySet<StepState> = new Set(["creating", "running", "stopping"]);
 const PROBLEM: ReadonlySet<StepState> = new Set(["failed", "stopped", "timed_out"]);
 
-/** The live dashboard: a pure function of the view state, the time and the terminal size. */
+/**
+ * The live dashboard: a pure function of the view state, the time and the terminal size. Only the
+ * lines that fit are built: with 1,000 sources a frame holds a few dozen rows, not 1,000.
+ */
 export function Dashboard(props: DashboardProps): JSX.Element {
   const columns = Math.max(20, props.columns ?? 80);
   const lines = layout({ ...props, columns });
@@ -85,10 +98,13 @@ export function Dashboard(props: DashboardProps): JSX.Element {
 // one redraw (a spinner per row, each on its own timer, redrew the frame up to 30 times a second).
 
 /**
- * cli-spinners' "dots" in @inkjs/ui's blue, turning about 6 times a second instead of 12.5: each
- * turn redraws the whole frame, and while a run only waits the turns are most of its CPU time.
+ * cli-spinners' "dots" in blue, turning about 6 times a second instead of 12.5: each turn redraws
+ * the whole frame, and while a run only waits the turns are most of its CPU time.
  */
-const SPINNER = { frames: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], intervalMs: 160 };
+export const SPINNER = {
+  frames: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"],
+  intervalMs: 160,
+};
 const SpinnerFrame = createContext(0);
 
 function SpinnerClock(props: { active: boolean; children: ReactNode }): JSX.Element {
@@ -119,12 +135,6 @@ const FOLD_MARK: Record<FoldCategory, Part> = {
   waiting: { text: "○", tone: "dim" },
 };
 
-type Item = { kind: "step"; step: StepView } | { kind: "fold"; category: FoldCategory; n: number };
-interface Group {
-  kind: StepKind;
-  items: Item[];
-}
-
 function categoryOf(state: StepState): FoldCategory | null {
   if (state === "succeeded") return "succeeded";
   if (state === "skipped") return "skipped";
@@ -132,45 +142,87 @@ function categoryOf(state: StepState): FoldCategory | null {
   return null;
 }
 
-/** Replaces the rows of one category with a count line, in every phase holding two or more. */
-function fold(groups: Group[], category: FoldCategory): Group[] {
-  return groups.map((g) => {
-    const matching = g.items.filter((it) =>
-      it.kind === "step" && categoryOf(it.step.state) === category
-    );
-    if (matching.length < 2) return g;
-    const rest = g.items.filter((it) => !matching.includes(it));
-    const line: Item = { kind: "fold", category, n: matching.length };
-    // Finished work reads first, what is still to come last.
-    return { ...g, items: category === "succeeded" ? [line, ...rest] : [...rest, line] };
-  });
+/**
+ * One phase of the plan, counted: how many steps of each category it has, and which categories
+ * show as one count line instead of a row per step.
+ */
+interface Phase {
+  kind: StepKind;
+  steps: number;
+  counts: Record<FoldCategory, number>;
+  folded: Set<FoldCategory>;
 }
 
-function bodyHeight(groups: Group[]): number {
-  return groups.reduce((n, g) => n + 1 + g.items.length, 0);
+/** The phases that have steps, in plan order, counted in one pass and nothing folded yet. */
+function countPhases(steps: readonly StepView[]): Phase[] {
+  const phases = new Map<StepKind, Phase>(PHASES.map((kind) => [kind, {
+    kind,
+    steps: 0,
+    counts: { succeeded: 0, skipped: 0, waiting: 0 },
+    folded: new Set(),
+  }]));
+  // Indexed loops over the steps here and below: they run for every step on every frame.
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    const phase = phases.get(s.kind)!;
+    phase.steps++;
+    const category = categoryOf(s.state);
+    if (category !== null) phase.counts[category]++;
+  }
+  return [...phases.values()].filter((p) => p.steps > 0);
 }
 
-function groupLines(groups: Group[]): Line[] {
-  const lines: Line[] = [];
-  for (const g of groups) {
-    lines.push({ kind: "text", parts: [{ text: HEADINGS[g.kind], tone: "bold" }] });
-    for (const it of g.items) {
-      if (it.kind === "step") lines.push({ kind: "step", step: it.step });
-      else {
-        const [one, many] = NOUNS[g.kind];
-        const word = it.category === "waiting" ? "waiting" : it.category;
-        lines.push({
-          kind: "text",
-          parts: [
-            { text: "  " },
-            FOLD_MARK[it.category],
-            { text: ` ${plural(it.n, one, many)} ${word}`, tone: "dim" },
-          ],
-        });
-      }
+/** Rows of steps a phase shows: those of the categories it does not fold. */
+function stepRows(p: Phase): number {
+  let n = p.steps;
+  for (const c of p.folded) n -= p.counts[c];
+  return n;
+}
+
+/** Lines the phases take: a heading each, then its rows and its count lines. */
+function bodyHeight(phases: Phase[]): number {
+  return phases.reduce((n, p) => n + 1 + stepRows(p) + p.folded.size, 0);
+}
+
+/** True when `step` has a row of its own: its category is not folded and, after a cut, it is kept. */
+type Shown = (step: StepView) => boolean;
+
+/**
+ * The lines of the phases. In each: the count of succeeded steps first (finished work reads
+ * first), the rows in plan order, then the counts of skipped and waiting steps (still to come).
+ */
+function phaseLines(phases: Phase[], steps: readonly StepView[], shown: Shown): Line[] {
+  const rows = new Map<StepKind, Line[]>(phases.map((p) => [p.kind, []]));
+  const byKind = new Map(phases.map((p) => [p.kind, p]));
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    const p = byKind.get(s.kind);
+    if (p === undefined) continue;
+    const category = categoryOf(s.state);
+    if ((category === null || !p.folded.has(category)) && shown(s)) {
+      rows.get(s.kind)!.push({ kind: "step", step: s });
     }
   }
-  return lines;
+  return phases.flatMap((p) => [
+    { kind: "text", parts: [{ text: HEADINGS[p.kind], tone: "bold" }] },
+    ...(p.folded.has("succeeded") ? [foldLine(p, "succeeded")] : []),
+    ...rows.get(p.kind)!,
+    ...(p.folded.has("skipped") ? [foldLine(p, "skipped")] : []),
+    ...(p.folded.has("waiting") ? [foldLine(p, "waiting")] : []),
+  ]);
+}
+
+/** `  ✔ 600 sources succeeded`. */
+function foldLine(p: Phase, category: FoldCategory): Line {
+  const [one, many] = NOUNS[p.kind];
+  return {
+    kind: "text",
+    parts: [
+      { text: "  " },
+      FOLD_MARK[category],
+      { text: ` ${plural(p.counts[category], one, many)} ${category}`, tone: "dim" },
+    ],
+  };
 }
 
 /** Lower ranks stay visible longest: problems, then running jobs, then the rest. */
@@ -191,7 +243,7 @@ function countWords(steps: readonly StepView[]): Map<string, number> {
 }
 
 /** `… and 3 more running`, or `… and 5 more (2 running, 3 waiting)`. */
-function moreLine(hidden: readonly StepView[]): Line {
+function moreLine(hidden: StepView[]): Line {
   const counts = countWords(hidden);
   const only = counts.size === 1 ? [...counts.keys()][0] : undefined;
   const text = only !== undefined
@@ -200,36 +252,48 @@ function moreLine(hidden: readonly StepView[]): Line {
   return { kind: "text", parts: [{ text, tone: "dim" }] };
 }
 
-/** The step list, folded and cut until it takes at most `budget` lines. */
+/**
+ * The step list in at most `budget` lines: categories fold into count lines (succeeded first,
+ * then skipped, then waiting) in every phase holding two or more of them, until it fits. Only
+ * counts are kept for folded steps; rows are built for the steps that show.
+ */
 function body(steps: readonly StepView[], budget: number | null): Line[] {
-  let groups: Group[] = PHASES
-    .map((kind) => ({
-      kind,
-      items: steps.filter((s) => s.kind === kind).map((step): Item => ({ kind: "step", step })),
-    }))
-    .filter((g) => g.items.length > 0);
-  if (budget === null) return groupLines(groups);
+  const phases = countPhases(steps);
+  const all: Shown = () => true;
+  if (budget === null) return phaseLines(phases, steps, all);
   for (const category of FOLD_ORDER) {
-    if (bodyHeight(groups) <= budget) return groupLines(groups);
-    groups = fold(groups, category);
+    if (bodyHeight(phases) <= budget) return phaseLines(phases, steps, all);
+    for (const p of phases) if (p.counts[category] >= 2) p.folded.add(category);
   }
-  if (bodyHeight(groups) <= budget) return groupLines(groups);
+  if (bodyHeight(phases) <= budget) return phaseLines(phases, steps, all);
 
-  // Even folded it does not fit: keep as many rows as fit, problems first, and count the rest.
-  const rows = groups.flatMap((g) => g.items).flatMap((it) => it.kind === "step" ? [it.step] : []);
-  const byRank = [...rows].sort((a, b) => rank(a) - rank(b));
-  for (let keep = byRank.length - 1; keep >= 0; keep--) {
-    const kept = new Set(byRank.slice(0, keep));
-    const cut = groups
-      .map((g) => ({
-        ...g,
-        items: g.items.filter((it) => it.kind === "fold" || kept.has(it.step)),
-      }))
-      .filter((g) => g.items.length > 0);
-    if (bodyHeight(cut) + 1 <= budget) return [...groupLines(cut), moreLine(byRank.slice(keep))];
+  // Even folded it does not fit: keep as many rows as fit with a line counting the rest, problems
+  // first, then running jobs. A phase shows its heading while it has a count line or a kept row.
+  const rows = phases.flatMap((p) =>
+    steps.filter((s) => {
+      const category = categoryOf(s.state);
+      return s.kind === p.kind && (category === null || !p.folded.has(category));
+    })
+  );
+  const byRank = rows.map((step, i) => ({ step, i }))
+    .sort((a, b) => rank(a.step) - rank(b.step) || a.i - b.i)
+    .map((r) => r.step);
+  const headed = new Set(phases.filter((p) => p.folded.size > 0).map((p) => p.kind));
+  let height = phases.reduce((n, p) => n + (p.folded.size > 0 ? 1 + p.folded.size : 0), 0);
+  if (height + 1 > budget) return [summaryOfSteps(steps)];
+  let keep = 0;
+  // At least one row is left out, or the "… and N more" line would count nothing.
+  while (keep < byRank.length - 1) {
+    const next = byRank[keep]!;
+    const more = headed.has(next.kind) ? 1 : 2;
+    if (height + more + 1 > budget) break;
+    height += more;
+    headed.add(next.kind);
+    keep++;
   }
-  // Not even the count lines fit: one line for everything.
-  return [summaryOfSteps(steps)];
+  const kept = new Set(byRank.slice(0, keep));
+  const shownPhases = phases.filter((p) => headed.has(p.kind));
+  return [...phaseLines(shownPhases, steps, (s) => kept.has(s)), moreLine(byRank.slice(keep))];
 }
 
 /** `202 steps: 194 succeeded, 2 running, 1 failed, 5 waiting`, for the smallest terminals. */
@@ -286,7 +350,7 @@ function notice(state: RunState, columns: number, maxLines: number): Line[] {
     text = `⚠ ${n.step ? `${n.step}: ` : ""}${n.message}`;
     tone = "yellow";
   }
-  return wrapText(text, columns, maxLines).map((t) => ({
+  return wrapLines(text, columns, maxLines).map((t) => ({
     kind: "text",
     parts: [{ text: t, tone }],
   }));
@@ -327,12 +391,12 @@ function summaryLines(state: RunState, columns: number): Line[] {
     }],
   }];
   if (finish?.message) {
-    for (const t of wrapText(finish.message, columns, 2)) {
+    for (const t of wrapLines(finish.message, columns, 2)) {
       lines.push({ kind: "text", parts: [{ text: t, tone }] });
     }
   }
   if (finish?.resumeCommand) {
-    for (const t of wrapText(`Resume with: ${finish.resumeCommand}`, columns, 3)) {
+    for (const t of wrapLines(`Resume with: ${finish.resumeCommand}`, columns, 3)) {
       lines.push({ kind: "text", parts: [{ text: t, tone: "cyan" }] });
     }
   }
@@ -440,21 +504,38 @@ function elapsedText(s: StepView, now: number): string {
   return s.startedAt === null ? "" : formatDuration(Math.max(0, (s.endedAt ?? now) - s.startedAt));
 }
 
-function detailParts(s: StepView): Part[] {
-  const parts: Part[] = [];
-  if (s.retries > 0) parts.push({ text: `↻${s.retries}`, tone: "yellow" });
-  if (s.error && PROBLEM.has(s.state)) parts.push({ text: s.error.reason, tone: "red" });
-  if (s.attached) parts.push({ text: "attached", tone: "dim" });
-  return parts;
+/**
+ * The cells `text` takes. Every frame measures each step's target, job id and state, the same few
+ * thousand strings each time, so each is measured once (string-width allocates on every call).
+ */
+function cellsOf(text: string): number {
+  let width = measured.get(text);
+  if (width === undefined) {
+    if (measured.size >= 20_000) measured.clear();
+    width = stringWidth(text);
+    measured.set(text, width);
+  }
+  return width;
 }
+const measured = new Map<string, number>();
 
-/** Column widths shared by every row, so folding does not make the columns jump. */
+/**
+ * Column widths shared by every row, so folding does not make the columns jump: one pass over
+ * the steps, without building a list per column.
+ */
 function rowWidths(steps: readonly StepView[], now: number, columns: number): RowWidths {
-  const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
-  let target = Math.max(4, max(steps.map((s) => cellWidth(s.target))));
-  let job = max(steps.map((s) => cellWidth(s.jobId ?? "")));
-  const state = Math.min(12, max(steps.map((s) => cellWidth(stateText(s)))));
-  const elapsed = Math.max(5, max(steps.map((s) => cellWidth(elapsedText(s, now)))));
+  let target = 4;
+  let job = 0;
+  let state = 0;
+  let elapsed = 5;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    target = Math.max(target, cellsOf(s.target));
+    if (s.jobId !== null) job = Math.max(job, cellsOf(s.jobId));
+    state = Math.max(state, cellsOf(stateText(s)));
+    if (s.startedAt !== null) elapsed = Math.max(elapsed, elapsedText(s, now).length);
+  }
+  state = Math.min(12, state);
   // indent, mark and space; the gaps between columns; a little room for the details.
   const fixed = 4 + 2 + (job > 0 ? 2 : 0) + state + 2 + elapsed + 2 + 10;
   const room = Math.max(8, columns - fixed);
@@ -492,25 +573,70 @@ function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Ele
     return <Text key={key} wrap="truncate-end">{renderParts(line.parts)}</Text>;
   }
   const s = line.step;
-  const mark = MARKS[s.state];
+  // Plain values only, so that a row whose text has not changed is not rendered again, whether
+  // the step is a new object or the same one updated in place.
+  return (
+    <StepRow
+      key={s.id}
+      state={s.state}
+      target={s.target}
+      jobId={s.jobId}
+      stateText={stateText(s)}
+      elapsed={elapsedText(s, now)}
+      retries={s.retries}
+      reason={s.error && PROBLEM.has(s.state) ? s.error.reason : null}
+      attached={s.attached}
+      targetWidth={w.target}
+      jobWidth={w.job}
+      stateWidth={w.state}
+      elapsedWidth={w.elapsed}
+      detailWidth={w.detail}
+    />
+  );
+}
+
+interface StepRowProps {
+  state: StepState;
+  target: string;
+  jobId: string | null;
+  stateText: string;
+  elapsed: string;
+  retries: number;
+  /** Tamr's reason, shown for a problem. */
+  reason: string | null;
+  attached: boolean;
+  targetWidth: number;
+  jobWidth: number;
+  stateWidth: number;
+  elapsedWidth: number;
+  detailWidth: number;
+}
+
+/** One step: its mark, target, job id, state and elapsed time in columns, then what fits of its details. */
+const StepRow = memo(function StepRow(p: StepRowProps): JSX.Element {
+  const mark = MARKS[p.state];
   const cells = [
-    fit(s.target, w.target),
-    ...(w.job > 0 ? [fit(s.jobId ?? "", w.job)] : []),
-    fit(stateText(s), w.state),
-    fit(elapsedText(s, now), w.elapsed, "right"),
+    fit(p.target, p.targetWidth),
+    ...(p.jobWidth > 0 ? [fit(p.jobId ?? "", p.jobWidth)] : []),
+    fit(p.stateText, p.stateWidth),
+    fit(p.elapsed, p.elapsedWidth, "right"),
   ].join("  ");
-  let room = w.detail;
+  const parts: Part[] = [];
+  if (p.retries > 0) parts.push({ text: `↻${p.retries}`, tone: "yellow" });
+  if (p.reason !== null) parts.push({ text: p.reason, tone: "red" });
+  if (p.attached) parts.push({ text: "attached", tone: "dim" });
+  let room = p.detailWidth;
   const details: Part[] = [];
-  for (const p of detailParts(s)) {
+  for (const part of parts) {
     const sep = details.length === 0 ? "  " : " ";
     if (room <= sep.length + 1) break;
-    const text = truncateEnd(p.text, room - sep.length);
-    details.push({ ...p, text: sep + text });
-    room -= sep.length + cellWidth(text);
+    const text = cliTruncate(part.text, room - sep.length);
+    details.push({ ...part, text: sep + text });
+    room -= sep.length + stringWidth(text);
   }
-  const dim = INACTIVE.has(s.state) ? TONES.dim : {};
+  const dim = INACTIVE.has(p.state) ? TONES.dim : {};
   return (
-    <Box key={key}>
+    <Box>
       <Box width={2} flexShrink={0} />
       {mark === null ? <Spinner /> : <Text {...TONES[mark.tone ?? "dim"]}>{mark.text}</Text>}
       <Text wrap="truncate-end">
@@ -519,4 +645,4 @@ function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Ele
       </Text>
     </Box>
   );
-}
+});

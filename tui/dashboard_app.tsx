@@ -1,12 +1,19 @@
+// First, so that React's production build is the one loaded below. This file has no JSX: JSX
+// would add an import of react/jsx-runtime above this one, loading React before it.
+import "./_react_production.ts";
 import process from "node:process";
 import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink";
-import { useEffect, useRef, useState } from "react";
+import { createElement, useEffect, useRef, useState } from "react";
 import type { JSX } from "react";
 import type { RunStore } from "../lib/kit/run/run_state.ts";
-import { Dashboard, type Overlay } from "./dashboard.tsx";
+import { Dashboard, type Overlay, SPINNER } from "./dashboard.tsx";
 
-/** The longest a new event waits before it is drawn: at most ten frames a second. */
-export const RENDER_THROTTLE_MS = 100;
+/**
+ * The longest a new event waits before it is drawn, and the least time between two frames: one
+ * turn of the spinners (about six frames a second). Ink redraws every cell of the frame each
+ * time, so events, spinners and the clock share these frames rather than each drawing its own.
+ */
+export const RENDER_THROTTLE_MS = SPINNER.intervalMs;
 /** How often elapsed times move on while nothing else happens. */
 export const TICK_MS = 1000;
 
@@ -180,17 +187,15 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
     }
   }, { isActive: isRawModeSupported && !finished && !detached });
 
-  return (
-    <Dashboard
-      state={state}
-      now={view.now}
-      rows={rows}
-      columns={columns}
-      overlay={finished ? null : overlay}
-      quitting={quitting}
-      detached={detached}
-    />
-  );
+  return createElement(Dashboard, {
+    state,
+    now: view.now,
+    rows,
+    columns,
+    overlay: finished ? null : overlay,
+    quitting,
+    detached,
+  });
 }
 
 /**
@@ -200,12 +205,12 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
 export async function runDashboard(options: DashboardOptions): Promise<DashboardResult> {
   const clock = options.clock ?? { now: () => Date.now() };
   const instance = render(
-    <DashboardApp
-      store={options.store}
-      clock={clock}
-      onQuit={options.onQuit}
-      onDetach={options.onDetach}
-    />,
+    createElement(DashboardApp, {
+      store: options.store,
+      clock,
+      onQuit: options.onQuit,
+      onDetach: options.onDetach,
+    }),
     {
       stdout: options.stdout ?? process.stdout,
       stdin: options.stdin ?? process.stdin,
@@ -213,6 +218,8 @@ export async function runDashboard(options: DashboardOptions): Promise<Dashboard
       interactive: true,
       exitOnCtrlC: false,
       patchConsole: false,
+      // Ink draws at most one frame per RENDER_THROTTLE_MS, whatever asked for it.
+      maxFps: 1000 / RENDER_THROTTLE_MS,
     },
   );
   const result = await instance.waitUntilExit();

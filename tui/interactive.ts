@@ -9,13 +9,7 @@ import { InterruptedError } from "../lib/kit/errors.ts";
 import type { RunStore } from "../lib/kit/run/run_state.ts";
 import type { Job } from "../lib/kit/api/types.ts";
 import type { Io } from "../lib/app/io.ts";
-import {
-  type AskDeps,
-  askForInit,
-  askForRun,
-  inquirerPrompts,
-  type RunAnswers,
-} from "./prompts.ts";
+import { type AskDeps, askForInit, askForRun, promptsUntil, type RunAnswers } from "./prompts.ts";
 import { writeConfigFile } from "./save_config.ts";
 import { runDashboard } from "./dashboard_app.tsx";
 
@@ -66,7 +60,7 @@ export async function askForMissing(
   options: { review: boolean },
 ): Promise<RunSettings | null> {
   const answers = await askForRun(defaultsFrom(settings), {
-    prompts: inquirerPrompts,
+    prompts: promptsUntil(io.signal),
     listRecentJobs: recentJobsLister(io),
     write: io.err,
     saveConfig: writeConfigFile,
@@ -93,7 +87,7 @@ export async function askForMissing(
 /** `tamr-refresh init`: the prompts without running; writes the config file. */
 export async function initFlow(settings: Settings, io: Io, path: string | undefined) {
   return await askForInit(defaultsFrom(settings), {
-    prompts: inquirerPrompts,
+    prompts: promptsUntil(io.signal),
     listRecentJobs: recentJobsLister(io),
     write: io.err,
     saveConfig: writeConfigFile,

@@ -45,6 +45,21 @@ export interface PromptFns {
 /** The real prompts, on the terminal. */
 export const inquirerPrompts: PromptFns = { input, password, select, checkbox, confirm };
 
+/**
+ * The real prompts, given up when `signal` aborts (SIGTERM, SIGHUP, a closed terminal): inquirer
+ * then throws `AbortPromptError` with the signal's reason as its cause.
+ */
+export function promptsUntil(signal: AbortSignal): PromptFns {
+  const context = { signal };
+  return {
+    input: (config) => input(config, context),
+    password: (config) => password(config, context),
+    select: (config) => select(config, context),
+    checkbox: (config) => checkbox(config, context),
+    confirm: (config) => confirm(config, context),
+  };
+}
+
 /** The value of the "another id…" choice. */
 export const ANOTHER: unique symbol = Symbol("another id");
 /** The value of the "none" choice of an optional single id. */

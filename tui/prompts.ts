@@ -29,6 +29,7 @@ export {
   NONE,
   parseIds,
   type PromptFns,
+  promptsUntil,
   type SelectChoice,
   type Validate,
 } from "./prompt_fns.ts";

@@ -1,3 +1,4 @@
+import { timeOfDay } from "./outputs/time_text.ts";
 import { type ClientOptions, createJobClient } from "../kit/api/client.ts";
 import { requireRunSettings, resolveSettings } from "./settings/resolve.ts";
 import type { RunSettings } from "./settings/types.ts";
@@ -35,7 +36,7 @@ export function clientFor(
       ? {
         onExchange: (x) =>
           io.err(
-            `http ${x.method} ${x.path} ${x.status ?? "-"} ${
+            `${timeOfDay(io.clock.now())} http ${x.method} ${x.path} ${x.status ?? "-"} ${
               Math.round(x.durationMs)
             }ms attempt ${x.attempt}${x.error ? ` (${x.error})` : ""}\n`,
           ),

@@ -1,3 +1,4 @@
+import type { InterruptSignal } from "../kit/run/outcome.ts";
 import type { Clock } from "../kit/clock.ts";
 
 /** A file held by this process alone until `release()`, or until the process ends. */
@@ -38,7 +39,18 @@ export interface Io {
   /** How to run this program again, for the printed `--resume` command (default `tamr-refresh`). */
   selfCommand?: string;
   /** Runs `fn` until the first signal and resolves with it (for foreground servers). */
-  untilSignal: () => Promise<"SIGINT" | "SIGTERM">;
+  untilSignal: () => Promise<InterruptSignal>;
+}
+
+/**
+ * True in a CI environment: `CI` or `CONTINUOUS_INTEGRATION` is set to anything but `0` or
+ * `false`. The rule of is-in-ci (which Ink uses), kept here rather than imported: is-in-ci exports
+ * one boolean computed from `process.env` when the module loads, so it cannot read the `env` an
+ * `Io` carries (tests pass their own), and importing it loads `node:process` at start.
+ */
+function isInCi(env: Record<string, string | undefined>): boolean {
+  const set = (key: string) => env[key] !== undefined && env[key] !== "0" && env[key] !== "false";
+  return set("CI") || set("CONTINUOUS_INTEGRATION");
 }
 
 /** True when the run may prompt and draw the dashboard. */
@@ -46,8 +58,6 @@ export function isInteractive(
   io: Io,
   options: { headless?: boolean | undefined; output?: string | undefined },
 ): boolean {
-  const ci = io.env.CI !== undefined && io.env.CI !== "" && io.env.CI !== "false" &&
-    io.env.CI !== "0";
   return !options.headless && options.output !== "json" && io.terminal.stdin &&
-    io.terminal.stdout && !ci;
+    io.terminal.stdout && !isInCi(io.env);
 }

@@ -6,6 +6,7 @@ import { addDemoCommand } from "./program/demo.ts";
 import { addSimCommand } from "./program/sim.ts";
 import { addJobsCommands } from "./program/jobs.ts";
 import { addInitCommand } from "./program/init.ts";
+import { checkCommandWord } from "./program/unknown_command.ts";
 import type { Io } from "./io.ts";
 import { VERSION } from "../kit/version.ts";
 
@@ -48,6 +49,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
   addJobsCommands(program, ctx);
   addInitCommand(program, ctx);
 
+  checkCommandWord(args, [...program.commands.map((c) => c.name()), "help"]);
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (e) {

@@ -1,8 +1,9 @@
+import type { InterruptSignal } from "../kit/run/outcome.ts";
 import { realClock } from "../kit/clock.ts";
 import { redact } from "../kit/api/redact.ts";
 import { freshConnectionFetch } from "../kit/api/fresh_fetch.ts";
 import type { FileLock, Io } from "./io.ts";
-import { shellQuote } from "./journal/setup.ts";
+import { shellQuote } from "./shell.ts";
 import { lockJournalFile } from "./journal/lock.ts";
 import { isMachineError, machineError } from "./machine_errors.ts";
 
@@ -18,6 +19,27 @@ function selfCommand(): string {
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = new TextEncoder().encode(text);
   while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+}
+
+/**
+ * Writes to a stream whose reader may go away (`| head`): the first broken pipe calls `onClosed`
+ * once, and later writes are dropped, so a closed pipe is an interrupt, never a crash.
+ */
+function pipeWriter(
+  file: { writeSync(p: Uint8Array): number },
+  onClosed: () => void,
+): (text: string) => void {
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    try {
+      writeAll(file, text);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+      closed = true;
+      onClosed();
+    }
+  };
 }
 
 /** The temporary file `atomicWrite()` writes `path` through: `<path>.<8 hex digits>.tmp`. */
@@ -107,15 +129,22 @@ export async function fileExists(path: string): Promise<boolean> {
 }
 
 /** The real effects: Deno's streams, files, fetch and clock. */
-export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
+export function createRealIo(
+  signal: AbortSignal,
+  hardSignal: AbortSignal,
+  onStdoutClosed: () => void = () => {},
+): Io {
   const secrets = new Set<string>();
   const env = Deno.env.toObject();
   if (env.TAMR_API_KEY) secrets.add(env.TAMR_API_KEY);
+  const out = pipeWriter(Deno.stdout, onStdoutClosed);
+  const err = pipeWriter(Deno.stderr, () => {});
   return {
     env,
     secrets,
-    out: (text) => writeAll(Deno.stdout, redact(text, [...secrets])),
-    err: (text) => writeAll(Deno.stderr, redact(text, [...secrets])),
+    out: (text) => out(redact(text, [...secrets])),
+    // Nobody is left to tell when stderr is gone.
+    err: (text) => err(redact(text, [...secrets])),
     terminal: { stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() },
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
@@ -130,11 +159,11 @@ export function createRealIo(signal: AbortSignal, hardSignal: AbortSignal): Io {
     untilSignal: () =>
       new Promise((resolve) => {
         if (signal.aborted) {
-          resolve((signal.reason as { signal?: "SIGINT" | "SIGTERM" })?.signal ?? "SIGINT");
+          resolve((signal.reason as { signal?: InterruptSignal })?.signal ?? "SIGINT");
           return;
         }
         signal.addEventListener("abort", () => {
-          resolve((signal.reason as { signal?: "SIGINT" | "SIGTERM" })?.signal ?? "SIGINT");
+          resolve((signal.reason as { signal?: InterruptSignal })?.signal ?? "SIGINT");
         }, { once: true });
       }),
   };

@@ -1,6 +1,8 @@
 import { UsageError } from "./errors.ts";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/;
+const isDuration = (text: string) => DURATION.test(text);
 
 /** The longest duration accepted: 7 days, well inside what a timer can wait (about 24.8 days). */
 export const MAX_DURATION_MS = 7 * 24 * 3_600_000;
@@ -14,8 +16,17 @@ export function parseDuration(text: string | number, what: string): number {
   if (typeof text === "number") {
     value = text * 1000;
   } else {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
-    if (m) value = Number(m[1]) * UNITS[m[2] ?? "s"]!;
+    const parts = DURATION.exec(text);
+    if (parts) value = Number(parts[1]) * UNITS[parts[2] ?? "s"]!;
+  }
+  if (
+    typeof text === "string" && !isDuration(text) && /^\s*\d+(?:\.\d+)?\s*[a-z]+\s*$/i.test(text)
+  ) {
+    const unit = text.trim().replace(/^[\d.]+\s*/, "");
+    throw new UsageError(
+      `${what} has a unit tamr-refresh does not know ("${unit}"), got ${JSON.stringify(text)}`,
+      { hint: "The units are ms, s, m and h (at most 7 days, 168h), e.g. 30s, 10m or 2h." },
+    );
   }
   if (!Number.isFinite(value) || value <= 0) {
     throw new UsageError(`${what} must be a positive duration, got ${JSON.stringify(text)}`, {
@@ -33,7 +44,8 @@ export function parseDuration(text: string | number, what: string): number {
 /** Formats milliseconds for people: `850ms`, `12.3s`, `4m05s`, `1h02m`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 60_000) return `${Math.floor(ms / 1000)}s`;
   const totalS = Math.round(ms / 1000);
   if (totalS < 3600) return `${Math.floor(totalS / 60)}m${String(totalS % 60).padStart(2, "0")}s`;
   const totalM = Math.floor(totalS / 60);

@@ -64,6 +64,8 @@ export class ApiError extends Error {
    * connection, a 5xx after the request was sent): the job may exist, so do not blindly re-send.
    */
   readonly ambiguous: boolean;
+  /** How long the last answer's `Retry-After` asked to wait, when it had one (a 429, a 503). */
+  readonly retryAfterMs: number | undefined;
   /** Builds the message from the request, the answer and the attempts; `cause` is kept. */
   constructor(init: {
     status: number | null;
@@ -73,6 +75,7 @@ export class ApiError extends Error {
     attempts?: number;
     ambiguous?: boolean;
     detail?: string;
+    retryAfterMs?: number | undefined;
     cause?: unknown;
   }) {
     const what = init.status === null
@@ -88,6 +91,7 @@ export class ApiError extends Error {
     this.tamrMessage = init.tamrMessage;
     this.attempts = init.attempts ?? 1;
     this.ambiguous = init.ambiguous ?? false;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

@@ -21,20 +21,28 @@ const ROUTES: Record<Fault["kind"], readonly RouteName[]> = {
   lostCreate: ["create"],
   vanish: ["create", "get", "stop"],
   unauthorized: ["create", "get", "list", "stop"],
+  outage: ["create", "get", "list", "stop"],
+  oversize: ["create", "get", "list", "stop"],
+  redirect: ["create", "get", "list", "stop"],
 };
 
 interface Entry {
   fault: Fault;
   seen: number;
   injected: number;
+  /** For an outage: when its first request came (the tenant's time). */
+  since?: number;
 }
 
 /** Decides, request by request, which scenario fault (if any) applies. */
 export class FaultBook {
   readonly #entries: Entry[];
+  readonly #now: () => number;
 
-  constructor(faults: readonly Fault[] = []) {
+  /** `now` is the tenant's time, for outages; default the real clock's. */
+  constructor(faults: readonly Fault[] = [], now: () => number = Date.now) {
     this.#entries = faults.map((fault) => ({ fault, seen: 0, injected: 0 }));
+    this.#now = now;
   }
 
   /**
@@ -47,13 +55,22 @@ export class FaultBook {
       if (!matches(entry.fault, request)) continue;
       entry.seen++;
       const { after = 0, times = 1 } = entry.fault;
-      const due = entry.seen > after && (times === "always" || entry.injected < times);
+      const due = entry.fault.kind === "outage"
+        ? entry.seen > after && this.#inOutage(entry, entry.fault.forMs)
+        : entry.seen > after && (times === "always" || entry.injected < times);
       if (due && !chosen) {
         entry.injected++;
         chosen = entry.fault;
       }
     }
     return chosen;
+  }
+
+  /** True while an outage lasts: from its first request for `forMs`. */
+  #inOutage(entry: Entry, forMs: number): boolean {
+    const now = this.#now();
+    entry.since ??= now;
+    return now < entry.since + forMs;
   }
 }
 

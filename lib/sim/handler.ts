@@ -63,7 +63,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
     now,
     ...(options.newJobId ? { newJobId: options.newJobId } : {}),
   });
-  const faults = new FaultBook(scenario.faults);
+  const faults = new FaultBook(scenario.faults, now);
   const requests: RequestLogEntry[] = [];
   const errors: Error[] = [];
   return {
@@ -214,6 +214,18 @@ async function inject(
       return "drop";
     case "unauthorized":
       return json(401, "The API key is not valid or has been revoked.");
+    case "outage": {
+      const status = fault.status ?? 503;
+      const headers = fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {};
+      return json(status, defaultMessage(status), headers);
+    }
+    case "oversize":
+      return oversize(perform(route, body, tenant, url), fault.bytes ?? 50_000_000);
+    case "redirect":
+      return new Response(null, {
+        status: fault.status ?? 307,
+        headers: { location: fault.location ?? "/maintenance" },
+      });
     case "malformed": {
       const response = perform(route, body, tenant, url);
       const text = await response.text();
@@ -249,6 +261,37 @@ async function inject(
       return ok(job);
     }
   }
+}
+
+/**
+ * The answer with a `padding` field in front that makes its body `bytes` long, streamed in chunks
+ * as the client reads (a client that stops reading never makes the rest).
+ */
+async function oversize(response: Response, bytes: number): Promise<Response> {
+  const text = await response.text();
+  if (!response.ok) return new Response(text, response);
+  const head = new TextEncoder().encode(`{"padding":"`);
+  const tail = new TextEncoder().encode(`",${text.slice(1)}`);
+  const chunk = new Uint8Array(64 * 1024).fill(0x78); // "x"
+  let left = Math.max(0, bytes - head.length - tail.length);
+  let stage: "head" | "padding" | "tail" | "done" = "head";
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (stage === "head") {
+        controller.enqueue(head);
+        stage = "padding";
+      } else if (stage === "padding") {
+        const n = Math.min(left, chunk.length);
+        if (n > 0) controller.enqueue(chunk.subarray(0, n));
+        left -= n;
+        if (left === 0) stage = "tail";
+      } else if (stage === "tail") {
+        controller.enqueue(tail);
+        stage = "done";
+      } else controller.close();
+    },
+  });
+  return new Response(body, { status: response.status, headers: response.headers });
 }
 
 function ok(value: unknown): Response {

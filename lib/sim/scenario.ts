@@ -56,6 +56,16 @@ export type Fault =
     | { kind: "vanish" }
     /** Answer 401 as if the API key had been revoked. */
     | { kind: "unauthorized" }
+    /**
+     * A tenant outage: from the first matching request (past `after`), every matching request for
+     * `forMs` of the tenant's time is answered `status` (default 503) with a JSON error body and
+     * `Retry-After` when given; nothing is done. `times` does not apply.
+     */
+    | { kind: "outage"; forMs: number; status?: number; retryAfter?: string }
+    /** Do the work, then answer 200 with a body of `bytes` (default 50 MB), sent as it is read. */
+    | { kind: "oversize"; bytes?: number }
+    /** Answer a redirect (`status`, default 307) to `location` (default `/maintenance`); nothing is done. */
+    | { kind: "redirect"; status?: number; location?: string }
   );
 
 export type FaultKind = Fault["kind"];
@@ -151,6 +161,24 @@ const fault = z.discriminatedUnion("kind", [
   }),
   z.strictObject({ ...match, kind: z.literal("vanish") }),
   z.strictObject({ ...match, kind: z.literal("unauthorized") }),
+  z.strictObject({
+    ...match,
+    kind: z.literal("outage"),
+    forMs: duration,
+    status: httpStatus.optional(),
+    retryAfter: z.string().optional(),
+  }),
+  z.strictObject({
+    ...match,
+    kind: z.literal("oversize"),
+    bytes: z.number().int().positive().optional(),
+  }),
+  z.strictObject({
+    ...match,
+    kind: z.literal("redirect"),
+    status: z.number().int().min(300).max(399).optional(),
+    location: z.string().optional(),
+  }),
 ]);
 
 const scenarioSchema = z.strictObject({

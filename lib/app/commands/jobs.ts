@@ -9,6 +9,7 @@ import { stopAndConfirm } from "../../kit/job/stop.ts";
 import { EXIT_CODES } from "../../kit/run/outcome.ts";
 import { connect, type ConnectFlags } from "../connect.ts";
 import type { Io } from "../io.ts";
+import { dateTime, timeOfDay } from "../outputs/time_text.ts";
 
 interface JobsFlags extends ConnectFlags {
   output?: string | undefined;
@@ -123,7 +124,7 @@ async function watchJob(
         if (j.status.state === last) return;
         last = j.status.state;
         if (!o.json) {
-          io.err(`${new Date(io.clock.now()).toISOString().slice(11, 19)} ${jobId} ${last}\n`);
+          io.err(`${timeOfDay(io.clock.now())} ${jobId} ${last}\n`);
         }
       },
       onWarning: (m) => io.err(`warning: ${m}\n`),
@@ -148,7 +149,9 @@ export function describeJob(job: Job): string {
       err ? `  ${err.reason}: ${err.message}` : job.status.state === "DONE" ? "  succeeded" : ""
     }`,
   ];
-  for (const h of job.statusHistory ?? []) lines.push(`  ${h.stateStartTime ?? "?"}  ${h.state}`);
+  for (const h of job.statusHistory ?? []) {
+    lines.push(`  ${dateTime(h.stateStartTime) || "?"}  ${h.state}`);
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -157,5 +160,5 @@ function listLine(job: Job): string {
   const state = job.status.state === "DONE" ? (err ? err.reason : "SUCCEEDED") : job.status.state;
   return `${job.jobId.padEnd(24)} ${(stepIdFor(job.configuration) ?? "?").padEnd(32)} ${
     state.padEnd(9)
-  } ${job.status.stateStartTime ?? ""}\n`;
+  } ${dateTime(job.status.stateStartTime)}\n`;
 }

@@ -33,6 +33,8 @@ export interface RunCommandFlags extends RunFlags {
 /** `tamr-refresh run`: resolves settings (prompting when interactive), then runs the plan. */
 export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number> {
   const output = parseOutput(flags.output);
+  // Checked first, before any prompt and for a dry run too: a dry run refuses what the run would.
+  prepareEndReports(io, flags);
   const { settings, journal } = await resolveRunSettings(flags, io);
   if (settings.apiKey) io.secrets.add(settings.apiKey);
   const interactive = isInteractive(io, { headless: flags.headless, output });
@@ -55,8 +57,10 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
     destinations: run.destinations,
   });
   if (flags.dryRun) {
-    if (output === "json") io.out(JSON.stringify({ type: "plan", ...planJson(run, plan) }) + "\n");
-    else io.out(formatPlan(run, plan));
+    if (output === "json") {
+      const time = new Date(io.clock.now()).toISOString();
+      io.out(JSON.stringify({ type: "plan", time, version: 1, ...planJson(run, plan) }) + "\n");
+    } else io.out(formatPlan(run, plan));
     return 0;
   }
   return await executePlan(run, plan, flags, io, { interactive, output, journal });

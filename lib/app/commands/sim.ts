@@ -1,3 +1,4 @@
+import { EXIT_CODES } from "../../kit/run/outcome.ts";
 import { startSimTenant } from "../../sim/server.ts";
 import { parseScenario } from "../../sim/scenario.ts";
 import { UsageError } from "../../kit/errors.ts";
@@ -45,5 +46,5 @@ export async function simCommand(
   const signal = await io.untilSignal();
   await sim.close();
   io.err("Simulated tenant stopped.\n");
-  return signal === "SIGINT" ? 130 : 143;
+  return EXIT_CODES[signal];
 }

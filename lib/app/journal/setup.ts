@@ -18,6 +18,7 @@ import {
 } from "./journal.ts";
 import { journalPath, noJournalToResume, readJournal } from "./file.ts";
 import { type JournalStore, journalText, openJournalStore } from "./store.ts";
+import { shellQuote } from "../shell.ts";
 
 /** What the journal listens to: the run's events (an EventBus, or a run store). */
 export interface RunEventSource {
@@ -67,11 +68,6 @@ export interface OpenRunJournalOptions {
   warn: (message: string) => void;
   /** How to run this program's `run` again, for the printed resume command. */
   commandForResume?: string;
-}
-
-/** Quotes a shell word when it needs it. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FinishEvent, RunEvent, StepEvent } from "../../kit/run/events.ts";
 import { formatDuration } from "../../kit/duration.ts";
 import type { RunState } from "../../kit/run/run_state.ts";
+import { timeOfDay } from "./time_text.ts";
 
 /** Writes one plain line per state change and a summary table at the end. */
 export function createTextReporter(
@@ -10,7 +11,7 @@ export function createTextReporter(
   let stepWidth = 20;
   const jobWidth = 20;
   return (event, state) => {
-    const time = event.time.slice(11, 19);
+    const time = timeOfDay(Date.parse(event.time));
     switch (event.type) {
       case "start":
         stepWidth = Math.max(20, ...event.steps.map((s) => s.step.length));

@@ -18,9 +18,11 @@ import { parseCreatedJob, type Parsed, parseJob, parsePage } from "./_client_par
 import { redact } from "./redact.ts";
 import { freshConnectionFetch } from "./fresh_fetch.ts";
 import {
+  decidePollRetry,
   decideRetry,
   isTransientStatus,
   parseRetryAfter,
+  type PollRetry,
   resolveRetryPolicy,
   type RetryPolicy,
 } from "./retry.ts";
@@ -110,6 +112,7 @@ export function createJobClient(options: ClientOptions): JobClient {
         isCreate: true,
         signal: opts?.signal,
         onRetry: opts?.onRetry,
+        retryTooManyRequests: opts?.retryTooManyRequests,
         parse: (json) => parseCreatedJob(json, configuration),
       });
     },
@@ -122,6 +125,7 @@ export function createJobClient(options: ClientOptions): JobClient {
         isCreate: false,
         signal: opts?.signal,
         onRetry: opts?.onRetry,
+        poll: opts?.poll,
         parse: (json) => parseJob(json, "the answer"),
       });
     },
@@ -285,6 +289,10 @@ interface Call<T> {
   signal: AbortSignal | undefined;
   /** The caller's own report of this request's retries, after the client-wide one. */
   onRetry: ((info: RetryInfo) => void) | undefined;
+  /** A GET made while waiting for a job: retried by this instead of the client's policy. */
+  poll?: PollRetry | undefined;
+  /** `false`: a 429 is thrown at once, for a caller that waits for a slot itself. */
+  retryTooManyRequests?: boolean | undefined;
   parse: (json: unknown) => Parsed<T>;
 }
 
@@ -315,6 +323,7 @@ async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
   const url = cfg.base + call.path;
   const bodyText = call.body === undefined ? undefined : JSON.stringify(call.body);
   const startedAt = clock.now();
+  const poll = call.poll ? pollWindow(call.poll, startedAt) : undefined;
   for (let attempt = 1;; attempt++) {
     if (signal?.aborted) throw signal.reason;
     const t0 = clock.now();
@@ -339,21 +348,33 @@ async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
         attempts: attempt,
         ambiguous,
         detail: extra ? `${verdict.detail}; ${extra}` : verdict.detail,
+        retryAfterMs: verdict.retryAfterMs,
         cause: verdict.cause,
       });
 
-    if (!verdict.transient) throw fail(call.isCreate && verdict.mayHaveCreated);
+    const retriable = poll ? pollRidesOut(verdict, poll, clock.now()) : verdict.transient;
+    if (!retriable) throw fail(call.isCreate && verdict.mayHaveCreated);
+    if (verdict.status === 429 && call.retryTooManyRequests === false) throw fail(false);
     if (call.isCreate && !(verdict.status === 429 || verdict.notSent)) {
       throw fail(true, "the job may have been created, so the request was not sent again");
     }
-    const decision = decideRetry({
-      attempt,
-      startedAt,
-      now: clock.now(),
-      retryAfterMs: verdict.retryAfterMs,
-      policy,
-      random: cfg.random,
-    });
+    const decision = poll
+      ? decidePollRetry({
+        attempt,
+        now: clock.now(),
+        untilMs: poll.untilMs,
+        retryAfterMs: verdict.retryAfterMs,
+        policy,
+        random: cfg.random,
+      })
+      : decideRetry({
+        attempt,
+        startedAt,
+        now: clock.now(),
+        retryAfterMs: verdict.retryAfterMs,
+        policy,
+        random: cfg.random,
+      });
     if (!decision.retry) throw fail(false, `gave up: ${decision.why}`);
     const retry: RetryInfo = {
       method: call.method,
@@ -374,6 +395,35 @@ async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T> {
       throw error;
     }
   }
+}
+
+/** A poll's retry window in the client's time. */
+interface PollWindow {
+  untilMs: number;
+  notFoundUntilMs: number;
+}
+
+function pollWindow(poll: PollRetry, startedAt: number): PollWindow {
+  const forMs = Number.isFinite(poll.forMs) ? Math.max(0, poll.forMs) : Number.MAX_SAFE_INTEGER;
+  const notFoundForMs = Math.min(forMs, Math.max(0, poll.notFoundForMs ?? 0));
+  return { untilMs: startedAt + forMs, notFoundUntilMs: startedAt + notFoundForMs };
+}
+
+/**
+ * What a poll rides out: whatever the client retries anyway, and an answer it could not use (too
+ * big, malformed), a redirect (not followed), and a 404 while a new job may not be visible yet.
+ * A refusal (400, 401, 403, a 404 after that, ...) still ends the wait at once.
+ */
+function pollRidesOut(
+  verdict: { status: number | null; transient: boolean; unusable: boolean },
+  poll: PollWindow,
+  now: number,
+): boolean {
+  if (verdict.transient || verdict.unusable) return true;
+  const status = verdict.status;
+  if (status === null) return true;
+  if (status >= 300 && status < 400) return true;
+  return status === 404 && now < poll.notFoundUntilMs;
 }
 
 /** One HTTP attempt, its body read (or cancelled) before it returns. */

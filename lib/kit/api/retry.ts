@@ -1,7 +1,7 @@
 /**
  * Backoff maths for the job client: which statuses are transient, exponential backoff with full
- * jitter, `Retry-After` parsing, and the decision to retry or give up. Pure: time and randomness
- * are passed in.
+ * jitter, `Retry-After` parsing, and the decision to retry or give up, for one request and for a
+ * poll that rides out an outage until its job's deadline. Pure: time and randomness are passed in.
  */
 import { UsageError } from "../errors.ts";
 
@@ -146,4 +146,73 @@ export function decideRetry(input: {
     return { retry: false, why: `the retry time budget of ${policy.maxElapsedMs}ms is spent` };
   }
   return { retry: true, delayMs, source: "backoff" };
+}
+
+/**
+ * How a poll (`GET /jobs/{id}` while waiting for a job) rides out an outage: instead of the
+ * client's attempts and time budget, it retries until `forMs` has passed, waiting with
+ * exponential backoff up to the client's `maxDelayMs` (30 s by default, as Tamr advises). Besides
+ * the transient statuses it retries what a poll can safely ask again after: a network error, an
+ * answer that is oversize, malformed or not JSON, and a redirect (never followed).
+ *
+ * @example
+ * ```ts
+ * import type { JobClient, PollRetry } from "@tamr-refresh/kit";
+ *
+ * // Ride out an outage for up to ten minutes; a 404 in the first 30 s means "not visible yet".
+ * const poll: PollRetry = { forMs: 600_000, notFoundForMs: 30_000 };
+ * export const read = (client: JobClient, jobId: string) => client.getJob(jobId, { poll });
+ * ```
+ */
+export interface PollRetry {
+  /** Retry for this long from the first attempt (the time left until the job's deadline). */
+  forMs: number;
+  /**
+   * For this long from the first attempt a 404 is retried too: a job just created may not be
+   * visible yet. Default 0: a 404 is an error at once.
+   */
+  notFoundForMs?: number;
+}
+
+/**
+ * The wait before poll retry number `attempt` (1 for the wait after the first attempt), with
+ * equal jitter: between half of and the whole of `min(maxDelayMs, baseDelayMs * 2^(attempt - 1))`,
+ * so a long outage is polled about every `maxDelayMs`, never in a burst.
+ */
+export function pollBackoffDelay(
+  attempt: number,
+  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">,
+  random: () => number,
+): number {
+  const exponent = Math.max(0, attempt - 1);
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+  const r = Math.min(Math.max(random(), 0), 1);
+  return cap / 2 + (r * cap) / 2;
+}
+
+/**
+ * Whether a poll tries again after failed attempt number `attempt`, and how long it waits: the
+ * backoff, or longer when `Retry-After` asks for more, but never more than `maxDelayMs` and never
+ * past `untilMs` (so the last attempt lands on it). At or past `untilMs` it gives up.
+ */
+export function decidePollRetry(input: {
+  attempt: number;
+  now: number;
+  untilMs: number;
+  retryAfterMs?: number | undefined;
+  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">;
+  random: () => number;
+}): RetryDecision {
+  const remaining = input.untilMs - input.now;
+  if (remaining <= 0) {
+    return { retry: false, why: "the wait for the job reached its deadline" };
+  }
+  const backoff = pollBackoffDelay(input.attempt, input.policy, input.random);
+  const asked = input.retryAfterMs ?? 0;
+  const wanted = Math.min(input.policy.maxDelayMs, Math.max(backoff, asked));
+  return {
+    retry: true,
+    delayMs: Math.min(wanted, remaining),
+    source: asked > backoff ? "retry-after" : "backoff",
+  };
 }

@@ -1,4 +1,5 @@
 /** The Tamr Cloud Jobs API's shapes, as far as tamr-refresh relies on them. Unknown fields are kept and ignored. */
+import type { PollRetry } from "./retry.ts";
 
 /**
  * Tamr's documented job states. A DONE job may have succeeded, failed or been stopped.
@@ -177,6 +178,43 @@ export interface RequestOptions {
 }
 
 /**
+ * What `getJob()` takes: the per-request options, and for a poll while waiting for a job, how to
+ * ride out an outage (see `PollRetry`). Without `poll` a get retries by the client's policy.
+ *
+ * @example
+ * ```ts
+ * import type { GetJobOptions } from "@tamr-refresh/kit";
+ *
+ * // Poll through an outage for up to an hour, as the poller does until a job's deadline.
+ * const options: GetJobOptions = { poll: { forMs: 3_600_000 } };
+ * ```
+ */
+export interface GetJobOptions extends RequestOptions {
+  /** Retry as a poll does, until the wait's deadline, instead of by the client's policy. */
+  poll?: PollRetry | undefined;
+}
+
+/**
+ * What `createJob()` takes: the per-request options, and whether the client itself retries a 429.
+ *
+ * @example
+ * ```ts
+ * import type { CreateJobOptions } from "@tamr-refresh/kit";
+ *
+ * // The caller waits for a free slot its own way: a 429 comes back at once, with its Retry-After.
+ * const options: CreateJobOptions = { retryTooManyRequests: false };
+ * ```
+ */
+export interface CreateJobOptions extends RequestOptions {
+  /**
+   * `false`: a 429 (the tenant at its limit of running jobs) is thrown at once as an `ApiError`
+   * with its `retryAfterMs`, for a caller that waits for a slot its own way. Default true: retried
+   * by the client's policy (the job was not created, so that is safe).
+   */
+  retryTooManyRequests?: boolean | undefined;
+}
+
+/**
  * One HTTP exchange, for `--verbose` (never the key).
  *
  * @example
@@ -245,9 +283,9 @@ export interface RetryInfo {
  */
 export interface JobClient {
   /** `POST /jobs`: creates a job; never sent twice when the first try may have reached Tamr. */
-  createJob(configuration: JobConfiguration, options?: RequestOptions): Promise<Job>;
-  /** `GET /jobs/{jobId}`: one job as it is now. */
-  getJob(jobId: string, options?: RequestOptions): Promise<Job>;
+  createJob(configuration: JobConfiguration, options?: CreateJobOptions): Promise<Job>;
+  /** `GET /jobs/{jobId}`: one job as it is now; with `poll`, riding out an outage. */
+  getJob(jobId: string, options?: GetJobOptions): Promise<Job>;
   /** Every job, newest first, fetching pages as the iteration goes. */
   listJobs(
     options?: RequestOptions & { pageSize?: number; filter?: string },

@@ -1,6 +1,7 @@
 /**
- * Waiting for a Tamr job: poll `GET /jobs/{id}` until DONE, backing off between polls, and stop the
- * job when it runs past its deadline. Time and the network are passed in (a Clock, a JobClient).
+ * Waiting for a Tamr job: poll `GET /jobs/{id}` until DONE, backing off between polls, riding out
+ * an outage until the job's deadline, and stop the job when it runs past it. Time and the network
+ * are passed in (a Clock, a JobClient).
  */
 import { type Clock, realClock } from "../clock.ts";
 import {
@@ -9,10 +10,11 @@ import {
   DEFAULT_STOP_GRACE_MS,
   DEFAULT_TIMEOUT_MS,
 } from "../defaults.ts";
-import { JobFailedError, JobTimeoutError } from "../errors.ts";
+import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
 import { isKnownState, type Job, type JobClient, type RetryInfo } from "../api/types.ts";
 import { stopAndConfirm } from "./stop.ts";
 import { pollSchedule } from "./poll_schedule.ts";
+import { pollMayRetry, pollTrouble } from "./_poll_trouble.ts";
 
 export { pollSchedule } from "./poll_schedule.ts";
 export type { PollScheduleOptions, PollScheduleState } from "./poll_schedule.ts";
@@ -48,6 +50,11 @@ export interface WaitOptions {
    * that one lands at the expected finish, and dense past it; see `pollSchedule()`.
    */
   expectedDurationMs?: number;
+  /**
+   * The job was created just now: for `NOT_YET_VISIBLE_MS` a 404 is taken for a job the API does
+   * not show yet and it is polled again; after that (or without this) a 404 ends the wait.
+   */
+  justCreated?: boolean;
   /** Past the deadline, leave the job running instead of stopping it. */
   leaveRunning?: boolean;
   /** After stopping the job at the deadline, how long to keep polling for DONE (one grace for every stop). */
@@ -58,13 +65,19 @@ export interface WaitOptions {
   clock?: Clock;
   /** Called with every job read. */
   onPoll?: (job: Job) => void;
-  /** Called with a sentence when something is odd but not fatal (an unknown state, a failed stop). */
+  /**
+   * Called with a sentence when something is odd but not fatal: an unknown state, a failed stop,
+   * polls that start failing (once) and are answered again (once).
+   */
   onWarning?: (message: string) => void;
   /** Called once, just before the job is stopped because it ran past the deadline. */
   onStopRequested?: (jobId: string) => void;
 }
 
 export const DEFAULT_BACKOFF = 1.5;
+
+/** After a create, how long a 404 on a poll is taken for a job the API does not show yet. */
+export const NOT_YET_VISIBLE_MS = 30_000;
 
 /**
  * Polls a job until it is DONE and returns it.
@@ -76,7 +89,13 @@ export const DEFAULT_BACKOFF = 1.5;
  * - A state it does not know (such as `STATE_UNSPECIFIED`) counts as not finished: it keeps
  *   polling at the normal pace and warns once.
  * - `signal` aborts: rejects at once with `signal.reason`; the job is left alone.
- * - Errors from `client.getJob()` propagate.
+ * - A poll that fails for a while (no answer, 408/429/5xx, an HTML page, an oversize or malformed
+ *   answer, a redirect) does not end the wait: the client retries it with backoff (up to its
+ *   `maxDelayMs`, 30 s by default, `Retry-After` honoured within that) until the deadline, and
+ *   the deadline is handled as above. `onWarning` hears once when polls start failing and once
+ *   when they are answered again.
+ * - A refusal (`ApiError` 400, 401, 403, or 404 unless `justCreated` and within
+ *   `NOT_YET_VISIBLE_MS`) propagates at once, as does any other error of `client.getJob()`.
  *
  * @example
  * ```ts
@@ -104,13 +123,30 @@ export async function waitForJob(
   checkWaitOptions({ timeoutMs, maxIntervalMs, firstIntervalMs, stopGraceMs, backoff }, options);
   if (signal?.aborted) throw signal.reason;
 
+  const start = clock.now();
+  const deadline = start + timeoutMs;
+  const notFoundUntil = options.justCreated ? start + NOT_YET_VISIBLE_MS : start;
+  const trouble = pollTrouble(jobId, {
+    clock,
+    warn: options.onWarning,
+    until: deadline,
+    waitingFor: "it ends or reaches its deadline",
+  });
+  const onRetry = (info: RetryInfo) => {
+    options.onRetry?.(info);
+    trouble.onRetry(info);
+  };
   let warnedUnknown = false;
   const read = async (): Promise<Job> => {
     if (signal?.aborted) throw signal.reason;
-    const job = await untilAborted(
-      client.getJob(jobId, { signal, onRetry: options.onRetry }),
-      signal,
-    );
+    const now = clock.now();
+    // The client rides out an outage until the deadline: one retry loop, never two multiplied.
+    const poll = {
+      forMs: Math.max(0, deadline - now),
+      notFoundForMs: Math.max(0, notFoundUntil - now),
+    };
+    const job = await untilAborted(client.getJob(jobId, { signal, onRetry, poll }), signal);
+    trouble.answered();
     options.onPoll?.(job);
     const state: unknown = job.status?.state;
     if (!warnedUnknown && (typeof state !== "string" || !isKnownState(state))) {
@@ -124,15 +160,24 @@ export async function waitForJob(
   };
 
   const schedule = { firstIntervalMs, maxIntervalMs, backoff, ...expectedOf(options) };
-  const start = clock.now();
-  const deadline = start + timeoutMs;
   let polls = 0;
   for (;;) {
     const remaining = deadline - clock.now();
     if (remaining <= 0) break;
     const delay = pollSchedule({ polls, elapsedMs: clock.now() - start }, schedule);
     await clock.sleep(Math.min(delay, remaining), signal);
-    const job = await read();
+    let job: Job;
+    try {
+      job = await read();
+    } catch (error) {
+      // Our client gives up on a failing poll only at the deadline; another JobClient may give up
+      // sooner: either way the wait goes on (at the poll schedule's pace) until the deadline.
+      if (signal?.aborted || !(error instanceof ApiError)) throw error;
+      if (!pollMayRetry(error, clock.now() < notFoundUntil)) throw error;
+      if (clock.now() < deadline) trouble.failed(error.message);
+      polls++;
+      continue;
+    }
     polls++;
     if (isDone(job)) return finished(job);
   }
@@ -145,6 +190,7 @@ export async function waitForJob(
     graceMs: stopGraceMs,
     maxIntervalMs,
     onRetry: options.onRetry,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   if (!stop.confirmed) {
     if (signal?.aborted) throw signal.reason;

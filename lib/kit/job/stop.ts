@@ -7,6 +7,7 @@ import { type Clock, realClock } from "../clock.ts";
 import { DEFAULT_STOP_GRACE_MS } from "../defaults.ts";
 import { ApiError } from "../errors.ts";
 import type { Job, JobClient, RetryInfo } from "../api/types.ts";
+import { pollMayRetry, pollTrouble } from "./_poll_trouble.ts";
 
 /**
  * How `stopAndConfirm()` stops a job. Every field is optional.
@@ -29,6 +30,8 @@ export interface StopOptions {
   maxIntervalMs?: number;
   /** Called before each retry of a request made for this stop. */
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Called once when the polls for DONE start failing, and once when they are answered again. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /**
@@ -52,8 +55,10 @@ const BACKOFF = 1.5;
 
 /**
  * Asks Tamr to stop `jobId` and polls until it is DONE. A job already DONE stays as it ended; a
- * job that reaches DONE without an error after the stop succeeded (stop is asynchronous). Never
- * throws for the API: a refused stop or a grace that ran out is `{ confirmed: false, why }`.
+ * job that reaches DONE without an error after the stop succeeded (stop is asynchronous). The polls
+ * ride out an outage (no answer, 5xx, an unusable answer) until the grace runs out; a refused poll
+ * (401, 403, 404, 400) ends the wait at once. Never throws for the API: a refused stop or poll, or a
+ * grace that ran out, is `{ confirmed: false, why }`.
  *
  * @example
  * ```ts
@@ -82,6 +87,16 @@ export async function stopAndConfirm(
     return { confirmed: false, why: error.message };
   }
   const end = clock.now() + graceMs;
+  const trouble = pollTrouble(jobId, {
+    clock,
+    warn: options.onWarning,
+    until: end,
+    waitingFor: "it is DONE or the stop's grace runs out",
+  });
+  const onRetry = (info: RetryInfo) => {
+    options.onRetry?.(info);
+    trouble.onRetry(info);
+  };
   let wait = Math.min(FIRST_INTERVAL_MS, maxInterval);
   let lastProblem = `it was not DONE within ${Math.round(graceMs / 1000)}s`;
   for (;;) {
@@ -90,10 +105,15 @@ export async function stopAndConfirm(
     await clock.sleep(Math.min(wait, remaining), signal);
     wait = Math.min(maxInterval, wait * BACKOFF);
     try {
-      const job = await client.getJob(jobId, request);
+      // The client rides out an outage until the grace runs out: one retry loop, not two.
+      const poll = { forMs: Math.max(0, end - clock.now()) };
+      const job = await client.getJob(jobId, { signal, onRetry, poll });
+      trouble.answered();
       if (job.status?.state === "DONE") return { confirmed: true, job };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      if (!pollMayRetry(error, false)) return { confirmed: false, why: error.message };
+      if (clock.now() < end) trouble.failed(error.message);
       lastProblem = error.message;
     }
   }

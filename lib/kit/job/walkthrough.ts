@@ -161,7 +161,8 @@ async function runJob(
 ): Promise<string> {
   const { wait = true, ...waitOptions } = options;
   const job = await client.createJob(configuration, { signal: options.signal });
-  if (wait) await waitForJob(client, job.jobId, waitOptions);
+  // Just created: a 404 right after the create is the API catching up, not a missing job.
+  if (wait) await waitForJob(client, job.jobId, { justCreated: true, ...waitOptions });
   return job.jobId;
 }
 

@@ -153,6 +153,18 @@ export interface StepEvent {
   /** True when we attached to a job that already existed instead of creating one. */
   attached?: boolean;
   /**
+   * True when the job was started by another run (found running, not in this run's journal): this
+   * run watches it but never stops it.
+   */
+  otherRun?: boolean;
+  /** On a final state: the job may still be running on Tamr (it could not be stopped). */
+  leftRunning?: boolean;
+  /**
+   * When Tamr created the job (the earliest time of its statusHistory), said once for a job this
+   * step attached to or resumed, so its elapsed time counts from the job's start.
+   */
+  jobCreatedAt?: string;
+  /**
    * On `succeeded`: how long the job took on Tamr, from its creation to DONE in its own
    * `statusHistory` (so without the time it took us to notice). Kept as the step's duration history.
    */

@@ -3,7 +3,8 @@
  * the runner, `exitCodeFor()` and every command.
  */
 import type { RunOutcome } from "./events.ts";
-import { jobsInFlight } from "./stop_in_flight.ts";
+import { ApiError } from "../errors.ts";
+import { jobsLeftRunning } from "./stop_in_flight.ts";
 import type { RunState } from "./run_state.ts";
 
 /**
@@ -102,8 +103,33 @@ export function runOutcomeOf(
   return { outcome: "failed", exitCode: EXIT_CODES.failed };
 }
 
-/** Why the run ended this way, as a sentence. */
+/** What to check after an API error: the key, or the base URL. */
+function checkHint(error: Error | null): string {
+  if (!(error instanceof ApiError)) return "";
+  if (error.status === 401 || error.status === 403) {
+    return " Check TAMR_API_KEY: Tamr refused the key.";
+  }
+  if (error.status === null) return " Check --base-url (or TAMR_BASE_URL) and the network.";
+  return "";
+}
+
+/** Why the run ended this way, as a sentence, naming the jobs that may still be running. */
 export function describeRun(
+  outcome: RunOutcome,
+  state: RunState,
+  error: Error | null,
+  reason: unknown,
+): string {
+  const left = jobsLeftRunning(state);
+  const leftText = left.length === 0
+    ? ""
+    : ` Left running on Tamr: ${
+      left.map((s) => `${s.jobId} (${s.id}${s.otherRun ? ", another run's" : ""})`).join(", ")
+    }.`;
+  return whyItEnded(outcome, state, error, reason) + leftText;
+}
+
+function whyItEnded(
   outcome: RunOutcome,
   state: RunState,
   error: Error | null,
@@ -115,7 +141,7 @@ export function describeRun(
       return `All ${steps.length} steps succeeded.`;
     case "interrupted": {
       const stopped = state.counts.stopped;
-      const left = jobsInFlight(state).length;
+      const left = jobsLeftRunning(state).length;
       const parts = [
         ...(stopped > 0 ? [`${stopped} job${stopped === 1 ? " was" : "s were"} stopped`] : []),
         ...(left > 0 ? [`${left} job${left === 1 ? " was" : "s were"} left running`] : []),
@@ -125,7 +151,7 @@ export function describeRun(
       }.`;
     }
     case "error":
-      return error?.message ?? "The Tamr API refused a request.";
+      return (error?.message ?? "The Tamr API refused a request.") + checkHint(error);
     case "timed_out":
     case "failed": {
       const failed = steps.filter((s) =>

@@ -6,6 +6,7 @@ import type { Plan } from "./plan.ts";
 import type { RunState, RunStore } from "./run_state.ts";
 import type { KindLimits } from "./scheduler.ts";
 import type { PriorStep } from "./step.ts";
+import type { RunHold } from "./hold.ts";
 
 /**
  * What `runPipeline()` needs: a client, a plan, where events go, and how to pace the run.
@@ -57,6 +58,8 @@ export interface RunOptions {
   leaveRunning?: boolean;
   /** Abort with an InterruptedError as reason to interrupt the run (its signal sets the exit code). */
   signal?: AbortSignal;
+  /** While held, no new step starts (jobs already running go on); see `createHold()`. */
+  hold?: RunHold | undefined;
   /** Abort to give up at once, even on stopping jobs (the second signal). */
   hardSignal?: AbortSignal;
   /** Where time comes from; default the real clock. */

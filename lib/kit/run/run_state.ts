@@ -42,6 +42,10 @@ export interface StepView {
   readonly error: JobError | null;
   /** True when the step attached to a job that already existed instead of creating one. */
   readonly attached: boolean;
+  /** True when the job belongs to another run: watched, never stopped by this one. */
+  readonly otherRun: boolean;
+  /** True when the step ended but its job may still be running on Tamr (it could not be stopped). */
+  readonly leftRunning: boolean;
   /** How long the job took on Tamr (creation to DONE), once it succeeded and Tamr said. */
   readonly jobDurationMs: number | null;
 }
@@ -217,7 +221,7 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     state: event.state,
     jobId: event.jobId ?? (again && event.state === "creating" ? null : step.jobId),
     jobState: event.jobState ?? step.jobState,
-    startedAt: starting ? t : step.startedAt,
+    startedAt: createdBefore(event, starting ? t : step.startedAt),
     endedAt: isFinalState(event.state) && event.state !== "skipped"
       ? t
       : again
@@ -225,8 +229,18 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
       : step.endedAt,
     error: event.error ?? (again ? null : step.error),
     attached: step.attached || event.attached === true,
+    otherRun: again ? event.otherRun === true : step.otherRun || event.otherRun === true,
+    leftRunning: event.leftRunning === true,
     jobDurationMs: event.jobDurationMs ?? step.jobDurationMs,
   };
+}
+
+/** A job created earlier than the step's start moves it back; never past the event's own time. */
+function createdBefore(event: StepEvent, startedAt: number | null): number | null {
+  const created = Date.parse(event.jobCreatedAt ?? "");
+  if (!Number.isFinite(created)) return startedAt;
+  const at = Math.min(created, Date.parse(event.time));
+  return startedAt === null ? at : Math.min(startedAt, at);
 }
 
 /**
@@ -257,6 +271,8 @@ export function newStepView(
     retries: 0,
     error: null,
     attached: false,
+    otherRun: false,
+    leftRunning: false,
     jobDurationMs: null,
   };
 }

@@ -16,11 +16,12 @@ import { unfinishedConfigurations } from "../job/find.ts";
 import type { FinishEvent, RunEvent } from "./events.ts";
 import { describeRun, runOutcomeOf } from "./outcome.ts";
 import type { Plan, PlanStep } from "./plan.ts";
-import { isFinalState, type RunStore } from "./run_state.ts";
+import { isFinalState, type RunState, type RunStore } from "./run_state.ts";
 import { createRunStore } from "./run_store.ts";
 import { type KindLimits, longestFirst, nextMoves } from "./scheduler.ts";
-import { type PriorStep, runStep, type StepContext, type StepEnd } from "./step.ts";
-import { interruptSignal, stopInFlight } from "./stop_in_flight.ts";
+import type { RunHold } from "./hold.ts";
+import { isRunWide, type PriorStep, runStep, type StepContext, type StepEnd } from "./step.ts";
+import { interruptSignal, stopInFlight, stopJobs } from "./stop_in_flight.ts";
 import { summarize } from "./summary.ts";
 
 export type { PriorStep } from "./step.ts";
@@ -66,12 +67,19 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   try {
     emit(startEvent(options, concurrency, now()));
     const started = seedFinishedSteps(plan, options.prior, emit, now);
-    const firstError = await schedule(started, store, {
+    const { firstError, mayHaveCreated } = await schedule(started, store, {
       steps: stepContext(options, { clock, signal, emit }),
       limits: options.limits ?? { load: concurrency },
       order: longestFirst(plan.steps, options.expectedDurations),
       prior: options.prior,
       expected: options.expectedDurations,
+      hold: options.hold,
+    }).catch(async (e: unknown) => {
+      // A failure of the runner itself: the jobs it started are not left running unwatched.
+      if (!options.leaveRunning) {
+        await stopInFlight(store.state, { client, clock, emit, now, options });
+      }
+      throw e;
     });
     const interrupt = signal.aborted ? interruptSignal(signal.reason) : undefined;
     if (interrupt && !options.leaveRunning) {
@@ -88,7 +96,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       exitCode,
       steps: summarize(store.state),
       message: describeRun(outcome, store.state, firstError, signal.reason),
-      ...(outcome !== "succeeded" && options.resumeCommand
+      // Only when there is something to continue: a job was created or a step finished.
+      ...(outcome !== "succeeded" && options.resumeCommand &&
+          (mayHaveCreated || resumable(store.state))
         ? { resumeCommand: options.resumeCommand }
         : {}),
     };
@@ -177,6 +187,7 @@ function seedFinishedSteps(
 
 interface Schedule {
   steps: Omit<StepContext, "expectedMs" | "prior">;
+  hold: RunHold | undefined;
   limits: KindLimits;
   order: readonly PlanStep[];
   prior: ReadonlyMap<string, PriorStep> | undefined;
@@ -186,24 +197,30 @@ interface Schedule {
 /**
  * Starts every step the scheduler says is ready, skips the ones it says cannot run, and waits for
  * steps to end, until nothing runs. Once the run is interrupted nothing new starts. Returns the
- * first error that ended a step without a job outcome, or null.
+ * first error that ended a step without a job outcome (or null), and whether a create that may
+ * have reached Tamr went unanswered.
  */
 async function schedule(
   started: Set<string>,
   store: RunStore,
   s: Schedule,
-): Promise<Error | null> {
+): Promise<{ firstError: Error | null; mayHaveCreated: boolean }> {
   const { signal, emit, clock } = s.steps;
   const running = new Set<Promise<void>>();
   const now = () => new Date(clock.now()).toISOString();
   let firstError: Error | null = null;
+  let mayHaveCreated = false;
   let wake: () => void = () => {};
   const onAbort = () => wake();
   signal.addEventListener("abort", onAbort);
+  const unhold = s.hold?.subscribe(() => wake()) ?? (() => {});
   try {
     for (;;) {
       if (!signal.aborted) {
         const moves = nextMoves(store.state, s.order, started, s.limits);
+        // Once Tamr refused the key (or could not be reached), no new step starts: each would
+        // fail the same way. Nor while the run is held (a question on screen).
+        if (isRunWide(firstError) || s.hold?.held) moves.start.length = 0;
         for (const step of moves.skip) {
           started.add(step.id);
           emit({ ...stepHeader(step, now()), state: "skipped" });
@@ -215,7 +232,9 @@ async function schedule(
             expectedMs: s.expected?.get(step.id),
             prior: s.prior?.get(step.id),
           }).then((end) => {
-            if (end.state === "error") firstError ??= end.error;
+            if (end.state !== "error") return;
+            firstError ??= end.error;
+            mayHaveCreated ||= end.mayHaveCreated === true;
           }).finally(() => {
             running.delete(p);
             wake();
@@ -223,11 +242,14 @@ async function schedule(
           running.add(p);
         }
       }
-      if (running.size === 0) return firstError;
+      if (running.size === 0 && (!s.hold?.held || signal.aborted)) {
+        return { firstError, mayHaveCreated };
+      }
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
     signal.removeEventListener("abort", onAbort);
+    unhold();
   }
 }
 
@@ -237,22 +259,33 @@ async function runGuarded(step: PlanStep, store: RunStore, ctx: StepContext): Pr
     return await runStep(step, ctx);
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
-    const time = new Date(ctx.clock.now()).toISOString();
+    const now = () => new Date(ctx.clock.now()).toISOString();
     ctx.emit({
       type: "warning",
-      time,
+      time: now(),
       step: step.id,
       message: `${step.id} ended with an unexpected error: ${error.message}`,
     });
-    if (!isFinalState(store.state.byId.get(step.id)?.state ?? "waiting")) {
+    // Its job, if it has one, is not left running unwatched.
+    const view = store.state.byId.get(step.id);
+    if (view?.jobId && !isFinalState(view.state) && !view.otherRun && !ctx.leaveRunning) {
+      await stopJobs([view], { ...ctx, now, options: ctx });
+    }
+    const after = store.state.byId.get(step.id);
+    if (!isFinalState(after?.state ?? "waiting")) {
       ctx.emit({
-        ...stepHeader(step, time),
+        ...stepHeader(step, now()),
         state: "failed",
         error: { reason: "UNEXPECTED", message: error.message },
+        ...(after?.jobId ? { leftRunning: true } : {}),
       });
     }
     return { state: "error", error };
   }
+}
+
+function resumable(state: RunState): boolean {
+  return state.steps.some((s) => s.jobId !== null || s.state === "succeeded");
 }
 
 function stepHeader(step: PlanStep, time: string) {

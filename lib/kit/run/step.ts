@@ -6,6 +6,7 @@ import type { Clock } from "../clock.ts";
 import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
 import type { Job, RetryInfo } from "../api/types.ts";
 import { waitForJob } from "../job/poller.ts";
+import { stopAndConfirm } from "../job/stop.ts";
 import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
@@ -16,7 +17,7 @@ import type { PlanStep } from "./plan.ts";
  */
 export type StepEnd =
   | { state: "succeeded" | "failed" | "stopped" | "timed_out" }
-  | { state: "error"; error: Error }
+  | { state: "error"; error: Error; mayHaveCreated?: boolean }
   | { state: "interrupted" };
 
 /**
@@ -89,6 +90,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
 
   let job: Pick<Job, "jobId"> & { status?: Job["status"] };
   let attached: boolean;
+  let otherRun = false;
   const prior = ctx.prior;
   if (prior?.jobId && !RUN_AGAIN.has(prior.outcome ?? "")) {
     job = { jobId: prior.jobId };
@@ -103,12 +105,28 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       onRetry,
     });
     if ("interrupted" in got) return { state: "interrupted" };
+    if ("timedOut" in got) {
+      // Said as a job past its timeout is (below), but with no job: none was created.
+      say("timed_out", { error: { reason: "TIMED_OUT", message: got.timedOut } });
+      return { state: "timed_out" };
+    }
     if ("error" in got) {
-      say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
-      return { state: "error", error: got.error };
+      // A refused key or an unreachable tenant is the run's error, not this step's: it never
+      // started (the run says what to check once).
+      if (!isRunWide(got.error)) {
+        say("failed", { error: { reason: "API_ERROR", message: got.error.message } });
+      }
+      if (got.mayHaveCreated) {
+        warn(
+          `Creating ${step.id} may have made a job that could not be found; ` +
+            `--resume looks for it again before creating one.`,
+        );
+      }
+      return { state: "error", error: got.error, mayHaveCreated: got.mayHaveCreated === true };
     }
     job = got.job;
     attached = got.attached;
+    otherRun = got.otherRun === true;
   }
   const jobId = job.jobId;
   const firstState = job.status?.state;
@@ -116,9 +134,12 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
     jobId,
     ...(firstState ? { jobState: firstState } : {}),
     ...(attached ? { attached: true } : {}),
+    ...(otherRun ? { otherRun: true } : {}),
   });
   if (ctx.signal.aborted) return { state: "interrupted" };
-  return await pollToEnd(jobId, firstState ?? "", ctx, { say, warn, onRetry });
+  // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
+  const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry }, attached);
 }
 
 interface Speech {
@@ -132,11 +153,15 @@ async function pollToEnd(
   firstState: string,
   ctx: StepContext,
   { say, warn, onRetry }: Speech,
+  attached: boolean,
 ): Promise<StepEnd> {
   let lastState = firstState;
+  // A job found rather than created: its elapsed time counts from when Tamr created it.
+  let createdUnsaid = attached;
   try {
     const job = await waitForJob(ctx.client, jobId, {
       signal: ctx.signal,
+      justCreated: !attached,
       timeoutMs: ctx.timeoutMs,
       maxIntervalMs: ctx.pollIntervalMs,
       ...(ctx.firstPollMs !== undefined ? { firstIntervalMs: ctx.firstPollMs } : {}),
@@ -146,6 +171,17 @@ async function pollToEnd(
       ...(ctx.expectedMs !== undefined ? { expectedDurationMs: ctx.expectedMs } : {}),
       onRetry,
       onPoll: (j: Job) => {
+        const created = createdUnsaid ? jobCreatedAt(j) : undefined;
+        createdUnsaid = false;
+        if (created && j.status.state !== "DONE") {
+          lastState = j.status.state;
+          say(lastState === "STOPPING" ? "stopping" : "running", {
+            jobId,
+            jobState: lastState,
+            jobCreatedAt: created,
+          });
+          return;
+        }
         if (j.status.state === lastState) return;
         lastState = j.status.state;
         if (j.status.state === "DONE") return;
@@ -170,7 +206,13 @@ async function pollToEnd(
       return { state: "timed_out" };
     }
     if (e instanceof ApiError) {
-      say("failed", { jobId, error: { reason: "API_ERROR", message: e.message } });
+      // The job is not seen to end: stop it rather than leave it running unwatched.
+      const stopped = await stopUnwatched(jobId, e, ctx, { warn, onRetry });
+      say("failed", {
+        jobId,
+        error: { reason: "API_ERROR", message: e.message },
+        ...(stopped ? {} : { leftRunning: true }),
+      });
       return { state: "error", error: e };
     }
     if (ctx.signal.aborted) return { state: "interrupted" };
@@ -178,13 +220,59 @@ async function pollToEnd(
   }
 }
 
-/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
-export function jobDuration(job: Job): { jobDurationMs?: number } {
+/**
+ * After polling a job gave up: stops it (unless the run leaves jobs running, or the job is gone)
+ * and says whether it is known not to be running any more.
+ */
+async function stopUnwatched(
+  jobId: string,
+  why: ApiError,
+  ctx: StepContext,
+  { warn, onRetry }: Pick<Speech, "warn" | "onRetry">,
+): Promise<boolean> {
+  if (why.status === 404) return true; // Tamr says there is no such job.
+  if (!ctx.leaveRunning) {
+    const result = await stopAndConfirm(ctx.client, jobId, {
+      clock: ctx.clock,
+      signal: ctx.hardSignal,
+      graceMs: ctx.stopGraceMs,
+      onRetry,
+    });
+    if (result.confirmed) return true;
+    warn(
+      `Job ${jobId} may still be running: polling it failed and it could not be stopped (${result.why}).`,
+      jobId,
+    );
+    return false;
+  }
+  warn(`Job ${jobId} may still be running: polling it failed and it was left running.`, jobId);
+  return false;
+}
+
+/** True for an API error every request would get: a refused key, or no answer at all. */
+export function isRunWide(error: Error | null): boolean {
+  return error instanceof ApiError &&
+    (error.status === 401 || error.status === 403 || error.status === null);
+}
+
+/** When Tamr created a job: the earliest time of its statusHistory (in any order), RFC 3339. */
+function jobCreatedAt(job: Job): string | undefined {
+  const ms = createdMs(job);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+function createdMs(job: Job): number | undefined {
   const times = (job.statusHistory ?? [])
     .filter((h) => h.state !== "DONE")
     .map((h) => Date.parse(h.stateStartTime ?? ""))
     .filter(Number.isFinite);
-  if (times.length === 0) return {};
-  const ms = Date.parse(job.status.stateStartTime ?? "") - Math.min(...times);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
+export function jobDuration(job: Job): { jobDurationMs?: number } {
+  const created = createdMs(job);
+  if (created === undefined) return {};
+  const ms = Date.parse(job.status.stateStartTime ?? "") - created;
   return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
 }

@@ -5,10 +5,12 @@ import type { RunState, StepView } from "./run_state.ts";
 /** A step's outcome for the `finish` event. */
 export function stepOutcome(step: StepView): StepOutcome {
   switch (step.state) {
-    case "succeeded":
     case "failed":
     case "stopped":
     case "timed_out":
+      // Its job could not be stopped: it may still be running on Tamr.
+      return step.leftRunning ? "running" : step.state;
+    case "succeeded":
     case "skipped":
       return step.state;
     case "waiting":

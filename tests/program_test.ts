@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { cli } from "../lib/app/program.ts";
+import { UsageError } from "../lib/kit/errors.ts";
+import { fakeIo } from "./_io.ts";
+
+Deno.test("a mistyped command is named as an unknown command, with the nearest one", async () => {
+  const io = fakeIo(new Map());
+  await assert.rejects(
+    () => cli(["demoo"], io),
+    (e: unknown) =>
+      e instanceof UsageError && /Unknown command "demoo"; did you mean "demo"\?/.test(e.message),
+  );
+  await assert.rejects(() => cli(["jbos", "list"], io), /did you mean "jobs"/);
+  await assert.rejects(
+    () => cli(["frobnicate"], io),
+    (e: unknown) => e instanceof UsageError && !/did you mean/.test(e.message),
+  );
+});
+
+Deno.test("--dry-run --output json prints one plan object with its time and version", async () => {
+  let out = "";
+  const io = fakeIo(new Map(), { out: (s) => void (out += s) });
+  const code = await cli([
+    "run",
+    "--base-url",
+    "http://127.0.0.1:9",
+    "--source",
+    "s1",
+    "--data-product",
+    "dp",
+    "--dry-run",
+    "--output",
+    "json",
+  ], io);
+  assert.equal(code, 0);
+  const plan = JSON.parse(out);
+  assert.equal(plan.type, "plan");
+  assert.equal(plan.version, 1);
+  assert.ok(Number.isFinite(Date.parse(plan.time)), plan.time);
+  assert.deepEqual(plan.steps.map((s: { step: string }) => s.step), ["load:s1", "update:dp"]);
+});
+
+Deno.test("--dry-run refuses a --notify URL the real run would refuse", async () => {
+  const io = fakeIo(new Map());
+  await assert.rejects(
+    () =>
+      cli([
+        "run",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--source",
+        "s1",
+        "--data-product",
+        "dp",
+        "--dry-run",
+        "--notify",
+        "http://hooks.example.com/x",
+      ], io),
+    (e: unknown) => e instanceof UsageError && /--notify/.test(e.message),
+  );
+});
