@@ -282,6 +282,7 @@ Deno.test("--help shows examples, the environment and the exit codes", async () 
   assert.match(r.stdout, /Examples:/);
   assert.match(r.stdout, /TAMR_API_KEY/);
   assert.match(r.stdout, /130 +interrupted/);
+  assert.match(r.stdout, /^ {2}141 +stdout's reader went away/m);
   assert.match(r.stdout, /^ {2}5 +another run holds this run's journal \(its pid, host and start/m);
   assert.match(r.stdout, /never a job of another live\s+run that it attached to/);
   assert.match(r.stdout, /--fresh +start a new run over an unfinished journal/);
