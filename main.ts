@@ -13,6 +13,8 @@ import {
   UsageError,
 } from "./lib/kit/errors.ts";
 import { EXIT_CODES } from "./lib/kit/run/outcome.ts";
+import { JournalLockedError } from "./lib/app/journal/lock.ts";
+import { isMachineError, machineErrorSentence } from "./lib/app/machine_errors.ts";
 
 // The first interrupt (a signal, or stdout's reader going away) asks the command to stop its jobs
 // and end; a second signal gives up at once.
@@ -44,9 +46,11 @@ try {
     code = await cli(Deno.args, io);
   }
 } catch (e) {
-  code = exitCodeFor(e);
-  if (e instanceof UsageError) {
+  code = e instanceof JournalLockedError ? EXIT_CODES.locked : exitCodeFor(e);
+  if (e instanceof UsageError || e instanceof JournalLockedError) {
     io.err(`error: ${e.message}\n${e.hint ? `${e.hint}\n` : ""}`);
+  } else if (isMachineError(e)) {
+    io.err(`error: ${machineErrorSentence(e)}\n`);
   } else if (e instanceof Error && e.name === "ExitPromptError") {
     // inquirer's answer to Ctrl-C at a prompt: nothing was created.
     code = EXIT_CODES.SIGINT;

@@ -1,5 +1,6 @@
 import type { ConfigIo } from "../lib/app/settings/config.ts";
-import type { Io } from "../lib/app/io.ts";
+import type { FileLock, Io } from "../lib/app/io.ts";
+import { JournalLockedError } from "../lib/app/journal/lock.ts";
 import { realClock } from "../lib/kit/clock.ts";
 
 /** A ConfigIo over an in-memory file map and environment. */
@@ -23,6 +24,7 @@ export function memoryIo(
  */
 export function fakeIo(files: Map<string, string>, overrides: Partial<Io> = {}): Io {
   const never = new AbortController().signal;
+  const held = new Map<string, string>();
   return {
     env: {},
     secrets: new Set(),
@@ -36,6 +38,25 @@ export function fakeIo(files: Map<string, string>, overrides: Partial<Io> = {}):
       return Promise.resolve();
     },
     exists: (p) => Promise.resolve(files.has(p)),
+    // Journals held in memory: a second hold of the same path is refused, as the real lock does.
+    lockJournal: (p) => {
+      const since = held.get(p);
+      if (since !== undefined) {
+        return Promise.reject(
+          new JournalLockedError(p, { pid: Deno.pid, host: "this test", since }),
+        );
+      }
+      held.set(p, new Date().toISOString());
+      let released = false;
+      const lock: FileLock = {
+        release: () => {
+          if (!released) held.delete(p);
+          released = true;
+          return Promise.resolve();
+        },
+      };
+      return Promise.resolve(lock);
+    },
     fetch: () => Promise.reject(new Error("no network in this test")),
     createFetch: () => Promise.reject(new Error("no network in this test")),
     clock: realClock,

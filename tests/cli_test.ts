@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import { childEnv, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
+import {
+  childEnv,
+  type CliResult,
+  MAIN,
+  ROOT,
+  runCli,
+  SECRET_KEY,
+  spawnCli,
+  waitFor,
+} from "./_cli.ts";
 
 /** Everything every CLI run printed, searched for the key at the end. */
 const printed: string[] = [];
@@ -273,6 +282,10 @@ Deno.test("--help shows examples, the environment and the exit codes", async () 
   assert.match(r.stdout, /Examples:/);
   assert.match(r.stdout, /TAMR_API_KEY/);
   assert.match(r.stdout, /130 +interrupted/);
+  assert.match(r.stdout, /^ {2}141 +stdout's reader went away/m);
+  assert.match(r.stdout, /^ {2}5 +another run holds this run's journal \(its pid, host and start/m);
+  assert.match(r.stdout, /never a job of another live\s+run that it attached to/);
+  assert.match(r.stdout, /--fresh +start a new run over an unfinished journal/);
 });
 
 Deno.test("a second SIGINT while jobs are stopping exits 130 at once", async () => {
@@ -291,6 +304,136 @@ Deno.test("a second SIGINT while jobs are stopping exits 130 at once", async () 
       assert.equal(j.status.state, "STOPPING", "the stop was asked for");
     }
   });
+});
+
+/** The names in `dir`, but the temporary files of a write in flight. */
+async function filesIn(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) if (!e.name.endsWith(".tmp")) out.push(e.name);
+  return out.sort();
+}
+
+Deno.test("a second run on the same journal exits 5 naming the first's pid, and creates nothing", async () => {
+  const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };
+  await withSim(scenario, async (sim, stateDir) => {
+    const args = [...pipelineArgs(sim.baseUrl), "--state", `${stateDir}/j.json`];
+    const first = spawnCli(args, env(stateDir));
+    let firstDone = false;
+    void first.child.status.then(() => firstDone = true);
+    try {
+      await waitFor(() => sim.creates().length === 2, 15_000, "the first run's source jobs");
+      await waitFor(() => /running/.test(first.output().stdout), 5_000, "the first run to run");
+      const files = await filesIn(stateDir);
+      assert.deepEqual(files, ["j.json", "j.json.lock"]);
+
+      // Its own --timeout, so that a second run let through would end soon, not with the first.
+      const second = record(await runCli([...args, "--timeout", "2s"], env(stateDir)));
+      assert.equal(second.code, 5, second.stderr);
+      assert.match(
+        second.stderr,
+        new RegExp(`held by another run: pid ${first.child.pid} on \\S+, since \\d{4}-\\d\\d-`),
+      );
+      assert.match(second.stderr, /Nothing was created/);
+      assert.ok(!second.stderr.includes("    at "), "no stack trace");
+      assert.equal(second.stdout, "");
+      assert.equal(sim.creates().length, 2, "the second run created no job");
+      assert.deepEqual(await filesIn(stateDir), files, "nor any file");
+
+      // A dry run takes no lock.
+      const dry = record(await runCli([...args, "--dry-run"], env(stateDir)));
+      assert.equal(dry.code, 0, dry.stderr);
+
+      first.child.kill("SIGINT");
+      const r = record(await first.done());
+      assert.equal(r.code, 130, r.stderr);
+      assert.deepEqual(await filesIn(stateDir), ["j.json"], "the lock file went with the run");
+    } finally {
+      if (!firstDone) {
+        first.child.kill("SIGKILL");
+        await first.done();
+      }
+    }
+  });
+});
+
+Deno.test("--state through a regular file exits 2 with a sentence, not a stack trace", async () => {
+  await withSim(fast, async (sim, stateDir) => {
+    const file = `${stateDir}/file`;
+    await Deno.writeTextFile(file, "x");
+    for (
+      const [extra, doing] of [[[], "write"], [["--resume"], "read"]] as [string[], string][]
+    ) {
+      const r = record(
+        await runCli(
+          [...pipelineArgs(sim.baseUrl), "--state", `${file}/j.json`, ...extra],
+          env(stateDir),
+        ),
+      );
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(
+        r.stderr,
+        `error: Cannot ${doing} the run journal ${file}/j.json: ${file} is a file, not a folder\n` +
+          "Pass --state with another path.\n",
+      );
+    }
+    assert.equal(sim.creates().length, 0);
+    assert.deepEqual(await filesIn(stateDir), ["file"]);
+  });
+});
+
+/**
+ * As runCli(), without the root's power to write anywhere (the tests may run as root), so that a
+ * read-only folder is read-only to the run too.
+ */
+async function runCliAsUser(args: string[], envVars: Record<string, string>): Promise<CliResult> {
+  const deno = [Deno.execPath(), "run", "-A", "--quiet", MAIN, ...args];
+  const [cmd, ...rest] = Deno.uid() === 0
+    ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", ...deno]
+    : deno;
+  const out = await new Deno.Command(cmd!, {
+    args: rest,
+    env: envVars,
+    clearEnv: true,
+    cwd: ROOT,
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+const canDropRoot = Deno.uid() !== 0 ||
+  (await new Deno.Command("setpriv", { args: ["--version"], stdout: "null", stderr: "null" })
+    .output().then((o) => o.success, () => false));
+
+Deno.test({
+  name: "a read-only journal folder exits 2 with a sentence naming the path and the fix",
+  ignore: !canDropRoot,
+  fn: async () => {
+    await withSim(fast, async (sim, stateDir) => {
+      const ro = `${stateDir}/ro`;
+      await Deno.mkdir(ro);
+      await Deno.chmod(ro, 0o555);
+      try {
+        const r = record(
+          await runCliAsUser(
+            [...pipelineArgs(sim.baseUrl), "--state", `${ro}/j.json`],
+            env(stateDir),
+          ),
+        );
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(
+          r.stderr,
+          `error: Cannot write the run journal ${ro}/j.json: permission denied\n` +
+            `Give this user access to ${ro} (and the file, if there is one), or pass --state ` +
+            "with another path.\n",
+        );
+        assert.deepEqual(await filesIn(ro), []);
+        assert.equal(sim.creates().length, 0);
+      } finally {
+        await Deno.chmod(ro, 0o755);
+      }
+    });
+  },
 });
 
 Deno.test("the API key appears nowhere in anything the CLI printed", () => {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  archivePathFor,
   defaultJournalPath,
   expectedDurations,
+  journalFileName,
   journalReduce,
   newJournal,
   parseJournal,
@@ -158,14 +160,71 @@ Deno.test("parseJournal() keeps fields it does not know and fills in a missing h
   assert.equal((parsed as unknown as { runId: string }).runId, "r1");
 });
 
-Deno.test("defaultJournalPath() follows XDG_STATE_HOME, then HOME, and makes ids safe", () => {
+Deno.test("defaultJournalPath() follows XDG_STATE_HOME, then HOME, and names host, port and data product", () => {
   assert.equal(
-    defaultJournalPath({ XDG_STATE_HOME: "/s" }, "acme", "dp/1"),
-    "/s/tamr-refresh/acme--dp_1.json",
+    defaultJournalPath({ XDG_STATE_HOME: "/s" }, "https://acme.tamr.cloud", "dp_1"),
+    "/s/tamr-refresh/acme.tamr.cloud_443--dp_1.json",
   );
   assert.equal(
-    defaultJournalPath({ HOME: "/h" }, "acme", "dp"),
-    "/h/.local/state/tamr-refresh/acme--dp.json",
+    defaultJournalPath({ HOME: "/h" }, "https://acme.tamr.cloud", "dp"),
+    "/h/.local/state/tamr-refresh/acme.tamr.cloud_443--dp.json",
   );
-  assert.equal(defaultJournalPath({}, "acme", "dp"), ".tamr-refresh/acme--dp.json");
+  assert.equal(
+    defaultJournalPath({}, "https://acme.tamr.cloud", "dp"),
+    ".tamr-refresh/acme.tamr.cloud_443--dp.json",
+  );
+});
+
+Deno.test("two tenants on one host (two ports) get two default journals", () => {
+  const a = defaultJournalPath({ HOME: "/h" }, "http://127.0.0.1:8081", "dp");
+  const b = defaultJournalPath({ HOME: "/h" }, "http://127.0.0.1:8082", "dp");
+  assert.equal(a, "/h/.local/state/tamr-refresh/127.0.0.1_8081--dp.json");
+  assert.equal(b, "/h/.local/state/tamr-refresh/127.0.0.1_8082--dp.json");
+  assert.equal(journalFileName("http://127.0.0.1", "dp"), "127.0.0.1_80--dp.json");
+  assert.equal(
+    journalFileName("https://acme.tamr.cloud:443", "dp"),
+    journalFileName("https://acme.tamr.cloud", "dp"),
+    "the scheme's port, given or not, is the same tenant",
+  );
+  assert.notEqual(
+    journalFileName("https://h.example/t1", "dp"),
+    journalFileName("https://h.example/t2", "dp"),
+    "two tenants behind one host and port, at two paths",
+  );
+});
+
+Deno.test("journalFileName() keeps names safe and short, and ids that look alike apart", () => {
+  const slash = journalFileName("https://acme.tamr.cloud", "dp/1");
+  const underscore = journalFileName("https://acme.tamr.cloud", "dp_1");
+  assert.match(slash, /^acme\.tamr\.cloud_443--dp_1-[0-9a-f]{8}\.json$/);
+  assert.equal(underscore, "acme.tamr.cloud_443--dp_1.json");
+  assert.match(journalFileName("http://[::1]:9000", "dp"), /^__1_9000--dp-[0-9a-f]{8}\.json$/);
+
+  const long = journalFileName(
+    `https://${"a".repeat(60)}.${"b".repeat(60)}.example`,
+    "x".repeat(5000),
+  );
+  assert.ok(long.length <= 220, `${long.length} characters`);
+  assert.match(long, /^[A-Za-z0-9._-]+$/);
+  assert.notEqual(
+    long,
+    journalFileName(`https://${"a".repeat(60)}.${"b".repeat(60)}.example`, "x".repeat(4999)),
+    "two long ids that share their start",
+  );
+  for (const id of ["../../etc/passwd", "a\u0000b", "é".repeat(300), " "]) {
+    const name = journalFileName("https://acme.tamr.cloud", id);
+    assert.match(name, /^[A-Za-z0-9._-]+$/, JSON.stringify(id));
+    assert.ok(!name.includes("/") && name.length <= 220);
+  }
+});
+
+Deno.test("archivePathFor() names the kept journal by its run's start", () => {
+  assert.equal(
+    archivePathFor("/s/j.json", "2026-01-02T03:04:05.678Z"),
+    "/s/j.2026-01-02T03-04-05Z.json",
+  );
+  assert.equal(
+    archivePathFor("/s/j", "2026-01-02T03:04:05.678Z", 2),
+    "/s/j.2026-01-02T03-04-05Z-2",
+  );
 });

@@ -177,14 +177,37 @@ Deno.test("--resume with no journal is a UsageError naming the file", async () =
   );
 });
 
-Deno.test("--resume finds the journal at the default path of the tenant and data product", async () => {
-  const path = "/state/tamr-refresh/acme--dp.json";
+Deno.test("--resume finds the journal at the default path of the base URL and data product", async () => {
+  const path = "/state/tamr-refresh/acme.tamr.cloud_443--dp.json";
   const { settings, journal } = await resolveRunSettings(
     { resume: true, tenant: "acme", source: ["s1", "s2"], dataProduct: "dp" },
     memoryIo({ [path]: journalText() }, { XDG_STATE_HOME: "/state" }),
   );
   assert.equal(journal?.path, path);
   assert.equal(settings.pollIntervalMs, 5_000);
+});
+
+Deno.test("--resume with no journal at the default path points to one at the name of 0.1", async () => {
+  const older = "/state/tamr-refresh/acme--dp.json";
+  await assert.rejects(
+    () =>
+      resolveRunSettings(
+        { resume: true, tenant: "acme", source: ["s1", "s2"], dataProduct: "dp" },
+        memoryIo({ [older]: journalText() }, { XDG_STATE_HOME: "/state" }),
+      ),
+    (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal(
+        e.message,
+        "There is no run journal to resume at /state/tamr-refresh/acme.tamr.cloud_443--dp.json",
+      );
+      assert.match(
+        e.hint ?? "",
+        /kept this plan's journal at \/state\/tamr-refresh\/acme--dp\.json/,
+      );
+      return true;
+    },
+  );
 });
 
 /** A whole Io over files in memory, counting the reads of each file. */
@@ -213,20 +236,30 @@ async function resolveAndOpen(
     plan: buildPlan(run),
     flags,
     io,
-    loaded: resolved.journal,
     warn,
   });
 }
 
-Deno.test("a resumed run reads its journal once: the settings pass it on to the journal", async () => {
-  const { io, reads } = filesIo(new Map([["j.json", journalText()]]));
+Deno.test("a resumed run reads its journal again once it holds it: another run may have changed it", async () => {
+  const files = new Map([["j.json", journalText()]]);
+  const { io, reads } = filesIo(files);
+  const flags = { resume: true, state: "j.json" };
+  const resolved = await resolveRunSettings(flags, io);
+  // Another run took a step further between the settings' read and this run's hold.
+  const later = JSON.parse(journalText());
+  later.steps["load:s1"] = { jobId: "job_1", outcome: "succeeded" };
+  files.set("j.json", JSON.stringify(later));
+  const run = requireRunSettings(resolved.settings, { needKey: false });
   const warnings: string[] = [];
-  const journal = await resolveAndOpen(
+  const journal = await openRunJournal({
+    run,
+    plan: buildPlan(run),
+    flags,
     io,
-    { resume: true, state: "j.json" },
-    (m) => warnings.push(m),
-  );
-  assert.equal(reads.get("j.json"), 1);
+    warn: (m) => warnings.push(m),
+  });
+  assert.equal(reads.get("j.json"), 2);
+  assert.deepEqual(journal.prior?.get("load:s1"), { jobId: "job_1", outcome: "succeeded" });
   assert.equal(journal.resumedSince, Date.parse("2026-01-01T00:00:00Z"));
   assert.deepEqual(warnings, []);
   await journal.finish();
@@ -257,13 +290,20 @@ Deno.test("--resume refuses a journal of another plan and leaves it as it was", 
   assert.equal(files.get("j.json"), text);
 });
 
-Deno.test("a new run over an unfinished journal says so through warn(), not stderr", async () => {
+Deno.test("a new run over an unfinished journal of its plan says so through warn(), not stderr", async () => {
   const files = new Map([["j.json", journalText()]]);
   const { io, reads } = filesIo(files);
   const warnings: string[] = [];
   const journal = await resolveAndOpen(
     { ...io, err: (text) => assert.fail(`nothing on stderr: ${text}`) },
-    { state: "j.json", tenant: "acme", source: ["s1"], dataProduct: "dp" },
+    {
+      state: "j.json",
+      tenant: "acme",
+      source: ["s1", "s2"],
+      dataProduct: "dp",
+      workflow: "wf",
+      destination: ["d1"],
+    },
     (m) => warnings.push(m),
   );
   assert.equal(reads.get("j.json"), 1);

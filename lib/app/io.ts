@@ -1,6 +1,12 @@
 import type { InterruptSignal } from "../kit/run/outcome.ts";
 import type { Clock } from "../kit/clock.ts";
 
+/** A file held by this process alone until `release()`, or until the process ends. */
+export interface FileLock {
+  /** Lets go of it; again is harmless. */
+  release(): Promise<void>;
+}
+
 /** Every effect a command uses, built once in `main.ts` and faked in tests. */
 export interface Io {
   env: Record<string, string | undefined>;
@@ -16,6 +22,12 @@ export interface Io {
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;
   exists: (path: string) => Promise<boolean>;
+  /**
+   * Takes the run journal at `path` for this run alone (a lock the operating system releases if
+   * the process dies), clearing what a killed run left beside it. Rejects with a
+   * JournalLockedError when another run holds it.
+   */
+  lockJournal: (path: string) => Promise<FileLock>;
   fetch: typeof fetch;
   /** The fetch for creates: a fresh connection each time, so the HTTP stack never re-sends one. */
   createFetch: typeof fetch;

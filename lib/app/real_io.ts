@@ -2,8 +2,10 @@ import type { InterruptSignal } from "../kit/run/outcome.ts";
 import { realClock } from "../kit/clock.ts";
 import { redact } from "../kit/api/redact.ts";
 import { freshConnectionFetch } from "../kit/api/fresh_fetch.ts";
-import type { Io } from "./io.ts";
+import type { FileLock, Io } from "./io.ts";
 import { shellQuote } from "./shell.ts";
+import { lockJournalFile } from "./journal/lock.ts";
+import { isMachineError, machineError } from "./machine_errors.ts";
 
 /** `deno run -A /path/main.ts` from a checkout, or the compiled binary's own path. */
 function selfCommand(): string {
@@ -40,21 +42,79 @@ function pipeWriter(
   };
 }
 
-/** Writes a file atomically: a temporary file beside it, flushed, then renamed over it. */
+/** The temporary file `atomicWrite()` writes `path` through: `<path>.<8 hex digits>.tmp`. */
+const tempFileOf = (path: string) => `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+
+/**
+ * Writes a file atomically: a temporary file beside it, flushed, then renamed over it. When any
+ * of it fails, the temporary file is removed and the error is the write's own.
+ */
 export async function atomicWrite(path: string, text: string): Promise<void> {
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
   if (dir) await Deno.mkdir(dir, { recursive: true });
-  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const tmp = tempFileOf(path);
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true, mode: 0o600 });
   try {
-    const bytes = new TextEncoder().encode(text);
-    let written = 0;
-    while (written < bytes.length) written += await file.write(bytes.subarray(written));
-    await file.sync();
-  } finally {
-    file.close();
+    try {
+      const bytes = new TextEncoder().encode(text);
+      let written = 0;
+      while (written < bytes.length) written += await file.write(bytes.subarray(written));
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    try {
+      await removeIfThere(tmp);
+    } catch (cleanup) {
+      // The write's own error is the one to report; the journal's next opening removes the file.
+      if (!isMachineError(cleanup)) throw cleanup;
+    }
+    throw e;
   }
-  await Deno.rename(tmp, path);
+}
+
+/** Removes a file, when it is there. */
+async function removeIfThere(path: string): Promise<void> {
+  try {
+    await Deno.remove(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/**
+ * Removes the temporary files `atomicWrite()` left beside `path` when its process was killed
+ * mid-write. Only for a file this process holds (the run journal, once locked): no live writer
+ * has one in flight.
+ */
+export async function removeStaleTempFiles(path: string): Promise<void> {
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? "." : path.slice(0, slash) || "/";
+  const name = path.slice(slash + 1);
+  for await (const entry of Deno.readDir(dir)) {
+    const rest = entry.name.startsWith(`${name}.`) ? entry.name.slice(name.length + 1) : "";
+    if (entry.isFile && /^[0-9a-f]{8}\.tmp$/.test(rest)) {
+      await removeIfThere(`${dir}/${entry.name}`);
+    }
+  }
+}
+
+/** Takes the run journal at `path` (see `lockJournalFile()`), then clears a killed run's leftovers. */
+async function lockJournal(path: string): Promise<FileLock> {
+  const lock = await lockJournalFile(path);
+  try {
+    await removeStaleTempFiles(path);
+  } catch (e) {
+    await lock.release();
+    throw machineError(e, {
+      doing: "clean up beside the run journal",
+      path,
+      instead: "pass --state with another path",
+    });
+  }
+  return lock;
 }
 
 /** True when a file (or folder) exists at `path`. */
@@ -89,6 +149,7 @@ export function createRealIo(
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
     exists: fileExists,
+    lockJournal,
     fetch: globalThis.fetch.bind(globalThis),
     createFetch: freshConnectionFetch,
     clock: realClock,

@@ -11,7 +11,6 @@ import { TenantClock } from "../../kit/job/tenant_clock.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
 import { openRunJournal } from "../journal/setup.ts";
-import type { LoadedJournal } from "../journal/file.ts";
 import { prepareEndReports } from "../outputs/end_reports.ts";
 import { endView } from "../outputs/end_view.ts";
 import { clientFor } from "../connect.ts";
@@ -23,6 +22,7 @@ export interface RunCommandFlags extends RunFlags {
   dryRun?: boolean | undefined;
   state?: string | undefined;
   resume?: boolean | undefined;
+  fresh?: boolean | undefined;
   leaveRunning?: boolean | undefined;
   attach?: boolean | undefined;
   verbose?: boolean | undefined;
@@ -35,7 +35,7 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
   const output = parseOutput(flags.output);
   // Checked first, before any prompt and for a dry run too: a dry run refuses what the run would.
   prepareEndReports(io, flags);
-  const { settings, journal } = await resolveRunSettings(flags, io);
+  const { settings } = await resolveRunSettings(flags, io);
   const note = configFileNote(settings);
   if (note) io.err(`${note}\n`);
   if (settings.apiKey) io.secrets.add(settings.apiKey);
@@ -65,7 +65,7 @@ export async function runCommand(flags: RunCommandFlags, io: Io): Promise<number
     } else io.out(formatPlan(run, plan));
     return 0;
   }
-  return await executePlan(run, plan, flags, io, { interactive, output, journal });
+  return await executePlan(run, plan, flags, io, { interactive, output });
 }
 
 /** Runs a resolved plan with the reporters or the dashboard; shared by `run` and `demo`. */
@@ -79,8 +79,6 @@ export async function executePlan(
     output: "text" | "json";
     /** False for the demo, whose tenant and journal are gone once it ends. */
     resumable?: boolean;
-    /** The journal the settings read (with `--resume`), so it is not read again. */
-    journal?: LoadedJournal | undefined;
     /** The wait before a job's first poll, when not the default (the demo's `--speed`). */
     firstPollMs?: number | undefined;
   },
@@ -88,12 +86,12 @@ export async function executePlan(
   const store = createRunStore();
   const warn = warnOnStream(store, io);
   const endReports = prepareEndReports(io, flags);
-  const journal = await openRunJournal({
+  // Held by this run alone (another run holding it: exit 5); let go of on every way out.
+  await using journal = await openRunJournal({
     run,
     plan,
     flags,
     io,
-    loaded: mode.journal,
     warn,
     commandForResume: `${io.selfCommand ?? "tamr-refresh"} run`,
   });

@@ -1,6 +1,7 @@
 /** Where a run's journal file is, and reading it. */
 import { UsageError } from "../../kit/errors.ts";
 import type { Io } from "../io.ts";
+import { machineError } from "../machine_errors.ts";
 import { defaultJournalPath, type JournalData } from "./journal.ts";
 import { parseJournal } from "./schema.ts";
 
@@ -10,36 +11,44 @@ export interface LoadedJournal {
   journal: JournalData;
 }
 
-/** Where this run's journal lives: `--state`, or a default path per tenant and data product. */
+/** Where this run's journal lives: `--state`, or a default path per base URL and data product. */
 export function journalPath(
   flags: { state?: string | undefined },
   env: Record<string, string | undefined>,
-  tenant: string,
+  baseUrl: string,
   dataProduct: string,
 ): string {
-  return flags.state ?? defaultJournalPath(env, tenant, dataProduct);
+  return flags.state ?? defaultJournalPath(env, baseUrl, dataProduct);
 }
 
-/** Reads the journal at `path`, or null when there is none. */
+/**
+ * Reads the journal at `path`, or null when there is none. A path that cannot be read (a file on
+ * the way, a folder at the end, no permission) is a UsageError saying why.
+ */
 export async function readJournal(
   path: string,
   io: Pick<Io, "exists" | "readTextFile">,
 ): Promise<JournalData | null> {
-  if (!(await io.exists(path))) return null;
   let text: string;
   try {
+    if (!(await io.exists(path))) return null;
     text = await io.readTextFile(path);
   } catch (e) {
-    throw new UsageError(`Cannot read the run journal ${path}: ${(e as Error).message}`, {
+    throw machineError(e, {
+      doing: "read the run journal",
+      path,
+      instead: "pass --state with another path",
       hint: "Pass --state with a readable journal file.",
     });
   }
   return parseJournal(text, path);
 }
 
-/** `--resume` with no journal at `path`. */
-export function noJournalToResume(path: string): UsageError {
+/** `--resume` with no journal at `path`; `older` is where an older version kept it, if there. */
+export function noJournalToResume(path: string, older?: string): UsageError {
   return new UsageError(`There is no run journal to resume at ${path}`, {
-    hint: "Pass the --state file the interrupted run printed, or run without --resume.",
+    hint: older
+      ? `An older tamr-refresh kept this plan's journal at ${older}: resume it with --state ${older}.`
+      : "Pass the --state file the interrupted run printed, or run without --resume.",
   });
 }

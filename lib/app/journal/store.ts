@@ -9,6 +9,7 @@
  * paced write asleep is woken for it. `flush()` and `close()` write what is pending at once.
  */
 import type { Clock } from "../../kit/clock.ts";
+import { machineProblem } from "../machine_errors.ts";
 import type { JournalData, WriteUrgency } from "./journal.ts";
 
 /** The least time between two journal writes while a run goes on. */
@@ -102,7 +103,7 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
         } catch (e) {
           if (!warned) {
             warned = true;
-            warn(`Cannot write the run journal ${path}: ${(e as Error).message}`);
+            warn(`Cannot write the run journal ${path}: ${machineProblem(e, path)}`);
           }
         }
         lastWriteEnd = clock.now();

@@ -52,8 +52,16 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     .option("--output <format>", "text or json (NDJSON events on stdout)")
     .option("--headless", "never prompt, never draw the dashboard")
     .option("--dry-run", "print the plan and the request bodies; create nothing")
-    .option("--state <file>", "where the run journal is kept")
+    .option(
+      "--state <file>",
+      "the run journal (default $XDG_STATE_HOME/tamr-refresh/<host>_<port>--<data product>.json)",
+    )
     .option("--resume", "continue the run in the journal; never create a job twice")
+    .option(
+      "--fresh",
+      "start a new run over an unfinished journal (even of another plan); the old one is kept " +
+        "beside it as <name>.<its start>.json",
+    )
     .option("--leave-running", "on interrupt or timeout, leave remote jobs running")
     .option("--no-attach", "do not attach to an unfinished job with the same configuration")
     .option("--env-file <file>", "read variables from this file (.env is read when present)")
@@ -71,7 +79,7 @@ Examples:
       --data-product dp_1 --workflow wf_1 --destination dest_1
   tamr-refresh run --config tamr-refresh.json --output json > events.ndjson
   tamr-refresh run --config tamr-refresh.json --dry-run
-  tamr-refresh run --resume --state ~/.local/state/tamr-refresh/acme--dp_1.json
+  tamr-refresh run --resume --state ~/.local/state/tamr-refresh/acme.tamr.cloud_443--dp_1.json
   tamr-refresh run --config tamr-refresh.json --junit reports/tamr-refresh.xml \\
       --notify https://hooks.slack.com/services/...
 

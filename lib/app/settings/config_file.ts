@@ -1,6 +1,7 @@
 /** The JSON config file (`--config FILE`): its fields, and reading it with every problem named. */
 import { z } from "zod";
 import { UsageError } from "../../kit/errors.ts";
+import { machineError } from "../machine_errors.ts";
 import type { ConfigIo } from "./types.ts";
 
 const durationField = z.union([z.string(), z.number()]);
@@ -36,7 +37,10 @@ export async function readConfigFile(path: string, io: ConfigIo): Promise<Config
   try {
     text = await io.readTextFile(path);
   } catch (e) {
-    throw new UsageError(`Cannot read config file ${path}: ${(e as Error).message}`, {
+    throw machineError(e, {
+      doing: "read config file",
+      path,
+      instead: "pass --config with another file",
       hint: "Check the path given to --config, or run `tamr-refresh init` to write one.",
     });
   }

@@ -1,6 +1,6 @@
 /** The environment as a run sees it: the variables already set, `--env-file FILE` and `.env`. */
 import dotenv from "dotenv";
-import { UsageError } from "../../kit/errors.ts";
+import { machineError } from "../machine_errors.ts";
 import type { ConfigIo } from "./types.ts";
 
 /** Variables from one place, and the file they came from (undefined: the process environment). */
@@ -23,14 +23,26 @@ export async function readEnvSources(
     try {
       text = await io.readTextFile(envFile);
     } catch (e) {
-      throw new UsageError(`Cannot read env file ${envFile}: ${(e as Error).message}`, {
+      throw machineError(e, {
+        doing: "read env file",
+        path: envFile,
+        instead: "pass --env-file with another file",
         hint: "Check the path given to --env-file.",
       });
     }
     sources.push({ file: envFile, vars: dotenv.parse(text) });
   }
-  if (await io.exists(".env")) {
-    sources.push({ file: ".env", vars: dotenv.parse(await io.readTextFile(".env")) });
+  let dotEnv: string | undefined;
+  try {
+    if (await io.exists(".env")) dotEnv = await io.readTextFile(".env");
+  } catch (e) {
+    throw machineError(e, {
+      doing: "read env file",
+      path: ".env",
+      instead: "remove .env from the working directory",
+      hint: "Fix or remove .env in the working directory, or run from another folder.",
+    });
   }
+  if (dotEnv !== undefined) sources.push({ file: ".env", vars: dotenv.parse(dotEnv) });
   return sources;
 }

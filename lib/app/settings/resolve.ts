@@ -11,6 +11,7 @@ import {
   noJournalToResume,
   readJournal,
 } from "../journal/file.ts";
+import { legacyJournalPath } from "../journal/journal.ts";
 import { DEFAULT_CONFIG_FILE, readConfigFile } from "./config_file.ts";
 import { readEnvSources } from "./env.ts";
 import {
@@ -53,9 +54,9 @@ export function configFileNote(settings: Settings): string | undefined {
 export interface ResolvedRun {
   settings: Settings;
   /**
-   * With `--resume`, the journal read for its settings: pass it on to `openRunJournal()` so the
-   * file is read once. Undefined without `--resume`, or when its path is not known yet (no tenant
-   * or data product before the prompts).
+   * With `--resume`, the journal read for its settings (the run reads it again once it holds it:
+   * another run may have changed it meanwhile). Undefined without `--resume`, or when its path is
+   * not known yet (no tenant or data product before the prompts).
    */
   journal: LoadedJournal | undefined;
 }
@@ -72,14 +73,22 @@ export async function resolveRunSettings(
   const { layers: above, config } = await layersAbove(flags, io, {});
   const settings = settingsFrom(above, config);
   if (!flags.resume) return { settings, journal: undefined };
-  const { tenant, dataProduct } = settings;
+  const { tenant, baseUrl, dataProduct } = settings;
   const path = flags.state ??
-    (tenant !== undefined && dataProduct !== undefined
-      ? journalPath({}, io.env, tenant, dataProduct)
+    (baseUrl !== undefined && dataProduct !== undefined
+      ? journalPath({}, io.env, baseUrl, dataProduct)
       : undefined);
   if (path === undefined) return { settings, journal: undefined };
   const journal = await readJournal(path, io);
-  if (!journal) throw noJournalToResume(path);
+  if (!journal) {
+    const older = flags.state === undefined && tenant !== undefined && dataProduct !== undefined
+      ? legacyJournalPath(io.env, tenant, dataProduct)
+      : undefined;
+    throw noJournalToResume(
+      path,
+      older !== undefined && await io.exists(older) ? older : undefined,
+    );
+  }
   const loaded = { path, journal };
   return {
     settings: settingsFrom([...above, journalLayer(loaded, above)], config),
