@@ -72,6 +72,14 @@ export interface StartOptions {
   rows?: number;
 }
 
+/** What a capture holds. */
+export interface CaptureOptions {
+  /** Only the visible screen, without the scrollback above it. */
+  visible?: boolean;
+  /** With the escape codes of colours and text styles (`capture-pane -e`). */
+  escapes?: boolean;
+}
+
 export interface TmuxSession {
   /** A temporary directory of this session: the child's cwd, its XDG_STATE_HOME is `state/` in it. */
   dir: string;
@@ -81,10 +89,14 @@ export interface TmuxSession {
   keys(...names: string[]): Promise<void>;
   /** Types `text` literally. */
   type(text: string): Promise<void>;
-  /** The screen now, with the scrollback above it. */
-  capture(): Promise<string>;
+  /** The screen now, with the scrollback above it unless `visible`. */
+  capture(options?: CaptureOptions): Promise<string>;
   /** Reads the screen until `match` is on it; returns that capture. Fails with the last screen. */
-  waitFor(match: string | RegExp, what?: string): Promise<string>;
+  waitFor(match: string | RegExp, what?: string, options?: CaptureOptions): Promise<string>;
+  /** Resizes the terminal (the window), as a user dragging its corner does. */
+  resize(columns: number, rows: number): Promise<void>;
+  /** Where the cursor is: `x` 0 at the start of a line (after a newline). */
+  cursor(): Promise<{ x: number; y: number }>;
   /** Waits for the child to exit and returns its exit code. */
   exitCode(): Promise<number>;
   /** Ends the tmux server (and the child with it) and removes the directory. */
@@ -143,12 +155,22 @@ export async function startTmux(args: string[], options: StartOptions = {}): Pro
   let started = false;
   const captures: string[] = [];
 
-  const capture = async () => {
-    // -J joins wrapped lines; -S - starts at the top of the scrollback.
-    const screen = await tmux(socket, ["capture-pane", "-p", "-J", "-S", "-", "-t", target]);
+  let rows = options.rows ?? ROWS;
+  const capture = async (how: CaptureOptions = {}) => {
+    // -J joins wrapped lines; -S - starts at the top of the scrollback; -e keeps escape codes.
+    const screen = await tmux(socket, [
+      "capture-pane",
+      "-p",
+      "-J",
+      ...(how.visible ? [] : ["-S", "-"]),
+      ...(how.escapes ? ["-e"] : []),
+      "-t",
+      target,
+    ]);
     captures.push(screen);
     return screen;
   };
+  const lastScreen = (capture: string) => capture.split("\n").slice(-rows - 1).join("\n");
 
   const session: TmuxSession = {
     dir,
@@ -156,10 +178,33 @@ export async function startTmux(args: string[], options: StartOptions = {}): Pro
     keys: async (...names) => void await tmux(socket, ["send-keys", "-t", target, ...names]),
     type: async (text) => void await tmux(socket, ["send-keys", "-t", target, "-l", text]),
     capture,
-    async waitFor(match, what) {
+    async resize(columns, newRows) {
+      await tmux(socket, [
+        "resize-window",
+        "-t",
+        target,
+        "-x",
+        String(columns),
+        "-y",
+        String(newRows),
+      ]);
+      rows = newRows;
+    },
+    async cursor() {
+      const out = await tmux(socket, [
+        "display-message",
+        "-p",
+        "-t",
+        target,
+        "#{cursor_x} #{cursor_y}",
+      ]);
+      const [x, y] = out.trim().split(" ").map(Number);
+      return { x: x!, y: y! };
+    },
+    async waitFor(match, what, how) {
       const end = Date.now() + WAIT_MS;
       for (;;) {
-        const screen = await capture();
+        const screen = await capture(how);
         if (typeof match === "string" ? screen.includes(match) : match.test(screen)) return screen;
         if (Date.now() > end) {
           throw new Error(
@@ -222,11 +267,6 @@ export async function startTmux(args: string[], options: StartOptions = {}): Pro
     throw e;
   }
   return session;
-}
-
-/** The visible part of a capture (its last `ROWS` lines), for failure messages. */
-function lastScreen(capture: string): string {
-  return capture.split("\n").slice(-ROWS - 1).join("\n");
 }
 
 /** Runs `fn` with a session and always ends the session afterwards. */

@@ -7,9 +7,11 @@ import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
 import type { RunState } from "../lib/kit/run/run_state.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
 import { summarize } from "../lib/kit/run/summary.ts";
-import { Dashboard } from "../tui/dashboard.tsx";
+import { closingText, Dashboard } from "../tui/dashboard.tsx";
 import { frameThrottle, keyAction, runDashboard } from "../tui/dashboard_app.tsx";
 import { createRunStore } from "../lib/kit/run/run_store.ts";
+import { createHold } from "../lib/kit/run/hold.ts";
+import { detachedText } from "../tui/interactive.ts";
 import stringWidth from "string-width";
 import { childEnv, ROOT } from "./_cli.ts";
 
@@ -147,7 +149,7 @@ function runningRun() {
 Deno.test("Dashboard shows the header, progress, one row per step by phase and the keys", () => {
   const lines = frame(<Dashboard state={runningRun().state()} now={at(65)} columns={100} />);
   assert.equal(lines[0], "tamr-refresh · tenant acme · data product customers");
-  assert.match(lineWith(lines, "steps"), /^█{4}░{16} 1\/5 steps · 1m05s · ↻2 retries$/);
+  assert.match(lineWith(lines, "1/5"), /^█{4}░{16} 1\/5 succeeded · 1m05s · ↻2 retries$/);
   assert.match(lineWith(lines, "crm"), /^ {2}✔ crm +job-101 +DONE +42s$/);
   assert.match(lineWith(lines, "erp"), /^ {2}\S erp +job-102 +RUNNING +1m05s +↻2$/);
   assert.match(lineWith(lines, "web"), /^ {2}○ web +waiting$/);
@@ -181,7 +183,11 @@ Deno.test("Dashboard shows a failed source with Tamr's reason and message, and t
     lineWith(lines, "load:erp"),
     "✖ load:erp failed: PLANNING_FAILED: Source erp has no attribute named customer_id.",
   );
-  assert.match(lineWith(lines, "steps"), / 3\/3 steps · 41s · 1 failed$/);
+  // Not a full bar: a third succeeded, a third failed, a third skipped.
+  assert.equal(
+    lineWith(lines, "1/3"),
+    "███████✖✖✖✖✖✖✖–––––– 1/3 succeeded · 41s · 1 failed · 1 skipped",
+  );
 });
 
 Deno.test("Dashboard folds 200 sources into count lines so the frame fits 30 rows", () => {
@@ -200,7 +206,7 @@ Deno.test("Dashboard folds 200 sources into count lines so the frame fits 30 row
 
   const lines = frame(<Dashboard state={r.state()} now={at(200)} rows={30} columns={100} />);
   assert.ok(lines.length <= 30, `the frame has ${lines.length} lines:\n${lines.join("\n")}`);
-  assert.equal(lineWith(lines, "succeeded"), "  ✔ 160 sources succeeded");
+  assert.equal(lineWith(lines, "sources succeeded"), "  ✔ 160 sources succeeded");
   assert.equal(lineWith(lines, "waiting"), "  ○ 35 sources waiting");
   for (const id of ["src-160", "src-161", "src-162", "src-163"]) {
     assert.match(lineWith(lines, id), /RUNNING/, `${id} stays visible`);
@@ -343,7 +349,11 @@ Deno.test("Dashboard asks before quitting and counts the running jobs it would s
 Deno.test("Dashboard's help explains the keys and the marks in place of the steps", () => {
   const lines = frame(<Dashboard state={runningRun().state()} now={at(60)} overlay="help" />);
   assert.match(lineWith(lines, "q, Ctrl-C"), /stops the jobs this run started/);
-  assert.match(lineWith(lines, "  d  "), /jobs keep running/);
+  assert.match(lineWith(lines, "  d  "), /jobs keep running in Tamr; the rest waits for --resume/);
+  assert.match(
+    lineWith(lines, "Bar:"),
+    /█ succeeded {2}✖ failed {2}■ stopped {2}– skipped {2}░ to do/,
+  );
   assert.match(lineWith(lines, "✖ failed"), /■ stopped {3}⏱ timed out/);
   assert.ok(!lines.some((l) => l.includes("job-101")), "step rows are hidden behind the help");
 });
@@ -363,37 +373,262 @@ Deno.test("Dashboard shows the latest warning in place of the notice", () => {
   );
 });
 
-Deno.test("Dashboard's finished frame ends with the summary and the resume command", () => {
-  const r = run({ sources: ["crm", "erp"], dataProduct: "customers", destinations: ["s3"] })
+/** Two sources: one succeeded, one timed out; the rest skipped; the run ended. */
+function timedOutRun() {
+  return run({ sources: ["crm", "erp"], dataProduct: "customers", destinations: ["s3"] })
     .start(0)
     .launch(0, "load:crm", "job-1")
     .launch(0, "load:erp", "job-2")
     .succeed(30, "load:crm")
-    .step(70, "load:erp", "timed_out", { jobState: "RUNNING" })
+    .step(70, "load:erp", "timed_out", {
+      jobState: "RUNNING",
+      error: { reason: "TIMED_OUT", message: "The job ran past the timeout and was stopped." },
+    })
     .step(70, "update:customers", "skipped")
     .step(70, "publish:s3", "skipped")
     .finish(75, "timed_out", 3, {
-      message: "load:erp ran past the 1m10s timeout and was stopped.",
+      message: "load:erp timed out.",
       resumeCommand: "tamr-refresh run --config refresh.json --resume",
     });
+}
+
+Deno.test("Dashboard's finished frame ends with the summary; what went wrong is printed below it", () => {
+  const r = timedOutRun();
   // `now` long after the end: the elapsed times are frozen at the finish.
   const lines = frame(<Dashboard state={r.state()} now={at(9999)} columns={100} />);
   assert.equal(
     lines.join("\n"),
     `tamr-refresh · tenant acme · data product customers
-████████████████████ 4/4 steps · 1m15s · 1 failed
+█████✖✖✖✖✖–––––––––– 1/4 succeeded · 1m15s · 1 timed out · 2 skipped
 
 Sources
   ✔ crm        job-1  DONE       30s
-  ⏱ erp        job-2  RUNNING  1m10s
+  ⏱ erp        job-2  RUNNING  1m10s  TIMED_OUT
 Data product
   – customers         skipped
 Publish
   – s3                skipped
 
-⏱ Refresh timed out · 1 succeeded · 1 timed out · 2 skipped · 1m15s total
-load:erp ran past the 1m10s timeout and was stopped.
-Resume with: tamr-refresh run --config refresh.json --resume`,
+⏱ Refresh timed out in 1m15s · 1 succeeded · 1 timed out · 2 skipped`,
+  );
+  assert.equal(
+    closingText(r.state(), 100),
+    `
+load:erp timed out.
+  ⏱ load:erp · job-2
+    TIMED_OUT: The job ran past the timeout and was stopped.
+Resume with: tamr-refresh run --config refresh.json --resume
+`,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Failures are never hidden
+
+/** What Tamr says when a load cannot be planned: longer than three lines of 80 columns. */
+const LONG_REASON = {
+  reason: "PLANNING_FAILED",
+  message: "Failed to plan the load of source erp_customers_eu_west: column 'customer_ref' in " +
+    "the source mapping was not found in the file header of " +
+    "s3://acme-landing/erp/customers/eu-west/2024-06-03/part-0001.csv (found: id, name, " +
+    "country, created_at, updated_at). Update the source mapping or re-export the file, then " +
+    "run the job again.",
+};
+const LONG_JOB_IDS = [
+  "job_5f3c9a7e-2b1d-4e8f-9a6c-0d7b3e1f45f7",
+  "job_0b9e2c4d-7a1f-4c3e-8b2d-5e6f7a8b9c0d",
+];
+
+/** Two sources with long job ids: the first fails with a long reason, the second succeeds. */
+function longFailureRun() {
+  return run({ sources: ["erp_customers_eu_west", "crm_accounts"], dataProduct: "customers" })
+    .start(0)
+    .launch(0, "load:erp_customers_eu_west", LONG_JOB_IDS[0]!)
+    .launch(0, "load:crm_accounts", LONG_JOB_IDS[1]!)
+    .step(40, "load:erp_customers_eu_west", "failed", { jobState: "DONE", error: LONG_REASON })
+    .succeed(50, "load:crm_accounts")
+    .step(50, "update:customers", "skipped")
+    .finish(51, "failed", 1, {
+      message: "load:erp_customers_eu_west failed.",
+      resumeCommand: "tamr-refresh run --resume --state /home/ana/.local/state/tamr-refresh/" +
+        "acme--customers.json",
+    });
+}
+
+Deno.test("the end of a failed run at 80 and 60 columns shows the whole reason and the full job ids", () => {
+  const state = longFailureRun().state();
+  for (const columns of [80, 60]) {
+    const lines = frame(<Dashboard state={state} now={at(99)} rows={24} columns={columns} />);
+    for (const line of lines) {
+      assert.ok(stringWidth(line) <= columns, `${columns} columns: ${JSON.stringify(line)}`);
+    }
+    assert.match(lineWith(lines, "erp_"), /✖ erp_.*PLANNING/, "the failed row is in the frame");
+    const below = closingText(state, columns).split("\n");
+    const step = below.findIndex((l) => l.startsWith("  ✖ load:erp_customers_eu_west"));
+    const withId = `  ✖ load:erp_customers_eu_west · ${LONG_JOB_IDS[0]}`;
+    if (stringWidth(withId) <= columns) assert.equal(below[step], withId);
+    else {
+      assert.equal(below[step], "  ✖ load:erp_customers_eu_west");
+      assert.equal(below[step + 1], `    ${LONG_JOB_IDS[0]}`, "the whole job id on its own line");
+    }
+    const reason = below.filter((l) => l.startsWith("    ") && !l.includes(LONG_JOB_IDS[0]!))
+      .map((l) => l.trim()).join(" ");
+    assert.equal(reason, `${LONG_REASON.reason}: ${LONG_REASON.message}`, "nothing of it is cut");
+    for (const line of below) {
+      // A line may pass the width only when it is one word: an id or a path, kept whole.
+      const words = line.trim().split(" ");
+      assert.ok(stringWidth(line) <= columns || words.length === 1 || line.startsWith("Resume"));
+    }
+    assert.ok(below.includes(`Resume with: ${state.finish!.resumeCommand}`), below.join("\n"));
+  }
+});
+
+/** 200 sources mid-run (160 succeeded, 4 running, 1 failed, 35 waiting), then the data product. */
+function bigRun() {
+  const sources = Array.from({ length: 200 }, (_, i) => `src-${String(i).padStart(3, "0")}`);
+  const r = run({ sources, dataProduct: "customers", workflow: "wf-1" }).start(0);
+  for (let i = 0; i < 160; i++) {
+    r.launch(i, `load:${sources[i]}`, `job-${i}`).succeed(i + 5, `load:${sources[i]}`);
+  }
+  for (let i = 160; i < 164; i++) r.launch(190, `load:${sources[i]}`, `job-${i}`);
+  r.step(195, `load:${sources[164]}`, "failed", {
+    jobId: "job-164",
+    jobState: "DONE",
+    error: LONG_REASON,
+  });
+  for (let i = 165; i < 200; i++) r.step(190, `load:${sources[i]}`, "queued");
+  return { r, sources };
+}
+
+Deno.test("Dashboard keeps the failed row at 60x12 with 200 steps folded, mid-run and at the end", () => {
+  const { r } = bigRun();
+  const mid = frame(<Dashboard state={r.state()} now={at(200)} rows={12} columns={60} />);
+  assert.ok(mid.length <= 11, `the frame has ${mid.length} lines:\n${mid.join("\n")}`);
+  assert.match(lineWith(mid, "src-164"), /^ {2}✖ src-164 +job-164 +DONE +\S+ +PLANNING_FAILED$/);
+  assert.equal(lineWith(mid, "sources succeeded"), "  ✔ 160 sources succeeded");
+
+  for (let i = 160; i < 164; i++) r.succeed(210, `load:src-${i}`);
+  r.step(210, "update:customers", "skipped").step(210, "index:wf-1", "skipped");
+  r.finish(211, "interrupted", 130, { message: "Interrupted by SIGINT." });
+  const end = frame(<Dashboard state={r.state()} now={at(999)} rows={12} columns={60} />);
+  assert.ok(end.length <= 11, `the frame has ${end.length} lines:\n${end.join("\n")}`);
+  assert.match(lineWith(end, "src-164"), /^ {2}✖ src-164 +job-164 +DONE +\S+ +PLANNING_FAILED$/);
+  assert.equal(lineWith(end, "sources not"), "  ○ 35 sources not started");
+  assert.match(closingText(r.state(), 60), /^ {2}✖ load:src-164 · job-164$/m);
+});
+
+Deno.test("Dashboard never folds a failed row, even when the failed rows alone fill the frame", () => {
+  const sources = Array.from({ length: 40 }, (_, i) => `s${i}`);
+  const r = run({ sources, dataProduct: "customers" }).start(0);
+  for (const s of sources.slice(0, 3)) {
+    r.step(5, `load:${s}`, "failed", { jobId: `job-${s}`, jobState: "DONE", error: LONG_REASON });
+  }
+  r.step(5, "load:s3", "stopped", {
+    jobId: "job-s3",
+    jobState: "DONE",
+    error: { reason: "STOPPED_BY_USER", message: "Stopped by ana@acme.com." },
+  });
+  for (const s of sources.slice(4)) r.launch(5, `load:${s}`, `job-${s}`).succeed(6, `load:${s}`);
+  const lines = frame(<Dashboard state={r.state()} now={at(9)} rows={10} columns={60} />);
+  assert.ok(lines.length <= 9, lines.join("\n"));
+  for (const s of ["s0", "s1", "s2"]) assert.match(lineWith(lines, ` ${s} `), /✖/);
+  assert.match(lineWith(lines, " s3 "), /■/, "stopped by someone else: kept too");
+});
+
+/** The header's bar and counts line of a state. */
+function statusLine(state: RunState, columns = 100): string {
+  return lineWith(frame(<Dashboard state={state} now={at(999)} columns={columns} />), "/");
+}
+
+Deno.test("Dashboard's bar is full only when every step succeeded", () => {
+  const sources = Array.from({ length: 199 }, (_, i) => `s${i}`);
+  const r = run({ sources, dataProduct: "customers" }).start(0);
+  for (const s of sources) r.launch(0, `load:${s}`, `job-${s}`).succeed(1, `load:${s}`);
+  // 199 of 200 succeeded, the last one running: not full.
+  r.launch(2, "update:customers", "job-dp");
+  assert.match(statusLine(r.state()), /^█{19}░ 199\/200 succeeded · /);
+  r.step(3, "update:customers", "failed", { jobState: "DONE", error: LONG_REASON });
+  assert.match(statusLine(r.state()), /^█{19}✖ 199\/200 succeeded · \S+ · 1 failed$/);
+  const done = run({ sources: ["a"], dataProduct: "customers" }).start(0)
+    .launch(0, "load:a", "job-a").succeed(1, "load:a")
+    .launch(1, "update:customers", "job-dp").succeed(2, "update:customers")
+    .finish(2, "succeeded", 0);
+  assert.match(statusLine(done.state()), /^█{20} 2\/2 succeeded · 2\.0s$/);
+});
+
+/** Two sources stopped by this run when the user quit; the data product never started. */
+function interruptedRun() {
+  return run({ sources: ["s1", "s2"], dataProduct: "dp" })
+    .start(0)
+    .launch(0, "load:s1", "job-1")
+    .launch(0, "load:s2", "job-2")
+    .step(5, "load:s1", "stopping")
+    .step(5, "load:s2", "stopping")
+    .step(6, "load:s1", "stopped", {
+      jobState: "DONE",
+      error: { reason: "STOPPED_BY_USER", message: "Stopped." },
+    })
+    .step(6, "load:s2", "stopped", {
+      jobState: "DONE",
+      error: { reason: "STOPPED_BY_USER", message: "Stopped." },
+    })
+    .finish(7, "interrupted", 130, { message: "Interrupted by SIGINT: 2 jobs were stopped." });
+}
+
+Deno.test("after an interrupt the bar shows the stopped part, and steps that never ran say not started", () => {
+  const state = interruptedRun().state();
+  const lines = frame(<Dashboard state={state} now={at(99)} columns={80} />);
+  assert.equal(
+    lineWith(lines, "0/3"),
+    "■■■■■■■■■■■■■░░░░░░░ 0/3 succeeded · 7.0s · 2 stopped · 1 not started",
+  );
+  assert.match(lineWith(lines, " dp "), /^ {2}○ dp +not started$/);
+  assert.equal(lines.at(-1), "■ Refresh interrupted in 7.0s · 2 stopped · 1 not started");
+  // Stopped by this run: not listed as what went wrong.
+  assert.equal(closingText(state, 80), "\nInterrupted by SIGINT: 2 jobs were stopped.\n");
+  assert.doesNotMatch(lines.join("\n"), /waiting/);
+});
+
+/** Whether the Dashboard draws escape codes where colour is forced on (FORCE_COLOR=3). */
+async function escapesWith(color: boolean): Promise<boolean> {
+  const url = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
+  const script = [
+    `const { createElement } = await import("react");`,
+    `const { render } = await import("ink-testing-library");`,
+    `const { Dashboard } = await import(${url("../tui/dashboard.tsx")});`,
+    `const { foldEvents } = await import(${url("../lib/kit/run/run_store.ts")});`,
+    `const state = foldEvents(${JSON.stringify(runningRun().events)});`,
+    `const r = render(createElement(Dashboard, { state, now: ${at(65)}, color: ${color} }));`,
+    `console.log(r.lastFrame().includes(String.fromCharCode(27)) ? "escapes" : "plain");`,
+    `r.unmount();`,
+  ].join("\n");
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", "--config", `${ROOT}deno.json`, script],
+    env: childEnv({ FORCE_COLOR: "3" }),
+    clearEnv: true,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim() === "escapes";
+}
+
+Deno.test("Dashboard with color off (NO_COLOR) draws no escape codes, even where colour is forced", async () => {
+  assert.equal(await escapesWith(true), true, "colour forced on: the frame has escape codes");
+  assert.equal(await escapesWith(false), false);
+});
+
+Deno.test("detachedText() says what goes on after detaching: a real run, and the demo", () => {
+  const state = runningRun().state();
+  assert.equal(
+    detachedText(state, "tamr-refresh run --resume --state /tmp/j.json"),
+    "Detached. The job already running keeps running on Tamr; later steps will not start until" +
+      " you resume the run:\n  tamr-refresh run --resume --state /tmp/j.json\n",
+  );
+  assert.match(
+    detachedText(state, undefined),
+    /^Detached: the demo's tenant is built in and stops/,
   );
 });
 
@@ -530,11 +765,13 @@ async function until(ok: () => boolean, what: string, ms = 2000): Promise<void> 
   }
 }
 
-function live() {
+function live(columns = 100) {
   const bus = createRunStore();
   const stdout = new FakeStdout();
+  stdout.columns = columns;
   const stdin = new FakeStdin();
   const calls = { quit: 0, detach: 0 };
+  const hold = createHold();
   const done = runDashboard({
     store: bus,
     stdout: stdout as unknown as NodeJS.WriteStream,
@@ -542,8 +779,9 @@ function live() {
     onQuit: () => calls.quit++,
     onDetach: () => calls.detach++,
     clock: { now: () => at(65) },
+    hold,
   });
-  return { bus, stdout, stdin, calls, done };
+  return { bus, stdout, stdin, calls, done, hold };
 }
 
 Deno.test("runDashboard() resolves when the finish event arrives and leaves the summary on screen", async () => {
@@ -556,18 +794,19 @@ Deno.test("runDashboard() resolves when the finish event arrives and leaves the 
   for (const e of r.events.slice(-5)) bus.emit(e);
   assert.deepEqual(await done, { detached: false, quit: false });
   const last = stdout.lastFrame();
-  assert.match(last, /✖ Refresh failed · 2 succeeded · 3 skipped · 1m11s total/);
+  assert.match(last, /✖ Refresh failed in 1m11s · 2 succeeded · 3 skipped/);
 });
 
 Deno.test("runDashboard() draws a burst of events as one frame", async () => {
   const { bus, stdout, done } = live();
   const r = runningRun();
   bus.emit(r.events[0]!);
-  await until(() => stdout.lastFrame().includes("0/5 steps"), "the first frame");
+  await until(() => stdout.lastFrame().includes("0/5 succeeded"), "the first frame");
   const before = stdout.writes.length;
   for (const e of r.events.slice(1)) bus.emit(e);
-  await until(() => stdout.lastFrame().includes("1/5 steps"), "the frame after the burst");
-  const frames = stdout.writes.slice(before).filter((w) => plain(w).includes("steps")).length;
+  await until(() => stdout.lastFrame().includes("1/5 succeeded"), "the frame after the burst");
+  const frames = stdout.writes.slice(before).filter((w) => plain(w).includes("/5 succeeded"))
+    .length;
   assert.equal(frames, 1, `${r.events.length - 1} events drew ${frames} frames`);
   bus.emit(r.finish(70, "interrupted", 130).events.at(-1)!);
   await done;
@@ -605,6 +844,40 @@ Deno.test("runDashboard() asks on q, calls onQuit on y, and keeps drawing until 
   for (const e of r.events.slice(-3)) bus.emit(e);
   assert.deepEqual(await done, { detached: false, quit: true });
   assert.match(stdout.lastFrame(), /■ Refresh interrupted/);
+});
+
+Deno.test("runDashboard() holds the run while the quit question is on screen, and on detach", async () => {
+  const { bus, stdout, stdin, done, hold } = live();
+  const r = runningRun();
+  for (const e of r.events) bus.emit(e);
+  await until(() => stdout.lastFrame().includes("job-102"), "the running frame");
+  assert.equal(hold.held, false);
+  stdin.press("q");
+  await until(() => stdout.lastFrame().includes("quit? y/n"), "the question");
+  assert.equal(hold.held, true, "no new step starts while the user decides");
+  stdin.press("n");
+  await until(() => stdout.lastFrame().includes("? help"), "the keys again");
+  assert.equal(hold.held, false, "n lets the run go on");
+  stdin.press("q");
+  await until(() => stdout.lastFrame().includes("quit? y/n"), "the question again");
+  stdin.press("\u001b");
+  await until(() => stdout.lastFrame().includes("? help"), "the keys after Esc");
+  assert.equal(hold.held, false, "Esc lets the run go on");
+  stdin.press("d");
+  assert.deepEqual(await done, { detached: true, quit: false });
+  assert.equal(hold.held, true, "detached: later steps wait for --resume");
+});
+
+Deno.test("runDashboard() prints what went wrong whole below the last frame, once, at 60 columns", async () => {
+  const { bus, stdout, done } = live(60);
+  const r = longFailureRun();
+  for (const e of r.events) bus.emit(e);
+  await done;
+  const text = closingText(r.state(), 60);
+  const after = stdout.writes.map(plain).join("");
+  assert.equal(after.split(text).length - 1, 1, `printed once:\n${after}`);
+  assert.ok(after.endsWith(text), "after the last frame, and nothing after it");
+  assert.match(text, /^ {4}job_5f3c9a7e-2b1d-4e8f-9a6c-0d7b3e1f45f7$/m);
 });
 
 /** Which build of React a process gets when the dashboard is the first to load it. */

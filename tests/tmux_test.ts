@@ -22,10 +22,10 @@ function tmuxTest(name: string, fn: () => Promise<void>): void {
 
 /** A row with a spinner: a job being created, running or stopping. */
 const SPINNER_ROW = /^ {2}[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \S+ +job_\w+ +(PENDING|RUNNING)\b/m;
-/** The header's progress: the bar, then `done/total steps · elapsed`. */
+/** The header's progress: the bar, then `succeeded/total succeeded · elapsed`. */
 const progressOf = (screen: string) => {
-  const m = /^[█░]{20} (\d+)\/(\d+) steps · \S+/m.exec(screen);
-  return m ? { done: Number(m[1]), total: Number(m[2]) } : null;
+  const m = /^[█✖■–░]{10,20} (\d+)\/(\d+) succeeded · \S+/m.exec(screen);
+  return m ? { succeeded: Number(m[1]), total: Number(m[2]) } : null;
 };
 
 /** The screen as it last was: the capture's lines after the last dashboard header. */
@@ -33,6 +33,14 @@ function lastFrame(capture: string): string {
   const at = capture.lastIndexOf("tamr-refresh · ");
   return at < 0 ? capture : capture.slice(at);
 }
+
+/** The dashboard's title line, as many times as it is on the screen. */
+const titleLines = (screen: string) => screen.match(/^tamr-refresh · tenant .*$/gm) ?? [];
+
+/** Text with its line breaks and runs of spaces as single spaces, to find a wrapped sentence. */
+const flat = (text: string) => text.replace(/\s+/g, " ");
+
+const ESC = String.fromCharCode(27);
 
 async function withSim(scenario: Scenario, fn: (sim: SimTenant) => Promise<void>) {
   const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
@@ -77,32 +85,72 @@ tmuxTest("demo draws live rows mid-run, ends on the success summary and exits 0"
     const p = progressOf(mid);
     assert.ok(p, `no progress line in:\n${mid}`);
     assert.equal(p.total, 9);
-    assert.ok(p.done < 9, `mid-run capture already shows ${p.done}/9 steps:\n${mid}`);
-    assert.match(mid, /^q quit \(stops our jobs\) · d detach \(jobs keep running\) · \? help$/m);
+    assert.ok(p.succeeded < 9, `mid-run capture already shows ${p.succeeded}/9 steps:\n${mid}`);
+    assert.match(mid, /^q quit \(stops our jobs\) · d detach \(ends the demo\) · \? help$/m);
 
     assert.equal(await t.exitCode(), 0);
     const end = lastFrame(await t.capture());
-    assert.match(end, /^█{20} 9\/9 steps · /m);
-    assert.match(end, /^✔ Refresh succeeded · 9 succeeded · \S+ total$/m);
+    assert.match(end, /^█{20} 9\/9 succeeded · /m);
+    assert.match(end, /^✔ Refresh succeeded in \S+ · 9 succeeded$/m);
     assert.equal([...end.matchAll(/^ {2}✔ \S+ +job_\w+ +DONE +\S+$/gm)].length, 9, end);
     assert.doesNotMatch(end, /^q quit/m, "the key footer is gone once the run ended");
   });
 });
 
+/** The demo's failing source, as the closing text names it: its step, then its full job id. */
+const FAILED_STEP = /^ {2}✖ load:web_signups · (job_[0-9a-f]{16})$/m;
+/** The demo's failure, as Tamr says it (lib/sim/demo_scenario.ts), longer than three lines of 80. */
+const DEMO_REASON = "PLANNING_FAILED: Failed to plan the load of source web_signups: column " +
+  "'signup_ts' in the source mapping was not found in the file header of " +
+  "s3://acme-landing/web/signups/2024-06-03.csv (found: signup_id, email, created_at, " +
+  "utm_source, utm_campaign, referrer). Update the source mapping or re-export the file with " +
+  "the expected header, then run the job again.";
+
+/**
+ * The end of `demo --fail` at a terminal size: the last frame once (never redrawn below itself),
+ * the failed row in it, then below it Tamr's whole reason and the full job id, ending with a
+ * newline; exit 1.
+ */
+async function failedDemoEnd(columns: number, rows: number): Promise<string> {
+  // Only the end matters here: as fast as the demo goes.
+  return await withTmux(["demo", "--fail", "--speed", "100"], { columns, rows }, async (t) => {
+    assert.equal(await t.exitCode(), 1);
+    const all = await t.capture();
+    assert.equal(titleLines(all).length, 1, `the frame is on screen once:\n${all}`);
+    assert.ok(flat(all).includes(DEMO_REASON), `Tamr's whole reason is on screen:\n${all}`);
+    assert.match(all, /web_signups.* job_[0-9a-f]{16}$/m, "the failed step's full job id");
+    assert.match(all, /^ {2}✖ web_signups +job_\S+ +DONE +\S+ +PLANNING_/m, "the failed row");
+    const summary = all.match(/^✖ Refresh failed in \S+ · 4 succeeded · 1 failed · 4\s+skipped$/gm);
+    assert.equal(summary?.length, 1, `the summary is on screen once:\n${all}`);
+    assert.equal((await t.cursor()).x, 0, "the output ends with a newline");
+    // Below the frame, once Ink let go of the screen: the step, its job id, the reason, uncut.
+    const end = lastFrame(all);
+    assert.match(end, FAILED_STEP);
+    const below = end.slice(end.search(FAILED_STEP));
+    assert.ok(flat(below).includes(DEMO_REASON), `the whole reason below the frame:\n${below}`);
+    assert.doesNotMatch(below, /…/, "nothing below the frame is cut");
+    return end;
+  });
+}
+
 tmuxTest(
-  "demo --fail ends showing the failed source's reason, the skipped steps, exit 1",
+  "demo --fail at 80x24 ends with the failed row, the skipped steps, then Tamr's whole reason and the job id, once",
   async () => {
-    // Only the end matters here: as fast as the demo goes.
-    await withTmux(["demo", "--fail", "--speed", "100"], {}, async (t) => {
-      assert.equal(await t.exitCode(), 1);
-      const end = lastFrame(await t.capture());
-      assert.match(end, /^ {2}✖ web_signups +job_\w+ +DONE +\S+ +PLANNING_FAILED$/m);
-      for (const skipped of ["dp_customer_360", "wf_customer_sor", "dest_snowflake"]) {
-        assert.match(end, new RegExp(`^  – ${skipped} +skipped$`, "m"));
-      }
-      assert.match(end, /^✖ load:web_signups failed: PLANNING_FAILED: Failed to plan the load/m);
-      assert.match(end, /^✖ Refresh failed · 4 succeeded · 1 failed · 4 skipped · /m);
-    });
+    const end = await failedDemoEnd(80, 24);
+    assert.match(end, /^ {2}✖ web_signups +job_[0-9a-f]{16} +DONE +\S+ +PLANNING_FAILED$/m);
+    for (const skipped of ["dp_customer_360", "wf_customer_sor", "dest_snowflake"]) {
+      assert.match(end, new RegExp(`^  – ${skipped} +skipped$`, "m"));
+    }
+    assert.match(end, /^█{8,9}✖{2}–{9,10} 4\/9 succeeded · \S+ · 1 failed · 4 skipped$/m);
+  },
+);
+
+tmuxTest(
+  "demo --fail at 60x12 keeps the failed row in the frame, prints it once and ends with a newline",
+  async () => {
+    const end = await failedDemoEnd(60, 12);
+    assert.match(end, /^ {2}✔ 4 sources succeeded$/m, "the succeeded sources fold");
+    assert.ok(end.split("\n").every((l) => l.length <= 60), end);
   },
 );
 
@@ -165,7 +213,7 @@ tmuxTest(
         await t.waitFor(/^tamr-refresh · tenant 127\.0\.0\.1 · data product dp_customers$/m);
         assert.equal(await t.exitCode(), 0);
         const end = lastFrame(await t.capture());
-        assert.match(end, /^✔ Refresh succeeded · 3 succeeded · /m);
+        assert.match(end, /^✔ Refresh succeeded in \S+ · 3 succeeded$/m);
         for (const c of t.captures) assert.ok(!c.includes(SECRET_KEY), "a capture shows the key");
         await assert.rejects(Deno.stat(`${t.dir}/tamr-refresh.json`), Deno.errors.NotFound);
       });
@@ -209,9 +257,11 @@ tmuxTest(
         await t.keys("C-c");
         assert.equal(await t.exitCode(), 130);
         const end = lastFrame(await t.capture());
-        assert.match(end, /^■ Refresh interrupted · 2 stopped · 1 not started · /m);
-        // Stopped by this run at the user's word: counted as stopped, not failed.
-        assert.match(end, /^[█░]{20} 2\/3 steps · \S+ · 2 stopped$/m);
+        assert.match(end, /^■ Refresh interrupted in \S+ · 2 stopped · 1 not started$/m);
+        // Stopped by this run at the user's word: counted as stopped, not failed; the bar is
+        // not full, and the data product that never ran says so.
+        assert.match(end, /^■{13}░{7} 0\/3 succeeded · \S+ · 2 stopped · 1 not started$/m);
+        assert.match(end, /^ {2}○ dp +not started$/m);
         const stoppedRows = end.match(/^ {2}■ s[12] +job_\w+ +DONE +\S+ +STOPPED_BY_USER$/gm);
         assert.equal(stoppedRows?.length, 2, end);
       });
@@ -226,25 +276,151 @@ tmuxTest(
 );
 
 tmuxTest(
-  "d detaches: exit 0, the jobs keep running, and the --resume command is printed",
+  "d detaches: exit 0, the jobs keep running, later steps wait, the --resume command is printed",
   async () => {
     await withSim(LONG, async (sim) => {
       const env = { TAMR_API_KEY: SECRET_KEY };
       await withTmux(flagArgs(sim.baseUrl), { env }, async (t) => {
         await confirmPlan(t);
-        await t.waitFor(/^ {2}\S \S+ +job_\w+ +RUNNING/m);
+        await t.waitFor(/^ {2}\S \S+ +job_\w+ +RUNNING[^\n]*\n {2}\S \S+ +job_\w+ +RUNNING/m);
         await t.keys("d");
         assert.equal(await t.exitCode(), 0);
         const end = lastFrame(await t.capture());
         assert.doesNotMatch(end, /d detach/, "the keys are gone from the last frame once detached");
         assert.match(
           end,
-          /^Detached: the jobs keep running on Tamr\. To pick them up again: .*--resume/m,
+          /^Detached\. The 2 jobs already running keep running on Tamr; later steps will not start until you resume the run:\n {2}\S.* --resume .*$/m,
         );
       });
       const jobs = sim.creates();
-      assert.ok(jobs.length >= 1);
+      assert.equal(jobs.length, 2, "the data product's update never started");
       for (const job of jobs) assert.notEqual(job.status.state, "DONE", JSON.stringify(job));
     });
   },
 );
+
+tmuxTest(
+  "d in the demo says that detaching ends the demo, whose tenant stops with it",
+  async () => {
+    await withTmux(["demo"], {}, async (t) => {
+      const mid = await t.waitFor(SPINNER_ROW, "a row with a spinner");
+      assert.match(mid, /d detach \(ends the demo\)/);
+      await t.keys("d");
+      assert.equal(await t.exitCode(), 0);
+      const end = lastFrame(await t.capture());
+      assert.match(
+        flat(end),
+        /Detached: the demo's tenant is built in and stops with this process, so detaching ends the demo and its jobs\./,
+      );
+      assert.doesNotMatch(end, /keep running on Tamr/);
+    });
+  },
+);
+
+tmuxTest(
+  "no new job starts while the quit question is on screen; n lets the run go on",
+  async () => {
+    // The tenant's clock: real time plus an offset the test moves on to end the running job.
+    let offset = 0;
+    const sim = await startSimTenant({
+      scenario: LONG,
+      apiKey: SECRET_KEY,
+      now: () => Date.now() + offset,
+    });
+    try {
+      const env = { TAMR_API_KEY: SECRET_KEY };
+      const args = [...flagArgs(sim.baseUrl), "--concurrency", "1"];
+      await withTmux(args, { env }, async (t) => {
+        await confirmPlan(t);
+        await t.waitFor(/^ {2}\S s1 +job_\w+ +RUNNING/m, "s1 running");
+        await t.keys("q");
+        await t.waitFor("Stop 1 running job and quit? y/n");
+        offset += 3600_000; // s1 ends now: s2 could start, but not while the question is asked
+        const asked = lastFrame(
+          await t.waitFor(/^ {2}✔ s1 +job_\w+ +DONE[^]*^Quit\? y\/n$/m, "s1 done, nothing running"),
+        );
+        assert.match(asked, /^ {2}○ s2 +waiting$/m);
+        assert.equal(sim.creates().length, 1, "no job was created during the question");
+        await t.keys("n");
+        await t.waitFor(/^ {2}\S s2 +job_\w+ +RUNNING/m, "s2 running once the question is gone");
+        await t.keys("C-c");
+        await t.waitFor("Stop 1 running job and quit? y/n");
+        await t.keys("y");
+        assert.equal(await t.exitCode(), 130);
+      });
+      assert.equal(sim.creates().length, 2);
+    } finally {
+      await sim.close();
+    }
+  },
+);
+
+tmuxTest(
+  "resizing mid-run redraws the frame cleanly: one title line on the screen at each size",
+  async () => {
+    await withSim(LONG, async (sim) => {
+      const env = { TAMR_API_KEY: SECRET_KEY };
+      const args = [
+        ...flagArgs(sim.baseUrl),
+        "--source",
+        "source_with_a_long_name_01",
+        "--source",
+        "source_with_a_long_name_02",
+      ];
+      await withTmux(args, { env, columns: 80, rows: 24 }, async (t) => {
+        await confirmPlan(t);
+        await t.waitFor(/^ {2}\S source_with_a_long_name_02 +job_\w+ +RUNNING/m);
+        // Each size's frame is known by its key line: cut to 60 columns, or whole.
+        const sizes: [number, number, RegExp][] = [
+          [60, 20, /^q quit \(stops our jobs\) · d detach \(jobs keep running\) · \? …$/m],
+          // No blank lines: the frame fits 12 rows.
+          [60, 12, /^[█░]+ 0\/5 succeeded · \S+\nSources$/m],
+          [120, 40, /^ {2}\S source_with_a_long_name_01 +job_\w{16} +RUNNING/m],
+          [70, 30, /^ {2}\S source_with…\w+_01 +job_\w+…\w+ +RUNNING/m],
+        ];
+        for (const [columns, rows, frame] of sizes) {
+          await t.resize(columns, rows);
+          const screen = await t.waitFor(frame, `the frame at ${columns}x${rows}`, {
+            visible: true,
+          });
+          assert.equal(
+            titleLines(screen).length,
+            1,
+            `one title line at ${columns}x${rows}:\n${screen}`,
+          );
+          assert.match(screen, /^tamr-refresh · tenant /, "the frame starts at the top");
+        }
+        await t.keys("C-c");
+        await t.waitFor("Stop 4 running jobs and quit? y/n");
+        await t.keys("y");
+        assert.equal(await t.exitCode(), 130);
+      });
+    });
+  },
+);
+
+tmuxTest("NO_COLOR=1: the dashboard draws no colour or style escape codes", async () => {
+  await withSim(LONG, async (sim) => {
+    const env = { TAMR_API_KEY: SECRET_KEY, NO_COLOR: "1" };
+    await withTmux(flagArgs(sim.baseUrl), { env }, async (t) => {
+      await confirmPlan(t);
+      await t.waitFor(SPINNER_ROW, "a row with a spinner");
+      // The dashboard only: the plan review above it is the prompts' (another part of the CLI).
+      const dashboard = (capture: string) => {
+        const titles = [
+          ...capture.matchAll(new RegExp(`^(${ESC}\\[[0-9;]*m)*tamr-refresh\\b`, "gm")),
+        ];
+        return capture.slice(titles.at(-1)?.index ?? 0);
+      };
+      const mid = dashboard(await t.capture({ escapes: true }));
+      assert.ok(!mid.includes(ESC), `escape codes mid-run:\n${JSON.stringify(mid)}`);
+      await t.keys("C-c");
+      await t.waitFor("quit? y/n");
+      await t.keys("y");
+      assert.equal(await t.exitCode(), 130);
+      const end = dashboard(await t.capture({ escapes: true }));
+      assert.match(end, /^■ Refresh interrupted in /m);
+      assert.ok(!end.includes(ESC), `escape codes at the end:\n${JSON.stringify(end)}`);
+    });
+  });
+});

@@ -14,8 +14,7 @@ import type { StepState } from "../lib/kit/run/events.ts";
 import { PHASES, type StepKind } from "../lib/kit/run/plan.ts";
 import { formatDuration } from "../lib/kit/duration.ts";
 import type { RunState, StepView } from "../lib/kit/run/run_state.ts";
-import { progress } from "../lib/kit/run/summary.ts";
-import { bar, fit, plural, wrapLines } from "./_format.ts";
+import { BAR_CHARS, type BarPart, barParts, fit, plural, wrapLines, wrapWords } from "./_format.ts";
 
 export type Overlay = "help" | "confirm-quit" | null;
 
@@ -23,7 +22,12 @@ export interface DashboardProps {
   state: RunState;
   /** The time the frame shows, in milliseconds since the epoch (elapsed times count to it). */
   now: number;
-  /** Terminal height: when given, finished rows fold so the whole view fits. */
+  /**
+   * Terminal height: when given, the frame takes at most `rows - 1` lines, finished rows folding
+   * into counts (never a failed one). One line short of the terminal, so that Ink never draws a
+   * frame as tall as the screen: such a frame is redrawn from the top on unmount (printed twice)
+   * and its last line has no newline.
+   */
   rows?: number | undefined;
   /** Terminal width; every line is kept within it. Default 80. */
   columns?: number | undefined;
@@ -32,6 +36,13 @@ export interface DashboardProps {
   quitting?: boolean | undefined;
   /** The user detached: the last frame stays, without the keys, which no longer work. */
   detached?: boolean | undefined;
+  /** False: no colour and no other text style (`NO_COLOR`). Default true. */
+  color?: boolean | undefined;
+  /**
+   * True when detaching ends the run rather than leaving its jobs running (the demo, whose
+   * tenant stops with the process): the keys and the help say so.
+   */
+  detachEndsRun?: boolean | undefined;
 }
 
 type Tone = "dim" | "green" | "red" | "yellow" | "cyan" | "bold";
@@ -76,18 +87,50 @@ const ACTIVE: ReadonlySet<StepState> = new Set(["creating", "running", "stopping
 const PROBLEM: ReadonlySet<StepState> = new Set(["failed", "stopped", "timed_out"]);
 
 /**
+ * How the run stands, for the words and the folding: whether it ended (steps that never ran are
+ * `not started`), and whether it is being interrupted (its stopped jobs were stopped by this run).
+ */
+interface RunPhase {
+  ended: boolean;
+  interrupted: boolean;
+}
+
+function runPhaseOf(state: RunState, quitting: boolean): RunPhase {
+  return {
+    ended: state.finishedAt !== null,
+    interrupted: quitting || state.finish?.outcome === "interrupted",
+  };
+}
+
+/**
+ * A step that went wrong: failed, timed out, or stopped by someone else (a job this run stopped
+ * on an interrupt is not). Its row is never folded, and it is printed in full after the run.
+ */
+function isProblem(step: StepView, run: RunPhase): boolean {
+  if (step.state === "failed" || step.state === "timed_out") return true;
+  return step.state === "stopped" && !run.interrupted;
+}
+
+/**
  * The live dashboard: a pure function of the view state, the time and the terminal size. Only the
  * lines that fit are built: with 1,000 sources a frame holds a few dozen rows, not 1,000.
  */
 export function Dashboard(props: DashboardProps): JSX.Element {
   const columns = Math.max(20, props.columns ?? 80);
-  const lines = layout({ ...props, columns });
-  const widths = rowWidths(props.state.steps, props.now, columns);
+  const color = props.color ?? true;
+  const run = runPhaseOf(props.state, props.quitting ?? false);
+  const lines = layout({ ...props, columns }, run);
+  const widths = rowWidths(props.state.steps, props.now, columns, run);
   const spinning = lines.some((l) => l.kind === "step" && MARKS[l.step.state] === null);
   return (
     <SpinnerClock active={spinning}>
-      <Box flexDirection="column" width={columns}>
-        {lines.map((line, i) => renderLine(line, i, widths, props.now))}
+      {
+        /* At most `columns` wide, and never wider than the terminal: on a resize Ink draws the
+          frame once more before React renders it for the new size, and lines wider than the
+          terminal would wrap into rows that Ink does not erase. */
+      }
+      <Box flexDirection="column" width="100%" maxWidth={columns}>
+        {lines.map((line, i) => renderLine(line, i, widths, props.now, run, color))}
       </Box>
     </SpinnerClock>
   );
@@ -120,26 +163,36 @@ function SpinnerClock(props: { active: boolean; children: ReactNode }): JSX.Elem
   return <SpinnerFrame.Provider value={frame}>{props.children}</SpinnerFrame.Provider>;
 }
 
-function Spinner(): JSX.Element {
-  return <Text color="blue">{SPINNER.frames[useContext(SpinnerFrame)]}</Text>;
+function Spinner(props: { color: boolean }): JSX.Element {
+  const frame = SPINNER.frames[useContext(SpinnerFrame)];
+  return props.color ? <Text color="blue">{frame}</Text> : <Text>{frame}</Text>;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Layout: which lines the frame has, so that it fits `rows`.
 
-type FoldCategory = "succeeded" | "skipped" | "waiting";
-const FOLD_ORDER: readonly FoldCategory[] = ["succeeded", "skipped", "waiting"];
+type FoldCategory = "succeeded" | "stopped" | "skipped" | "waiting";
+const FOLD_ORDER: readonly FoldCategory[] = ["succeeded", "stopped", "skipped", "waiting"];
 const FOLD_MARK: Record<FoldCategory, Part> = {
   succeeded: { text: "✔", tone: "green" },
+  stopped: { text: "■", tone: "yellow" },
   skipped: { text: "–", tone: "dim" },
   waiting: { text: "○", tone: "dim" },
 };
 
-function categoryOf(state: StepState): FoldCategory | null {
+/** The category a step folds into; null for a row that never folds (running, or a problem). */
+function categoryOf(state: StepState, run: RunPhase): FoldCategory | null {
   if (state === "succeeded") return "succeeded";
   if (state === "skipped") return "skipped";
   if (state === "waiting" || state === "queued") return "waiting";
+  // Jobs this run stopped on an interrupt may fold; a job stopped by someone else never does.
+  if (state === "stopped" && run.interrupted) return "stopped";
   return null;
+}
+
+/** `waiting` while the run goes on, `not started` once it ended. */
+function categoryWord(category: FoldCategory, run: RunPhase): string {
+  return category === "waiting" && run.ended ? "not started" : category;
 }
 
 /**
@@ -154,11 +207,11 @@ interface Phase {
 }
 
 /** The phases that have steps, in plan order, counted in one pass and nothing folded yet. */
-function countPhases(steps: readonly StepView[]): Phase[] {
+function countPhases(steps: readonly StepView[], run: RunPhase): Phase[] {
   const phases = new Map<StepKind, Phase>(PHASES.map((kind) => [kind, {
     kind,
     steps: 0,
-    counts: { succeeded: 0, skipped: 0, waiting: 0 },
+    counts: { succeeded: 0, stopped: 0, skipped: 0, waiting: 0 },
     folded: new Set(),
   }]));
   // Indexed loops over the steps here and below: they run for every step on every frame.
@@ -166,7 +219,7 @@ function countPhases(steps: readonly StepView[]): Phase[] {
     const s = steps[i]!;
     const phase = phases.get(s.kind)!;
     phase.steps++;
-    const category = categoryOf(s.state);
+    const category = categoryOf(s.state, run);
     if (category !== null) phase.counts[category]++;
   }
   return [...phases.values()].filter((p) => p.steps > 0);
@@ -189,62 +242,77 @@ type Shown = (step: StepView) => boolean;
 
 /**
  * The lines of the phases. In each: the count of succeeded steps first (finished work reads
- * first), the rows in plan order, then the counts of skipped and waiting steps (still to come).
+ * first), the rows in plan order, then the counts of stopped, skipped and waiting steps.
  */
-function phaseLines(phases: Phase[], steps: readonly StepView[], shown: Shown): Line[] {
+function phaseLines(
+  phases: Phase[],
+  steps: readonly StepView[],
+  shown: Shown,
+  run: RunPhase,
+): Line[] {
   const rows = new Map<StepKind, Line[]>(phases.map((p) => [p.kind, []]));
   const byKind = new Map(phases.map((p) => [p.kind, p]));
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     const p = byKind.get(s.kind);
     if (p === undefined) continue;
-    const category = categoryOf(s.state);
+    const category = categoryOf(s.state, run);
     if ((category === null || !p.folded.has(category)) && shown(s)) {
       rows.get(s.kind)!.push({ kind: "step", step: s });
     }
   }
+  const counts = (p: Phase, categories: FoldCategory[]) =>
+    categories.filter((c) => p.folded.has(c)).map((c) => foldLine(p, c, run));
   return phases.flatMap((p) => [
     { kind: "text", parts: [{ text: HEADINGS[p.kind], tone: "bold" }] },
-    ...(p.folded.has("succeeded") ? [foldLine(p, "succeeded")] : []),
+    ...counts(p, ["succeeded"]),
     ...rows.get(p.kind)!,
-    ...(p.folded.has("skipped") ? [foldLine(p, "skipped")] : []),
-    ...(p.folded.has("waiting") ? [foldLine(p, "waiting")] : []),
+    ...counts(p, ["stopped", "skipped", "waiting"]),
   ]);
 }
 
 /** `  ✔ 600 sources succeeded`. */
-function foldLine(p: Phase, category: FoldCategory): Line {
+function foldLine(p: Phase, category: FoldCategory, run: RunPhase): Line {
   const [one, many] = NOUNS[p.kind];
   return {
     kind: "text",
     parts: [
       { text: "  " },
       FOLD_MARK[category],
-      { text: ` ${plural(p.counts[category], one, many)} ${category}`, tone: "dim" },
+      {
+        text: ` ${plural(p.counts[category], one, many)} ${categoryWord(category, run)}`,
+        tone: "dim",
+      },
     ],
   };
 }
 
-/** Lower ranks stay visible longest: problems, then running jobs, then the rest. */
-function rank(step: StepView): number {
-  if (PROBLEM.has(step.state)) return 0;
+/** Lower ranks stay visible longest: problems (never cut while they fit), running jobs, the rest. */
+function rank(step: StepView, run: RunPhase): number {
+  if (isProblem(step, run)) return 0;
+  if (PROBLEM.has(step.state)) return 1;
   if (ACTIVE.has(step.state)) return 1;
   return 2;
 }
 
 /** How many steps are in each state, in words: running, succeeded, waiting, failed… */
-function countWords(steps: readonly StepView[]): Map<string, number> {
+function countWords(steps: readonly StepView[], run: RunPhase): Map<string, number> {
   const counts = new Map<string, number>();
   for (const s of steps) {
-    const word = ACTIVE.has(s.state) ? "running" : categoryOf(s.state) ?? s.state.replace("_", " ");
+    const category = categoryOf(s.state, run);
+    const word = ACTIVE.has(s.state)
+      ? "running"
+      : category !== null
+      ? categoryWord(category, run)
+      : s.state.replace("_", " ");
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return counts;
 }
 
 /** `… and 3 more running`, or `… and 5 more (2 running, 3 waiting)`. */
-function moreLine(hidden: StepView[]): Line {
-  const counts = countWords(hidden);
+function moreLine(hidden: readonly StepView[], run: RunPhase): Line {
+  const counts = countWords(hidden, run);
   const only = counts.size === 1 ? [...counts.keys()][0] : undefined;
   const text = only !== undefined
     ? `… and ${hidden.length} more ${only}`
@@ -253,52 +321,95 @@ function moreLine(hidden: StepView[]): Line {
 }
 
 /**
- * The step list in at most `budget` lines: categories fold into count lines (succeeded first,
- * then skipped, then waiting) in every phase holding two or more of them, until it fits. Only
- * counts are kept for folded steps; rows are built for the steps that show.
+ * Lines the problem rows need to show, each under its phase's heading, with one line counting
+ * the rest: the least the body is given before anything else of the frame.
  */
-function body(steps: readonly StepView[], budget: number | null): Line[] {
-  const phases = countPhases(steps);
-  const all: Shown = () => true;
-  if (budget === null) return phaseLines(phases, steps, all);
+function problemHeight(steps: readonly StepView[], run: RunPhase): number {
+  let rows = 0;
+  const kinds = new Set<StepKind>();
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (!isProblem(s, run)) continue;
+    rows++;
+    kinds.add(s.kind);
+  }
+  return rows + kinds.size + (rows < steps.length ? 1 : 0);
+}
+
+/** Folds every category a phase holds two or more of: the least room the phases can take. */
+function foldAll(phases: Phase[]): void {
   for (const category of FOLD_ORDER) {
-    if (bodyHeight(phases) <= budget) return phaseLines(phases, steps, all);
     for (const p of phases) if (p.counts[category] >= 2) p.folded.add(category);
   }
-  if (bodyHeight(phases) <= budget) return phaseLines(phases, steps, all);
+}
 
-  // Even folded it does not fit: keep as many rows as fit with a line counting the rest, problems
-  // first, then running jobs. A phase shows its heading while it has a count line or a kept row.
-  const rows = phases.flatMap((p) =>
-    steps.filter((s) => {
-      const category = categoryOf(s.state);
-      return s.kind === p.kind && (category === null || !p.folded.has(category));
-    })
-  );
-  const byRank = rows.map((step, i) => ({ step, i }))
-    .sort((a, b) => rank(a.step) - rank(b.step) || a.i - b.i)
-    .map((r) => r.step);
-  const headed = new Set(phases.filter((p) => p.folded.size > 0).map((p) => p.kind));
-  let height = phases.reduce((n, p) => n + (p.folded.size > 0 ? 1 + p.folded.size : 0), 0);
-  if (height + 1 > budget) return [summaryOfSteps(steps)];
-  let keep = 0;
-  // At least one row is left out, or the "… and N more" line would count nothing.
-  while (keep < byRank.length - 1) {
-    const next = byRank[keep]!;
-    const more = headed.has(next.kind) ? 1 : 2;
-    if (height + more + 1 > budget) break;
-    height += more;
-    headed.add(next.kind);
-    keep++;
+/**
+ * The step list in at most `budget` lines: categories fold into count lines (succeeded first,
+ * then stopped, skipped and waiting) in every phase holding two or more of them, until it fits.
+ * A failed, timed-out or stopped-by-someone-else row never folds. Only counts are kept for folded
+ * steps; rows are built for the steps that show.
+ */
+function body(steps: readonly StepView[], budget: number | null, run: RunPhase): Line[] {
+  const phases = countPhases(steps, run);
+  const all: Shown = () => true;
+  if (budget === null) return phaseLines(phases, steps, all, run);
+  for (const category of FOLD_ORDER) {
+    if (bodyHeight(phases) <= budget) return phaseLines(phases, steps, all, run);
+    for (const p of phases) if (p.counts[category] >= 2) p.folded.add(category);
   }
-  const kept = new Set(byRank.slice(0, keep));
+  if (bodyHeight(phases) <= budget) return phaseLines(phases, steps, all, run);
+  return cutBody(phases, steps, budget, run);
+}
+
+/**
+ * Even folded the steps do not fit: one line counts what is left out, and the other lines go, in
+ * this order, to the problem rows, the count lines, the running jobs, then the other rows (a
+ * phase's heading comes with its first line). A problem row is left out only when the problem
+ * rows alone outnumber the lines; every one is printed whole once the run ended.
+ */
+function cutBody(
+  phases: Phase[],
+  steps: readonly StepView[],
+  budget: number,
+  run: RunPhase,
+): Line[] {
+  const byKind = new Map(phases.map((p) => [p.kind, p]));
+  const isRow = (s: StepView) => {
+    const category = categoryOf(s.state, run);
+    return category === null || !byKind.get(s.kind)!.folded.has(category);
+  };
+  type Item = { kind: StepKind; step: StepView } | { kind: StepKind; count: FoldCategory };
+  const rows = steps.filter(isRow);
+  const ranked = (r: number) =>
+    rows.filter((s) => rank(s, run) === r).map((step) => ({ kind: step.kind, step }));
+  const counts: Item[] = FOLD_ORDER.flatMap((count) =>
+    phases.filter((p) => p.folded.has(count)).map((p) => ({ kind: p.kind, count }))
+  );
+  const items: Item[] = [...ranked(0), ...counts, ...ranked(1), ...ranked(2)];
+  const headed = new Set<StepKind>();
+  const keptRows = new Set<StepView>();
+  const keptCounts = new Map<StepKind, Set<FoldCategory>>(phases.map((p) => [p.kind, new Set()]));
+  let height = 1; // the line counting what is left out
+  for (const item of items) {
+    const more = headed.has(item.kind) ? 1 : 2;
+    if (height + more > budget) continue;
+    height += more;
+    headed.add(item.kind);
+    if ("step" in item) keptRows.add(item.step);
+    else keptCounts.get(item.kind)!.add(item.count);
+  }
+  if (headed.size === 0) return [summaryOfSteps(steps, run)];
+  // Count lines left out: their steps are counted on the last line with the rows left out.
+  for (const p of phases) p.folded = keptCounts.get(p.kind)!;
+  const hidden = steps.filter((s) => isRow(s) && !keptRows.has(s));
   const shownPhases = phases.filter((p) => headed.has(p.kind));
-  return [...phaseLines(shownPhases, steps, (s) => kept.has(s)), moreLine(byRank.slice(keep))];
+  const lines = phaseLines(shownPhases, steps, (s) => keptRows.has(s), run);
+  return hidden.length > 0 ? [...lines, moreLine(hidden, run)] : lines;
 }
 
 /** `202 steps: 194 succeeded, 2 running, 1 failed, 5 waiting`, for the smallest terminals. */
-function summaryOfSteps(steps: readonly StepView[]): Line {
-  const counts = countWords(steps);
+function summaryOfSteps(steps: readonly StepView[], run: RunPhase): Line {
+  const counts = countWords(steps, run);
   const text = `${plural(steps.length, "step", "steps")}: ${
     [...counts].map(([w, n]) => `${n} ${w}`).join(", ")
   }`;
@@ -310,7 +421,20 @@ function elapsedOf(state: RunState, now: number): number {
   return Math.max(0, (state.finishedAt ?? now) - state.startedAt);
 }
 
-function header(state: RunState, now: number): Line[] {
+const BAR_TONES: Record<BarPart, Tone> = {
+  succeeded: "green",
+  failed: "red",
+  stopped: "yellow",
+  skipped: "dim",
+  todo: "dim",
+};
+
+/**
+ * The title, then the bar and the counts: `██████✖✖–––––––– 4/9 succeeded · 1.6s · 1 failed ·
+ * 4 skipped`. The bar is all `█` only when every step succeeded; steps still to run (or, once the
+ * run ended, never started) are `░`.
+ */
+function header(state: RunState, now: number, columns: number, run: RunPhase): Line[] {
   const title: Part[] = [{ text: "tamr-refresh", tone: "bold" }];
   if (state.startedAt === null) {
     return [{ kind: "text", parts: [...title, { text: " · starting…", tone: "dim" }] }, {
@@ -318,30 +442,58 @@ function header(state: RunState, now: number): Line[] {
     }];
   }
   title.push({ text: ` · tenant ${state.tenant} · data product ${state.dataProduct}` });
-  const p = progress(state);
-  const { failed, stopped } = p;
-  const status: Part[] = [
-    { text: bar(p.done, p.total, 20), tone: failed > 0 ? "red" : stopped > 0 ? "yellow" : "green" },
-    { text: ` ${p.done}/${p.total} steps · ${formatDuration(elapsedOf(state, now))}` },
+  const c = state.counts;
+  const total = state.steps.length;
+  const notStarted = run.ended ? c.waiting + c.queued : 0;
+  const counts: Part[] = [
+    { text: ` ${c.succeeded}/${total} succeeded · ${formatDuration(elapsedOf(state, now))}` },
   ];
-  if (failed > 0) status.push({ text: ` · ${failed} failed`, tone: "red" });
-  if (stopped > 0) status.push({ text: ` · ${stopped} stopped`, tone: "yellow" });
+  const add = (n: number, word: string, tone: Tone) => {
+    if (n > 0) counts.push({ text: ` · ${n} ${word}`, tone });
+  };
+  add(c.failed, "failed", "red");
+  add(c.timed_out, "timed out", "red");
+  add(c.stopped, "stopped", "yellow");
+  add(c.skipped, "skipped", "dim");
+  add(notStarted, "not started", "dim");
   if (state.retries > 0) {
-    status.push({ text: ` · ↻${plural(state.retries, "retry", "retries")}`, tone: "yellow" });
+    counts.push({ text: ` · ↻${plural(state.retries, "retry", "retries")}`, tone: "yellow" });
   }
   if (state.warnings > 0) {
-    status.push({ text: ` · ${plural(state.warnings, "warning", "warnings")}`, tone: "yellow" });
+    counts.push({ text: ` · ${plural(state.warnings, "warning", "warnings")}`, tone: "yellow" });
   }
+  // The bar gives up cells (down to 10) so that the counts fit the line.
+  const countsWidth = counts.reduce((n, p) => n + stringWidth(p.text), 0);
+  const width = Math.max(10, Math.min(20, columns - countsWidth));
+  const parts = barParts({
+    succeeded: c.succeeded,
+    failed: c.failed + c.timed_out,
+    stopped: c.stopped,
+    skipped: c.skipped,
+    todo: total - c.succeeded - c.failed - c.timed_out - c.stopped - c.skipped,
+  }, width);
+  const status: Part[] = [
+    ...parts.map(([part, cells]): Part => ({
+      text: BAR_CHARS[part].repeat(cells),
+      tone: BAR_TONES[part],
+    })),
+    ...counts,
+  ];
   return [{ kind: "text", parts: title }, { kind: "text", parts: status }];
 }
 
-function notice(state: RunState, columns: number, maxLines: number): Line[] {
+/**
+ * The latest warning or failure, wrapped in at most `maxLines`. Once the run ended a failure is
+ * left out: it is printed whole below the frame (see closingText).
+ */
+function notice(state: RunState, columns: number, maxLines: number, run: RunPhase): Line[] {
   const n = state.notice;
-  if (n === null) return [];
+  if (n === null || maxLines <= 0) return [];
   let text: string;
   let tone: Tone;
   if (n.level === "failure") {
-    const step = state.steps.find((s) => s.id === n.step);
+    if (run.ended) return [];
+    const step = n.step === null ? undefined : state.byId.get(n.step);
     const how = step ? ` ${step.state.replace("_", " ")}` : "";
     const isStop = step?.state === "stopped";
     text = `${isStop ? "■" : "✖"} ${n.step ?? "a step"}${how}: ${n.message}`;
@@ -374,6 +526,10 @@ const OUTCOME_ORDER: readonly [string, string][] = [
   ["running", "left running"],
 ];
 
+/**
+ * The summary of the last frame: the outcome and the count of each step outcome, wrapped, never
+ * cut. Why the run ended, what failed and how to resume are printed below the frame, whole.
+ */
 function summaryLines(state: RunState, columns: number): Line[] {
   const finish = state.finish;
   const [title, tone] = OUTCOME_TEXT[finish?.outcome ?? "error"] ?? ["Refresh ended", "bold"];
@@ -383,24 +539,15 @@ function summaryLines(state: RunState, columns: number): Line[] {
     const n = counts.get(key) ?? 0;
     return n > 0 ? [`${n} ${word}`] : [];
   });
-  const total = formatDuration(elapsedOf(state, state.finishedAt ?? 0));
-  const lines: Line[] = [{
-    kind: "text",
-    parts: [{ text: title, tone: "bold" }, {
-      text: ` · ${[...parts, `${total} total`].join(" · ")}`,
-    }],
-  }];
-  if (finish?.message) {
-    for (const t of wrapLines(finish.message, columns, 2)) {
-      lines.push({ kind: "text", parts: [{ text: t, tone }] });
-    }
-  }
-  if (finish?.resumeCommand) {
-    for (const t of wrapLines(`Resume with: ${finish.resumeCommand}`, columns, 3)) {
-      lines.push({ kind: "text", parts: [{ text: t, tone: "cyan" }] });
-    }
-  }
-  return lines;
+  const took = formatDuration(elapsedOf(state, state.finishedAt ?? 0));
+  const text = [`${title} in ${took}`, ...parts].join(" · ");
+  return wrapLines(text, columns).map((t, i): Line => {
+    if (i > 0 || !t.startsWith(title)) return { kind: "text", parts: [{ text: t }] };
+    return {
+      kind: "text",
+      parts: [{ text: title, tone }, { text: t.slice(title.length) }],
+    };
+  });
 }
 
 /** Jobs the run started and that have not ended: what quitting would stop. */
@@ -414,6 +561,7 @@ function footer(
   quitting: boolean,
   detached: boolean,
   columns: number,
+  detachEndsRun: boolean,
 ): Line[] {
   if (state.finishedAt !== null) return summaryLines(state, columns);
   if (detached) return [];
@@ -437,50 +585,134 @@ function footer(
     { text: "q", tone: "bold" },
     { text: " quit (stops our jobs) · ", tone: "dim" },
     { text: "d", tone: "bold" },
-    { text: " detach (jobs keep running) · ", tone: "dim" },
+    {
+      text: detachEndsRun ? " detach (ends the demo) · " : " detach (jobs keep running) · ",
+      tone: "dim",
+    },
     { text: "?", tone: "bold" },
     { text: overlay === "help" ? " close help" : " help", tone: "dim" },
   ];
   return [{ kind: "text", parts: keys }];
 }
 
-const HELP: readonly Part[][] = [
-  [{ text: "Keys", tone: "bold" }],
-  [{ text: "  q, Ctrl-C  quit: asks first, then stops the jobs this run started and exits" }],
-  [{ text: "  d          detach: close the dashboard; the jobs keep running in Tamr" }],
-  [{ text: "  ?, Esc     close this help" }],
-  [{ text: "Marks", tone: "bold" }],
-  [{ text: "  ⠋ creating, running or stopping   " }, { text: "✔ succeeded", tone: "green" }],
-  [
-    { text: "  " },
-    { text: "✖ failed", tone: "red" },
-    { text: "   " },
-    { text: "■ stopped", tone: "yellow" },
-    { text: "   " },
-    { text: "⏱ timed out", tone: "red" },
-  ],
-  [{ text: "  ○ waiting or queued   – skipped (an earlier step did not succeed)", tone: "dim" }],
-  [{ text: "  ↻N  requests for this step were retried N times", tone: "yellow" }],
-];
+function help(detachEndsRun: boolean): Part[][] {
+  const detach = detachEndsRun
+    ? "  d          detach: ends the demo (its tenant stops with the dashboard)"
+    : "  d          detach: jobs keep running in Tamr; the rest waits for --resume";
+  return [
+    [{ text: "Keys", tone: "bold" }],
+    [{ text: "  q, Ctrl-C  quit: asks first, then stops the jobs this run started and exits" }],
+    [{ text: detach }],
+    [{ text: "  ?, Esc     close this help" }],
+    [{ text: "Marks", tone: "bold" }],
+    [{ text: "  ⠋ creating, running or stopping   " }, { text: "✔ succeeded", tone: "green" }],
+    [
+      { text: "  " },
+      { text: "✖ failed", tone: "red" },
+      { text: "   " },
+      { text: "■ stopped", tone: "yellow" },
+      { text: "   " },
+      { text: "⏱ timed out", tone: "red" },
+    ],
+    [{
+      text: "  ○ waiting or queued (not started, once the run ended)   – skipped (an earlier step" +
+        " did not succeed)",
+      tone: "dim",
+    }],
+    [{
+      text: `  Bar: ${BAR_CHARS.succeeded} succeeded  ${BAR_CHARS.failed} failed  ` +
+        `${BAR_CHARS.stopped} stopped  ${BAR_CHARS.skipped} skipped  ${BAR_CHARS.todo} to do`,
+    }],
+    [{ text: "  ↻N  requests for this step were retried N times", tone: "yellow" }],
+  ];
+}
 
-function layout(props: DashboardProps & { columns: number }): Line[] {
+/** Gaps (blank lines around the steps) and notice lines, from the roomiest frame to the tightest. */
+function squeezes(rows: number | null): { gaps: number; notice: number }[] {
+  const notice = rows === null || rows >= 20 ? 3 : 1;
+  return [{ gaps: 2, notice }, { gaps: 0, notice }, { gaps: 0, notice: 1 }, { gaps: 0, notice: 0 }];
+}
+
+function layout(props: DashboardProps & { columns: number }, run: RunPhase): Line[] {
   const { state, now, columns } = props;
   const overlay = props.overlay ?? null;
-  const top = header(state, now);
+  const top = header(state, now, columns, run);
   const rows = props.rows ?? null;
-  const noticeLines = rows === null || rows >= 20 ? 3 : 1;
-  const bottom = [
-    ...notice(state, columns, noticeLines),
-    ...footer(state, overlay, props.quitting ?? false, props.detached ?? false, columns),
+  const bottom = footer(
+    state,
+    overlay,
+    props.quitting ?? false,
+    props.detached ?? false,
+    columns,
+    props.detachEndsRun ?? false,
+  );
+  const helpLines = overlay === "help" && state.finishedAt === null
+    ? help(props.detachEndsRun ?? false)
+    : null;
+  // The frame keeps one line short of the terminal (see DashboardProps.rows). Blank lines go
+  // first, then notice lines: before the steps are cut, and before a problem row is left out.
+  const maxLines = rows === null ? null : Math.max(1, rows - 1);
+  const options = squeezes(rows);
+  let chosen = options[0]!;
+  let budget: number | null = null;
+  if (maxLines !== null) {
+    const roomOf = (o: { gaps: number; notice: number }) =>
+      maxLines - top.length - bottom.length - notice(state, columns, o.notice, run).length - o.gaps;
+    let need = 0;
+    if (helpLines === null) {
+      const phases = countPhases(state.steps, run);
+      foldAll(phases);
+      need = bodyHeight(phases);
+    }
+    const problems = helpLines === null ? problemHeight(state.steps, run) : 0;
+    chosen = options.find((o) => roomOf(o) >= need) ??
+      options.find((o) => o.gaps === 0 && roomOf(o) >= Math.max(3, problems)) ??
+      options.at(-1)!;
+    budget = Math.max(1, roomOf(chosen));
+  }
+  const blank: Line[] = chosen.gaps > 0 ? [{ kind: "blank" }] : [];
+  const middle: Line[] = helpLines !== null
+    ? helpLines.slice(0, budget ?? helpLines.length).map((parts) => ({ kind: "text", parts }))
+    : body(state.steps, budget, run);
+  return [
+    ...top,
+    ...blank,
+    ...middle,
+    ...blank,
+    ...notice(state, columns, chosen.notice, run),
+    ...bottom,
   ];
-  let gaps = 2;
-  if (rows !== null && rows - top.length - bottom.length - gaps < 3) gaps = 0;
-  const budget = rows === null ? null : Math.max(1, rows - top.length - bottom.length - gaps);
-  const blank: Line[] = gaps > 0 ? [{ kind: "blank" }] : [];
-  const middle: Line[] = overlay === "help" && state.finishedAt === null
-    ? HELP.slice(0, budget ?? HELP.length).map((parts) => ({ kind: "text", parts }))
-    : body(state.steps, budget);
-  return [...top, ...blank, ...middle, ...blank, ...bottom];
+}
+
+/**
+ * What is printed below the last frame once Ink let go of the screen, when the run did not
+ * succeed: why it ended, then each step that failed, timed out or was stopped by someone else,
+ * with its full job id and Tamr's whole reason and message, then the command that resumes the
+ * run. Plain text the terminal scrolls: nothing is cut, and an id or a path is never broken
+ * across lines, so that it can be pasted into `tamr-refresh jobs get`. Empty for a success.
+ */
+export function closingText(state: RunState, columns: number): string {
+  const finish = state.finish;
+  if (finish === null || finish.outcome === "succeeded") return "";
+  const width = Math.max(20, columns);
+  const run = runPhaseOf(state, false);
+  const lines: string[] = [];
+  if (finish.message) lines.push(...wrapWords(finish.message, width));
+  for (const s of state.steps) {
+    if (!isProblem(s, run)) continue;
+    const step = `  ${MARKS[s.state]?.text ?? "✖"} ${s.id}`;
+    const job = s.jobId === null ? "" : ` · ${s.jobId}`;
+    // The job id whole on a line: after the step when both fit, else on a line of its own.
+    if (stringWidth(step + job) <= width || s.jobId === null) lines.push(step + job);
+    else lines.push(step, `    ${s.jobId}`);
+    if (s.error !== null) {
+      const text = `${s.error.reason}: ${s.error.message}`;
+      for (const line of wrapWords(text, width - 4)) lines.push(`    ${line}`);
+    }
+  }
+  // On one line however long: a command broken across lines would not paste as one.
+  if (finish.resumeCommand) lines.push(`Resume with: ${finish.resumeCommand}`);
+  return lines.length === 0 ? "" : `\n${lines.join("\n")}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -494,9 +726,11 @@ interface RowWidths {
   detail: number;
 }
 
-function stateText(s: StepView): string {
+/** Tamr's state of the job, else ours; a step that never ran says so once the run ended. */
+function stateText(s: StepView, run: RunPhase): string {
   if (s.state === "stopping") return "stopping";
   if (s.jobState) return s.jobState;
+  if (run.ended && (s.state === "waiting" || s.state === "queued")) return "not started";
   return s.state.replace("_", " ");
 }
 
@@ -523,7 +757,12 @@ const measured = new Map<string, number>();
  * Column widths shared by every row, so folding does not make the columns jump: one pass over
  * the steps, without building a list per column.
  */
-function rowWidths(steps: readonly StepView[], now: number, columns: number): RowWidths {
+function rowWidths(
+  steps: readonly StepView[],
+  now: number,
+  columns: number,
+  run: RunPhase,
+): RowWidths {
   let target = 4;
   let job = 0;
   let state = 0;
@@ -532,7 +771,7 @@ function rowWidths(steps: readonly StepView[], now: number, columns: number): Ro
     const s = steps[i]!;
     target = Math.max(target, cellsOf(s.target));
     if (s.jobId !== null) job = Math.max(job, cellsOf(s.jobId));
-    state = Math.max(state, cellsOf(stateText(s)));
+    state = Math.max(state, cellsOf(stateText(s, run)));
     if (s.startedAt !== null) elapsed = Math.max(elapsed, elapsedText(s, now).length);
   }
   state = Math.min(12, state);
@@ -559,18 +798,30 @@ const TONES: Record<Tone, { color?: string; dimColor?: boolean; bold?: boolean }
   bold: { bold: true },
 };
 
-function renderParts(parts: Part[]): JSX.Element[] {
+/** The style of a tone; none at all without colour (`NO_COLOR`: no escape codes). */
+function styleOf(tone: Tone | undefined, color: boolean): (typeof TONES)[Tone] {
+  return tone && color ? TONES[tone] : {};
+}
+
+function renderParts(parts: Part[], color: boolean): JSX.Element[] {
   return parts.map((p, i) => (
-    <Text key={i} {...(p.tone ? TONES[p.tone] : {})}>
+    <Text key={i} {...styleOf(p.tone, color)}>
       {p.text}
     </Text>
   ));
 }
 
-function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Element {
+function renderLine(
+  line: Line,
+  key: number,
+  w: RowWidths,
+  now: number,
+  run: RunPhase,
+  color: boolean,
+): JSX.Element {
   if (line.kind === "blank") return <Box key={key} height={1} />;
   if (line.kind === "text") {
-    return <Text key={key} wrap="truncate-end">{renderParts(line.parts)}</Text>;
+    return <Text key={key} wrap="truncate-end">{renderParts(line.parts, color)}</Text>;
   }
   const s = line.step;
   // Plain values only, so that a row whose text has not changed is not rendered again, whether
@@ -581,7 +832,7 @@ function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Ele
       state={s.state}
       target={s.target}
       jobId={s.jobId}
-      stateText={stateText(s)}
+      stateText={stateText(s, run)}
       elapsed={elapsedText(s, now)}
       retries={s.retries}
       reason={s.error && PROBLEM.has(s.state) ? s.error.reason : null}
@@ -591,6 +842,7 @@ function renderLine(line: Line, key: number, w: RowWidths, now: number): JSX.Ele
       stateWidth={w.state}
       elapsedWidth={w.elapsed}
       detailWidth={w.detail}
+      color={color}
     />
   );
 }
@@ -610,6 +862,7 @@ interface StepRowProps {
   stateWidth: number;
   elapsedWidth: number;
   detailWidth: number;
+  color: boolean;
 }
 
 /** One step: its mark, target, job id, state and elapsed time in columns, then what fits of its details. */
@@ -634,14 +887,16 @@ const StepRow = memo(function StepRow(p: StepRowProps): JSX.Element {
     details.push({ ...part, text: sep + text });
     room -= sep.length + stringWidth(text);
   }
-  const dim = INACTIVE.has(p.state) ? TONES.dim : {};
+  const dim = INACTIVE.has(p.state) ? styleOf("dim", p.color) : {};
   return (
     <Box>
       <Box width={2} flexShrink={0} />
-      {mark === null ? <Spinner /> : <Text {...TONES[mark.tone ?? "dim"]}>{mark.text}</Text>}
+      {mark === null
+        ? <Spinner color={p.color} />
+        : <Text {...styleOf(mark.tone, p.color)}>{mark.text}</Text>}
       <Text wrap="truncate-end">
         <Text {...dim}>{details.length > 0 ? ` ${cells}` : ` ${cells}`.trimEnd()}</Text>
-        {renderParts(details)}
+        {renderParts(details, p.color)}
       </Text>
     </Box>
   );

@@ -6,7 +6,8 @@ import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink
 import { createElement, useEffect, useRef, useState } from "react";
 import type { JSX } from "react";
 import type { RunStore } from "../lib/kit/run/run_state.ts";
-import { Dashboard, type Overlay, SPINNER } from "./dashboard.tsx";
+import type { RunHold } from "../lib/kit/run/hold.ts";
+import { closingText, Dashboard, type Overlay, SPINNER } from "./dashboard.tsx";
 
 /**
  * The longest a new event waits before it is drawn, and the least time between two frames: one
@@ -34,6 +35,15 @@ export interface DashboardOptions {
   /** The user detached: the dashboard is closing, the jobs keep running. */
   onDetach: () => void;
   clock?: { now(): number } | undefined;
+  /**
+   * The run's hold: taken while the quit question is on screen (no new step starts while the user
+   * decides), released on "n" or Esc; taken for good on detach (later steps wait for `--resume`).
+   */
+  hold?: Pick<RunHold, "held"> & { hold(): void; release(): void } | undefined;
+  /** False: no colour or text style at all (`NO_COLOR`). Default true. */
+  color?: boolean | undefined;
+  /** Detaching ends the run (the demo's tenant stops with the process): the keys say so. */
+  detachEndsRun?: boolean | undefined;
 }
 
 /** What a key press does, given the overlay shown. */
@@ -114,9 +124,14 @@ interface AppProps {
   clock: { now(): number };
   onQuit: () => void;
   onDetach: () => void;
+  hold: DashboardOptions["hold"];
+  color: boolean;
+  detachEndsRun: boolean;
 }
 
-function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element {
+function DashboardApp(
+  { store, clock, onQuit, onDetach, hold, color, detachEndsRun }: AppProps,
+): JSX.Element {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { rows, columns } = useWindowSize();
@@ -166,9 +181,13 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
     const action = keyAction(overlay, input, key, quitting);
     switch (action.type) {
       case "overlay":
+        // No new step starts while the quit question is on screen; "n" or Esc lets them start.
+        if (action.overlay === "confirm-quit") hold?.hold();
+        else if (overlay === "confirm-quit") hold?.release();
         setOverlay(action.overlay);
         return;
       case "quit":
+        // The hold stays: the run is aborted, and nothing new starts while it stops its jobs.
         setOverlay(null);
         if (!quitRef.current) {
           quitRef.current = true;
@@ -178,6 +197,8 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
         return;
       case "detach":
         if (!detached) {
+          // Later steps start only with --resume: none starts before the process ends.
+          hold?.hold();
           onDetach();
           setDetached(true);
         }
@@ -195,33 +216,67 @@ function DashboardApp({ store, clock, onQuit, onDetach }: AppProps): JSX.Element
     overlay: finished ? null : overlay,
     quitting,
     detached,
+    color,
+    detachEndsRun,
   });
 }
 
 /**
+ * Erases the screen and leaves the cursor at its top left: the second line down, then the first
+ * line. Not "home, then erase down", which tmux (and other terminals) take for clearing the whole
+ * screen and push into the scrollback first: each resize would leave a copy of the frame there.
+ */
+const ERASE_SCREEN = "\u001b[2;1H\u001b[J\u001b[H\u001b[2K";
+
+/**
  * Shows the live dashboard until the run's `finish` event (the summary stays on screen) or until
- * the user detaches. Keys work only where stdin supports raw mode.
+ * the user detaches. Keys work only where stdin supports raw mode. Once the run ended and Ink let
+ * go of the screen, what went wrong is printed whole below the last frame (see closingText).
  */
 export async function runDashboard(options: DashboardOptions): Promise<DashboardResult> {
   const clock = options.clock ?? { now: () => Date.now() };
-  const instance = render(
-    createElement(DashboardApp, {
-      store: options.store,
-      clock,
-      onQuit: options.onQuit,
-      onDetach: options.onDetach,
-    }),
-    {
-      stdout: options.stdout ?? process.stdout,
-      stdin: options.stdin ?? process.stdin,
-      // CI may be set in a real terminal; the caller already decided this is interactive.
-      interactive: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
-      // Ink draws at most one frame per RENDER_THROTTLE_MS, whatever asked for it.
-      maxFps: 1000 / RENDER_THROTTLE_MS,
-    },
-  );
-  const result = await instance.waitUntilExit();
-  return result as DashboardResult;
+  const stdout = options.stdout ?? process.stdout;
+  // A resize makes the terminal rewrap (or crop) the lines already drawn, so Ink's erase of "the
+  // last frame's lines" misses some and stale lines stay. Instead the screen is erased from the
+  // top and Ink told its frame is gone: it draws the next frame whole from the top. This listener
+  // is added before Ink's own, so it runs first.
+  let ink: { clear(): void } | undefined;
+  const onResize = () => {
+    if (ink === undefined) return;
+    stdout.write(ERASE_SCREEN);
+    ink.clear();
+  };
+  stdout.on("resize", onResize);
+  try {
+    const instance = render(
+      createElement(DashboardApp, {
+        store: options.store,
+        clock,
+        onQuit: options.onQuit,
+        onDetach: options.onDetach,
+        hold: options.hold,
+        color: options.color ?? true,
+        detachEndsRun: options.detachEndsRun ?? false,
+      }),
+      {
+        stdout,
+        stdin: options.stdin ?? process.stdin,
+        // CI may be set in a real terminal; the caller already decided this is interactive.
+        interactive: true,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        // Ink draws at most one frame per RENDER_THROTTLE_MS, whatever asked for it.
+        maxFps: 1000 / RENDER_THROTTLE_MS,
+      },
+    );
+    ink = instance;
+    const result = await instance.waitUntilExit() as DashboardResult;
+    if (!result.detached) {
+      const text = closingText(options.store.state, stdout.columns || 80);
+      if (text !== "") stdout.write(text);
+    }
+    return result;
+  } finally {
+    stdout.off("resize", onResize);
+  }
 }

@@ -5,7 +5,8 @@
 import { createJobClient } from "../lib/kit/api/client.ts";
 import type { RunSettings, Settings } from "../lib/app/settings/config.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
-import type { RunStore } from "../lib/kit/run/run_state.ts";
+import type { RunState, RunStore } from "../lib/kit/run/run_state.ts";
+import type { RunHold } from "../lib/kit/run/hold.ts";
 import type { Job } from "../lib/kit/api/types.ts";
 import type { Io } from "../lib/app/io.ts";
 import { type AskDeps, askForInit, askForRun, type InitTarget, promptsUntil } from "./prompts.ts";
@@ -75,17 +76,51 @@ export async function initFlow(settings: Settings, io: Io, target: InitTarget) {
   return await askForInit(defaultsFrom(settings), askDeps(io, settings), target);
 }
 
+/** What the dashboard needs of the run beyond its events. */
+export interface DashboardRun {
+  /** Taken while the quit question is on screen and on detach: no new step starts. */
+  hold: RunHold & { hold(): void; release(): void };
+  /** The command that resumes this run; undefined when it cannot be resumed (the demo). */
+  resumeCommand: string | undefined;
+}
+
 /**
  * Draws the dashboard for the run's events. `q` (confirmed) aborts the run as a SIGINT would, so
- * our jobs are stopped and the exit code is 130; `d` detaches and leaves the jobs running.
+ * our jobs are stopped and the exit code is 130; `d` detaches, leaving the jobs already running
+ * on Tamr (later steps wait for `--resume`), and says so once the dashboard closed. `NO_COLOR`
+ * (any non-empty value) turns colour off.
  */
-export function startDashboard(
+export async function startDashboard(
   store: RunStore,
   controller: AbortController,
+  io: Pick<Io, "env" | "err">,
+  run: DashboardRun,
 ): Promise<{ detached: boolean }> {
-  return runDashboard({
+  const resumable = run.resumeCommand !== undefined;
+  const result = await runDashboard({
     store,
     onQuit: () => controller.abort(new InterruptedError("SIGINT")),
     onDetach: () => {},
+    hold: run.hold,
+    color: !io.env.NO_COLOR,
+    detachEndsRun: !resumable,
   });
+  if (result.detached) io.err(detachedText(store.state, run.resumeCommand));
+  return result;
+}
+
+/** What detaching leaves behind, said once the dashboard closed. */
+export function detachedText(state: RunState, resumeCommand: string | undefined): string {
+  if (resumeCommand === undefined) {
+    return "Detached: the demo's tenant is built in and stops with this process, so detaching " +
+      "ends the demo and its jobs.\n";
+  }
+  const running = state.counts.creating + state.counts.running;
+  const jobs = running === 0
+    ? "No job of this run is running on Tamr"
+    : running === 1
+    ? "The job already running keeps running on Tamr"
+    : `The ${running} jobs already running keep running on Tamr`;
+  return `Detached. ${jobs}; later steps will not start until you resume the run:\n` +
+    `  ${resumeCommand}\n`;
 }

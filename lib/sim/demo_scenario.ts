@@ -53,7 +53,9 @@ export function demoScenario(options: { fail?: boolean; speed?: number } = {}): 
         reason: "PLANNING_FAILED",
         message: "Failed to plan the load of source web_signups: column 'signup_ts' in the " +
           "source mapping was not found in the file header of " +
-          "s3://acme-landing/web/signups/2024-06-03.csv.",
+          "s3://acme-landing/web/signups/2024-06-03.csv (found: signup_id, email, " +
+          "created_at, utm_source, utm_campaign, referrer). Update the source mapping or " +
+          "re-export the file with the expected header, then run the job again.",
       },
     };
   }

@@ -8,6 +8,7 @@ import { createJsonReporter } from "../outputs/json.ts";
 import { createTextReporter } from "../outputs/text.ts";
 import { runPipeline } from "../../kit/run/runner.ts";
 import { TenantClock } from "../../kit/job/tenant_clock.ts";
+import { createHold } from "../../kit/run/hold.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
 import { openRunJournal } from "../journal/setup.ts";
@@ -105,9 +106,11 @@ export async function executePlan(
   let dashboard: Promise<{ detached: boolean }> | null = null;
   const controller = new AbortController();
   io.signal.addEventListener("abort", () => controller.abort(io.signal.reason), { once: true });
+  // Held by the dashboard while it asks whether to quit, and on detach: no new step starts.
+  const hold = createHold();
   if (mode.interactive) {
     const { startDashboard } = await import("../../../tui/interactive.ts");
-    dashboard = startDashboard(store, controller);
+    dashboard = startDashboard(store, controller, io, { hold, resumeCommand });
   } else if (mode.output === "json") {
     store.subscribe(createJsonReporter(io.out));
     store.subscribe(createTextReporter(io.err, { verbose }));
@@ -125,6 +128,7 @@ export async function executePlan(
     timeoutMs: run.timeoutMs,
     leaveRunning: flags.leaveRunning === true,
     signal: controller.signal,
+    hold,
     hardSignal: io.hardSignal,
     clock: io.clock,
     attach: flags.attach !== false,
@@ -142,11 +146,7 @@ export async function executePlan(
       dashboard,
     ]);
     if (outcome?.detached) {
-      io.err(
-        `Detached: the jobs keep running on Tamr.${
-          resumeCommand ? ` To pick them up again: ${resumeCommand}` : ""
-        }\n`,
-      );
+      // The dashboard said what happens next (the jobs go on, later steps wait for --resume).
       await journal.flush();
       return 0;
     }
