@@ -186,26 +186,6 @@ Deno.test("a refused key exits 4 with Tamr's message and without the key", async
   });
 });
 
-Deno.test("an unreachable tenant exits 4 after retries", async () => {
-  const stateDir = await Deno.makeTempDir();
-  try {
-    // A port that was just free: nothing listens there.
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port;
-    l.close();
-    const r = record(
-      await runCli(
-        ["run", "--base-url", `http://127.0.0.1:${port}`, "--source", "s", "--data-product", "d"],
-        env(stateDir),
-      ),
-    );
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stdout + r.stderr, /got no answer|connect|refused/i);
-  } finally {
-    await Deno.remove(stateDir, { recursive: true });
-  }
-});
-
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`${signal} stops the jobs in flight, waits for DONE, and exits ${code}`, async () => {
     const scenario: Scenario = { pendingMs: 50, durations: { default: 60_000 } };

@@ -59,3 +59,33 @@ Deno.test("--dry-run refuses a --notify URL the real run would refuse", async ()
     (e: unknown) => e instanceof UsageError && /--notify/.test(e.message),
   );
 });
+
+Deno.test("an unreachable tenant exits 4 after retries, saying to check --base-url; nothing to resume", async () => {
+  const { VirtualClock } = await import("../lib/sim/virtual_clock.ts");
+  const clock = new VirtualClock();
+  let out = "";
+  let attempts = 0;
+  // Connection refused, as from a closed port: the request never reached a server.
+  const refused: typeof fetch = () => {
+    attempts++;
+    return Promise.reject(
+      new TypeError("error trying to connect: Connection refused (os error 111)"),
+    );
+  };
+  const io = fakeIo(new Map(), {
+    env: { TAMR_API_KEY: "k3y_for_test", XDG_STATE_HOME: "/state" },
+    out: (s) => void (out += s),
+    fetch: refused,
+    createFetch: refused,
+    clock,
+  });
+  const code = await clock.run(() =>
+    cli(["run", "--base-url", "http://127.0.0.1:9", "--source", "s", "--data-product", "d"], io)
+  );
+  assert.equal(code, 4, out);
+  assert.ok(attempts > 1, "retried");
+  assert.match(out, /got no answer/);
+  assert.match(out, /Check --base-url \(or TAMR_BASE_URL\)/);
+  assert.doesNotMatch(out, /--resume/, "nothing was created, so there is nothing to resume");
+  assert.doesNotMatch(out, /load:s +- +failed/, "not a step failure");
+});
