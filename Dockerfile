@@ -26,10 +26,13 @@ COPY lib/ lib/
 COPY tui/ tui/
 RUN deno install --frozen --entrypoint main.ts
 
-# Headless by default: never prompt, never draw the dashboard.
+# Headless by default: never prompt, never draw the dashboard. TAMR_REFRESH_COMMAND is how the
+# hints it prints (--resume) say to run it again: the image's own name, given at build time.
+ARG IMAGE=tamr-refresh
 ENV CI=true \
     XDG_STATE_HOME=/state \
-    DENO_NO_UPDATE_CHECK=1
+    DENO_NO_UPDATE_CHECK=1 \
+    TAMR_REFRESH_COMMAND="docker run --rm -e TAMR_API_KEY -v tamr-refresh-state:/state ${IMAGE}"
 
 # The same permissions `deno task compile` bakes into the binary. Deno handles SIGINT and SIGTERM
 # itself (it stops the jobs it started), so it can run as PID 1.

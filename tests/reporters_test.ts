@@ -122,7 +122,7 @@ Deno.test("the text reporter prints one line per change and a summary table", ()
   assert.ok(lines.some((l) => /^load:s1 +job_1 +succeeded +9\.0s$/.test(l)), out);
   assert.ok(lines.some((l) => /^update:dp +- +skipped +-$/.test(l)));
   assert.match(out, /Run failed in 10s \(exit 1\): load:s2 failed\./);
-  assert.match(out, /To continue this run: tamr-refresh run --resume --state j\.json/);
+  assert.match(out, /Resume with: tamr-refresh run --resume --state j\.json/);
 });
 
 Deno.test("the JSON reporter writes one parseable event per line", () => {

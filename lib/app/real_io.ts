@@ -3,18 +3,11 @@ import { realClock } from "../kit/clock.ts";
 import { redact } from "../kit/api/redact.ts";
 import { freshConnectionFetch } from "../kit/api/fresh_fetch.ts";
 import type { FileLock, Io } from "./io.ts";
-import { shellQuote } from "./shell.ts";
+import { selfCommand } from "./self_command.ts";
 import { lockJournalFile } from "./journal/lock.ts";
 import { isMachineError, machineError } from "./machine_errors.ts";
 
 /** `deno run -A /path/main.ts` from a checkout, or the compiled binary's own path. */
-function selfCommand(): string {
-  const exe = Deno.execPath();
-  if (/(^|\/)deno(\.exe)?$/.test(exe) && Deno.mainModule.startsWith("file:")) {
-    return `deno run -A ${shellQuote(decodeURIComponent(new URL(Deno.mainModule).pathname))}`;
-  }
-  return shellQuote(exe);
-}
 
 function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = new TextEncoder().encode(text);
@@ -155,7 +148,7 @@ export function createRealIo(
     clock: realClock,
     signal,
     hardSignal,
-    selfCommand: selfCommand(),
+    selfCommand: selfCommand({ env, execPath: Deno.execPath(), mainModule: Deno.mainModule }),
     untilSignal: () =>
       new Promise((resolve) => {
         if (signal.aborted) {

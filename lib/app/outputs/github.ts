@@ -58,7 +58,7 @@ export function stepSummaryMarkdown(view: EndView): string {
     ),
   ];
   if (view.resumeCommand) {
-    lines.push("", `To continue this run: ${code(view.resumeCommand)}`);
+    lines.push("", `Resume with: ${code(view.resumeCommand)}`);
   }
   return lines.join("\n") + "\n\n";
 }

@@ -78,6 +78,6 @@ export function summaryTable(finish: FinishEvent, startedAt: number | null): str
       finish.message ?? ""
     }`,
   ];
-  if (finish.resumeCommand) out.push(`To continue this run: ${finish.resumeCommand}`);
+  if (finish.resumeCommand) out.push(`Resume with: ${finish.resumeCommand}`);
   return out.join("\n") + "\n";
 }
