@@ -38,6 +38,13 @@ export function fakeIo(files: Map<string, string>, overrides: Partial<Io> = {}):
       return Promise.resolve();
     },
     exists: (p) => Promise.resolve(files.has(p)),
+    listFiles: (dir) =>
+      Promise.resolve(
+        [...files.keys()].filter((p) =>
+          p.startsWith(`${dir}/`) && !p.slice(dir.length + 1).includes("/")
+        )
+          .map((p) => p.slice(dir.length + 1)),
+      ),
     // Journals held in memory: a second hold of the same path is refused, as the real lock does.
     lockJournal: (p) => {
       const since = held.get(p);

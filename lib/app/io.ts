@@ -22,6 +22,8 @@ export interface Io {
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;
   exists: (path: string) => Promise<boolean>;
+  /** The names of the files in a folder (none when it is not there). */
+  listFiles?: (dir: string) => Promise<string[]>;
   /**
    * Takes the run journal at `path` for this run alone (a lock the operating system releases if
    * the process dies), clearing what a killed run left beside it. Rejects with a

@@ -110,6 +110,18 @@ async function lockJournal(path: string): Promise<FileLock> {
   return lock;
 }
 
+/** The names of the files in `dir`, or none when there is no such folder. */
+export async function fileNames(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) if (e.isFile) names.push(e.name);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return [];
+    throw e;
+  }
+  return names;
+}
+
 /** True when a file (or folder) exists at `path`. */
 export async function fileExists(path: string): Promise<boolean> {
   try {
@@ -142,6 +154,7 @@ export function createRealIo(
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
     exists: fileExists,
+    listFiles: fileNames,
     lockJournal,
     fetch: globalThis.fetch.bind(globalThis),
     createFetch: freshConnectionFetch,

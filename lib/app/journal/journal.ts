@@ -154,7 +154,7 @@ export function expectedDurations(j: JournalData): Map<string, number> {
 }
 
 /** The folder the default journals are kept in: `$XDG_STATE_HOME/tamr-refresh`, else under HOME. */
-function stateDir(env: Record<string, string | undefined>): string {
+export function stateDir(env: Record<string, string | undefined>): string {
   return env.XDG_STATE_HOME
     ? `${env.XDG_STATE_HOME}/tamr-refresh`
     : env.HOME

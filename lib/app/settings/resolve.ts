@@ -3,6 +3,7 @@
  * config file > journal (`--resume`) > defaults. Each value comes from the first layer that
  * gives it and is checked there.
  */
+import { theUnfinishedJournal } from "../journal/unfinished.ts";
 import { UsageError } from "../../kit/errors.ts";
 import { tenantBaseUrl } from "../../kit/tenant.ts";
 import {
@@ -74,9 +75,12 @@ export async function resolveRunSettings(
   const settings = settingsFrom(above, config);
   if (!flags.resume) return { settings, journal: undefined };
   const { tenant, baseUrl, dataProduct } = settings;
+  // `--resume` alone: the one unfinished run in the default folder (several are listed).
   const path = flags.state ??
     (baseUrl !== undefined && dataProduct !== undefined
       ? journalPath({}, io.env, baseUrl, dataProduct)
+      : baseUrl === undefined && dataProduct === undefined
+      ? await theUnfinishedJournal(io)
       : undefined);
   if (path === undefined) return { settings, journal: undefined };
   const journal = await readJournal(path, io);

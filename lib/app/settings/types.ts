@@ -55,4 +55,6 @@ export interface ConfigIo {
   readTextFile: (path: string) => Promise<string>;
   /** True when the file exists. */
   exists: (path: string) => Promise<boolean>;
+  /** The names of the files in a folder (none when it is not there); for `--resume` alone. */
+  listFiles?: ((dir: string) => Promise<string[]>) | undefined;
 }
