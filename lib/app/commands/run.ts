@@ -2,10 +2,7 @@ import { parseOutput } from "../settings/checks.ts";
 import { configFileNote, requireRunSettings, resolveRunSettings } from "../settings/resolve.ts";
 import type { RunFlags, RunSettings } from "../settings/types.ts";
 import { createRunStore } from "../../kit/run/run_store.ts";
-import type { RunStore } from "../../kit/run/run_state.ts";
 import { buildPlan, type Plan } from "../../kit/run/plan.ts";
-import { createJsonReporter } from "../outputs/json.ts";
-import { createTextReporter } from "../outputs/text.ts";
 import { runPipeline } from "../../kit/run/runner.ts";
 import { TenantClock } from "../../kit/job/tenant_clock.ts";
 import { createHold } from "../../kit/run/hold.ts";
@@ -15,6 +12,8 @@ import { openRunJournal } from "../journal/setup.ts";
 import { prepareEndReports } from "../outputs/end_reports.ts";
 import { endView } from "../outputs/end_view.ts";
 import { clientFor } from "../connect.ts";
+import { awaitRunEnd, showRun } from "./_run_views.ts";
+import { warnOnStream } from "./_warn_on_stream.ts";
 
 /** The `run` flags beyond the config ones. */
 export interface RunCommandFlags extends RunFlags {
@@ -103,20 +102,17 @@ export async function executePlan(
   const tenantClock = new TenantClock(() => io.clock.now());
   const client = clientFor(run, io, { verbose, tenantClock });
   journal.attach(store);
-  let dashboard: Promise<{ detached: boolean }> | null = null;
   const controller = new AbortController();
   io.signal.addEventListener("abort", () => controller.abort(io.signal.reason), { once: true });
   // Held by the dashboard while it asks whether to quit, and on detach: no new step starts.
   const hold = createHold();
-  if (mode.interactive) {
-    const { startDashboard } = await import("../../../tui/interactive.ts");
-    dashboard = startDashboard(store, controller, io, { hold, resumeCommand });
-  } else if (mode.output === "json") {
-    store.subscribe(createJsonReporter(io.out));
-    store.subscribe(createTextReporter(io.err, { verbose }));
-  } else {
-    store.subscribe(createTextReporter(io.out, { verbose }));
-  }
+  const { dashboard } = await showRun(store, controller, io, {
+    interactive: mode.interactive,
+    output: mode.output,
+    verbose,
+    hold,
+    resumeCommand,
+  });
   const runPromise = runPipeline({
     client,
     plan,
@@ -140,38 +136,7 @@ export async function executePlan(
     firstPollMs: mode.firstPollMs,
     beforeFinish: (finish, state) => endReports.write(endView(state, finish), warn),
   });
-  if (dashboard) {
-    const outcome = await Promise.race([
-      runPromise.then(() => null),
-      dashboard,
-    ]);
-    if (outcome?.detached) {
-      // The dashboard said what happens next (the jobs go on, later steps wait for --resume).
-      await journal.flush();
-      return 0;
-    }
-    await dashboard;
-  }
-  const result = await runPromise;
-  await journal.finish();
-  return result.exitCode;
-}
-
-/**
- * Warnings of the application (the journal, the end reports) as `warning` events on the run's
- * stream, so NDJSON readers and the dashboard see them; one raised before the run's `start` event
- * (opening the journal) waits for it.
- */
-function warnOnStream(store: RunStore, io: Io): (message: string) => void {
-  const early: string[] = [];
-  const emit = (message: string) =>
-    store.emit({ type: "warning", time: new Date(io.clock.now()).toISOString(), message });
-  const off = store.subscribe((e) => {
-    if (e.type !== "start") return;
-    off();
-    for (const message of early.splice(0)) emit(message);
-  });
-  return (message) => store.state.startedAt === null ? early.push(message) : emit(message);
+  return await awaitRunEnd(runPromise, dashboard, journal);
 }
 
 /** The plan with the exact request bodies, as `--dry-run --output json` prints it. */

@@ -1,5 +1,5 @@
 /** The `run` command: its options, help and examples. */
-import type { Command } from "@commander-js/extra-typings";
+import type { Command, OptionValues } from "@commander-js/extra-typings";
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_POLL_INTERVAL_MS,
@@ -14,8 +14,22 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Adds `run`, the default command. */
 export function addRunCommand(program: Command, ctx: CommandContext): void {
-  program.command("run", { isDefault: true })
-    .description("Run the refresh pipeline (interactive in a terminal, headless elsewhere).")
+  const run = program.command("run", { isDefault: true })
+    .description("Run the refresh pipeline (interactive in a terminal, headless elsewhere).");
+  // The groups in the order `run --help` lists them.
+  reportOptions(journalOptions(outputOptions(pacingOptions(planOptions(run)))))
+    .addHelpText("after", RUN_HELP)
+    .action(async (flags) => {
+      const { runCommand } = await import("../commands/run.ts");
+      ctx.setCode(await runCommand(flags, ctx.io));
+    });
+}
+
+/** Where the settings come from and what the plan runs: the tenant, sources, data product... */
+function planOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
     .option(
       "--config <file>",
       "JSON config file; flags override it (default: tamr-refresh.json here, when present)",
@@ -35,7 +49,14 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
       "publish to these destinations, comma-separated; repeatable",
       collect,
       [] as string[],
-    )
+    );
+}
+
+/** How fast and how long: jobs at once, the poll interval, the job and request timeouts. */
+function pacingOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
     .option("--concurrency <n>", `source jobs at once, 1-50 (default ${DEFAULT_CONCURRENCY})`)
     .option(
       "--poll-interval <dur>",
@@ -48,10 +69,24 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     .option(
       "--request-timeout <dur>",
       `per HTTP request (default ${durationText(DEFAULT_REQUEST_TIMEOUT_MS)})`,
-    )
+    );
+}
+
+/** What the run shows: text or NDJSON, headless, or only the plan. */
+function outputOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
     .option("--output <format>", "text or json (NDJSON events on stdout)")
     .option("--headless", "never prompt, never draw the dashboard")
-    .option("--dry-run", "print the plan and the request bodies; create nothing")
+    .option("--dry-run", "print the plan and the request bodies; create nothing");
+}
+
+/** The journal, resuming a run, and jobs left running by this run or an earlier one. */
+function journalOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
     .option(
       "--state <file>",
       "the run journal (default $XDG_STATE_HOME/tamr-refresh/<host>_<port>--<data product>.json)",
@@ -63,17 +98,25 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
         "beside it as <name>.<its start>.json",
     )
     .option("--leave-running", "on interrupt or timeout, leave remote jobs running")
-    .option("--no-attach", "do not attach to an unfinished job with the same configuration")
+    .option("--no-attach", "do not attach to an unfinished job with the same configuration");
+}
+
+/** The env file, then what is reported beside the events: HTTP exchanges, JUnit, a webhook. */
+function reportOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: Command<A, O, G>,
+) {
+  return command
     .option("--env-file <file>", "read variables from this file (.env is read when present)")
     .option("-v, --verbose", "one line per HTTP exchange on stderr (never the key)")
     .option("--junit <file>", "write a JUnit XML report (one test case per step) when the run ends")
     .option(
       "--notify <url>",
       "POST a JSON summary to this webhook (Slack, Teams) when the run ends",
-    )
-    .addHelpText(
-      "after",
-      `
+    );
+}
+
+/** The end of `run --help`: examples, durations, the terminal and GitHub Actions, env, exit codes. */
+const RUN_HELP = `
 Examples:
   TAMR_API_KEY=... tamr-refresh run --tenant acme --source src_a --source src_b \\
       --data-product dp_1 --workflow wf_1 --destination dest_1
@@ -92,10 +135,4 @@ set, and each failed step is an ::error annotation when GITHUB_ACTIONS=true.
 
 ${ENV_HELP}
 
-${EXIT_CODES_HELP}`,
-    )
-    .action(async (flags) => {
-      const { runCommand } = await import("../commands/run.ts");
-      ctx.setCode(await runCommand(flags, ctx.io));
-    });
-}
+${EXIT_CODES_HELP}`;

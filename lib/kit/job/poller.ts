@@ -1,83 +1,29 @@
 /**
  * Waiting for a Tamr job: poll `GET /jobs/{id}` until DONE, backing off between polls, riding out
  * an outage until the job's deadline, and stop the job when it runs past it. Time and the network
- * are passed in (a Clock, a JobClient).
+ * are passed in (a Clock, a JobClient). Its parts: the options (`wait_options.ts`) and their
+ * checks, one poll (`_job_reader.ts`) and the stop at the deadline (`_stop_at_deadline.ts`).
  */
-import { type Clock, realClock } from "../clock.ts";
+import { realClock } from "../clock.ts";
 import {
   DEFAULT_FIRST_POLL_MS,
   DEFAULT_POLL_INTERVAL_MS,
   DEFAULT_STOP_GRACE_MS,
   DEFAULT_TIMEOUT_MS,
 } from "../defaults.ts";
-import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
-import { isKnownState, type Job, type JobClient, type RetryInfo } from "../api/types.ts";
-import { stopAndConfirm } from "./stop.ts";
+import { ApiError, JobFailedError } from "../errors.ts";
+import type { Job, JobClient } from "../api/types.ts";
 import { pollSchedule } from "./poll_schedule.ts";
 import { pollMayRetry, pollTrouble } from "./_poll_trouble.ts";
+import { checkWaitOptions } from "./_check_wait_options.ts";
+import { jobReader } from "./_job_reader.ts";
+import { stopAtDeadline } from "./_stop_at_deadline.ts";
+import { DEFAULT_BACKOFF, NOT_YET_VISIBLE_MS, type WaitOptions } from "./wait_options.ts";
 
 export { pollSchedule } from "./poll_schedule.ts";
 export type { PollScheduleOptions, PollScheduleState } from "./poll_schedule.ts";
-
-/**
- * How `waitForJob()` waits. Every field is optional.
- *
- * @example
- * ```ts
- * import type { WaitOptions } from "@tamr-refresh/kit";
- *
- * const overnight: WaitOptions = {
- *   timeoutMs: 8 * 3_600_000,
- *   maxIntervalMs: 60_000,
- *   leaveRunning: true,
- *   onWarning: (message) => Deno.stderr.writeSync(new TextEncoder().encode(`${message}\n`)),
- * };
- * ```
- */
-export interface WaitOptions {
-  /** Abort: reject at once with `signal.reason`. The caller stops the job itself. */
-  signal?: AbortSignal;
-  /** The deadline, measured from the call. Default 2 hours. */
-  timeoutMs?: number;
-  /** The longest wait between two polls (`--poll-interval`). Default 30 seconds. */
-  maxIntervalMs?: number;
-  /** The wait before the first poll. Default 1 second. */
-  firstIntervalMs?: number;
-  /** How much each wait grows over the one before. Default 1.5. */
-  backoff?: number;
-  /**
-   * How long the job is expected to take (from earlier runs). When given, polls are aligned so
-   * that one lands at the expected finish, and dense past it; see `pollSchedule()`.
-   */
-  expectedDurationMs?: number;
-  /**
-   * The job was created just now: for `NOT_YET_VISIBLE_MS` a 404 is taken for a job the API does
-   * not show yet and it is polled again; after that (or without this) a 404 ends the wait.
-   */
-  justCreated?: boolean;
-  /** Past the deadline, leave the job running instead of stopping it. */
-  leaveRunning?: boolean;
-  /** After stopping the job at the deadline, how long to keep polling for DONE (one grace for every stop). */
-  stopGraceMs?: number;
-  /** Called before each retry of a request made for this wait. */
-  onRetry?: ((info: RetryInfo) => void) | undefined;
-  /** Where time comes from; every sleep goes through `clock.sleep(ms, signal)`. */
-  clock?: Clock;
-  /** Called with every job read. */
-  onPoll?: (job: Job) => void;
-  /**
-   * Called with a sentence when something is odd but not fatal: an unknown state, a failed stop,
-   * polls that start failing (once) and are answered again (once).
-   */
-  onWarning?: (message: string) => void;
-  /** Called once, just before the job is stopped because it ran past the deadline. */
-  onStopRequested?: (jobId: string) => void;
-}
-
-export const DEFAULT_BACKOFF = 1.5;
-
-/** After a create, how long a 404 on a poll is taken for a job the API does not show yet. */
-export const NOT_YET_VISIBLE_MS = 30_000;
+export { DEFAULT_BACKOFF, NOT_YET_VISIBLE_MS } from "./wait_options.ts";
+export type { WaitOptions } from "./wait_options.ts";
 
 /**
  * Polls a job until it is DONE and returns it.
@@ -132,32 +78,7 @@ export async function waitForJob(
     until: deadline,
     waitingFor: "it ends or reaches its deadline",
   });
-  const onRetry = (info: RetryInfo) => {
-    options.onRetry?.(info);
-    trouble.onRetry(info);
-  };
-  let warnedUnknown = false;
-  const read = async (): Promise<Job> => {
-    if (signal?.aborted) throw signal.reason;
-    const now = clock.now();
-    // The client rides out an outage until the deadline: one retry loop, never two multiplied.
-    const poll = {
-      forMs: Math.max(0, deadline - now),
-      notFoundForMs: Math.max(0, notFoundUntil - now),
-    };
-    const job = await untilAborted(client.getJob(jobId, { signal, onRetry, poll }), signal);
-    trouble.answered();
-    options.onPoll?.(job);
-    const state: unknown = job.status?.state;
-    if (!warnedUnknown && (typeof state !== "string" || !isKnownState(state))) {
-      warnedUnknown = true;
-      options.onWarning?.(
-        `Job ${jobId} is in a state tamr-refresh does not know (${JSON.stringify(state)}); ` +
-          `treating it as not finished and polling on.`,
-      );
-    }
-    return job;
-  };
+  const read = jobReader(client, jobId, options, { clock, deadline, notFoundUntil, trouble });
 
   const schedule = { firstIntervalMs, maxIntervalMs, backoff, ...expectedOf(options) };
   let polls = 0;
@@ -179,41 +100,26 @@ export async function waitForJob(
       continue;
     }
     polls++;
-    if (isDone(job)) return finished(job);
+    if (isDone(job)) return finished(job, jobId);
   }
 
-  if (options.leaveRunning) throw new JobTimeoutError(jobId, timeoutMs, false);
-  options.onStopRequested?.(jobId);
-  const stop = await stopAndConfirm(client, jobId, {
+  return await stopAtDeadline(client, jobId, options, {
     clock,
-    signal,
-    graceMs: stopGraceMs,
+    timeoutMs,
+    stopGraceMs,
     maxIntervalMs,
-    onRetry: options.onRetry,
-    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
-  if (!stop.confirmed) {
-    if (signal?.aborted) throw signal.reason;
-    options.onWarning?.(
-      `Could not stop job ${jobId} after it ran past the timeout, so it may still be running: ${stop.why}`,
-    );
-    throw new JobTimeoutError(jobId, timeoutMs, false);
-  }
-  options.onPoll?.(stop.job);
-  // Stop is asynchronous: a job that reached DONE without an error after it was asked to stop
-  // succeeded.
-  if (!stop.job.status.error) return stop.job;
-  throw new JobTimeoutError(jobId, timeoutMs, true);
+}
 
-  function finished(job: Job): Job {
-    const error = job.status.error;
-    if (!error) return job;
-    const reason = typeof error.reason === "string" && error.reason ? error.reason : "UNKNOWN";
-    const message = typeof error.message === "string" && error.message
-      ? error.message
-      : "Tamr gave no message.";
-    throw new JobFailedError(jobId, reason, message);
-  }
+/** A DONE job: returned when it succeeded, else `JobFailedError` with Tamr's reason and message. */
+function finished(job: Job, jobId: string): Job {
+  const error = job.status.error;
+  if (!error) return job;
+  const reason = typeof error.reason === "string" && error.reason ? error.reason : "UNKNOWN";
+  const message = typeof error.message === "string" && error.message
+    ? error.message
+    : "Tamr gave no message.";
+  throw new JobFailedError(jobId, reason, message);
 }
 
 function isDone(job: Job): boolean {
@@ -224,73 +130,4 @@ function expectedOf(options: WaitOptions): { expectedDurationMs?: number } {
   return options.expectedDurationMs === undefined
     ? {}
     : { expectedDurationMs: options.expectedDurationMs };
-}
-
-function checkWaitOptions(
-  o: {
-    timeoutMs: number;
-    maxIntervalMs: number;
-    firstIntervalMs: number;
-    stopGraceMs: number;
-    backoff: number;
-  },
-  options: WaitOptions,
-): void {
-  const { timeoutMs, maxIntervalMs, firstIntervalMs, stopGraceMs, backoff } = o;
-  requirePositive("timeoutMs", timeoutMs, true);
-  requirePositive("maxIntervalMs", maxIntervalMs, false);
-  requirePositive("firstIntervalMs", firstIntervalMs, false);
-  requirePositive("stopGraceMs", stopGraceMs, true);
-  if (!Number.isFinite(backoff) || backoff < 1) {
-    throw new RangeError(
-      `Cannot poll job: 'backoff' must be a number of at least 1, got ${backoff}`,
-    );
-  }
-  if (options.expectedDurationMs !== undefined) {
-    requirePositive("expectedDurationMs", options.expectedDurationMs, false);
-  }
-}
-
-function requirePositive(name: string, value: number, infinityOk: boolean): void {
-  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
-    throw new RangeError(`Cannot poll job: '${name}' must be a positive number, got ${value}`);
-  }
-  if (!infinityOk && !Number.isFinite(value)) {
-    throw new RangeError(`Cannot poll job: '${name}' must be a finite number, got ${value}`);
-  }
-}
-
-/** Settles like `promise`, but rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(outcomeIsMoot);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(outcomeIsMoot);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/**
- * Once the wait rejected with the abort reason, the request it abandoned still settles later and
- * nobody reads it; its failure (usually the same abort) is moot and must not surface as an
- * unhandled rejection.
- */
-function outcomeIsMoot(_error: unknown): void {
-  return;
 }

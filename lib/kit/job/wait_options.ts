@@ -1,0 +1,63 @@
+/** How `waitForJob()` waits: its options, and the defaults of its own. */
+import type { Clock } from "../clock.ts";
+import type { Job, RetryInfo } from "../api/types.ts";
+
+/**
+ * How `waitForJob()` waits. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import type { WaitOptions } from "@tamr-refresh/kit";
+ *
+ * const overnight: WaitOptions = {
+ *   timeoutMs: 8 * 3_600_000,
+ *   maxIntervalMs: 60_000,
+ *   leaveRunning: true,
+ *   onWarning: (message) => Deno.stderr.writeSync(new TextEncoder().encode(`${message}\n`)),
+ * };
+ * ```
+ */
+export interface WaitOptions {
+  /** Abort: reject at once with `signal.reason`. The caller stops the job itself. */
+  signal?: AbortSignal;
+  /** The deadline, measured from the call. Default 2 hours. */
+  timeoutMs?: number;
+  /** The longest wait between two polls (`--poll-interval`). Default 30 seconds. */
+  maxIntervalMs?: number;
+  /** The wait before the first poll. Default 1 second. */
+  firstIntervalMs?: number;
+  /** How much each wait grows over the one before. Default 1.5. */
+  backoff?: number;
+  /**
+   * How long the job is expected to take (from earlier runs). When given, polls are aligned so
+   * that one lands at the expected finish, and dense past it; see `pollSchedule()`.
+   */
+  expectedDurationMs?: number;
+  /**
+   * The job was created just now: for `NOT_YET_VISIBLE_MS` a 404 is taken for a job the API does
+   * not show yet and it is polled again; after that (or without this) a 404 ends the wait.
+   */
+  justCreated?: boolean;
+  /** Past the deadline, leave the job running instead of stopping it. */
+  leaveRunning?: boolean;
+  /** After stopping the job at the deadline, how long to keep polling for DONE (one grace for every stop). */
+  stopGraceMs?: number;
+  /** Called before each retry of a request made for this wait. */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Where time comes from; every sleep goes through `clock.sleep(ms, signal)`. */
+  clock?: Clock;
+  /** Called with every job read. */
+  onPoll?: (job: Job) => void;
+  /**
+   * Called with a sentence when something is odd but not fatal: an unknown state, a failed stop,
+   * polls that start failing (once) and are answered again (once).
+   */
+  onWarning?: (message: string) => void;
+  /** Called once, just before the job is stopped because it ran past the deadline. */
+  onStopRequested?: (jobId: string) => void;
+}
+
+export const DEFAULT_BACKOFF = 1.5;
+
+/** After a create, how long a 404 on a poll is taken for a job the API does not show yet. */
+export const NOT_YET_VISIBLE_MS = 30_000;

@@ -1,0 +1,62 @@
+/** The first event of a run, `start`: the plan, each step with its create request body. */
+import type { StepKind } from "./plan.ts";
+
+/**
+ * One step of the plan as the `start` event lists it, with the exact create request body.
+ *
+ * @example
+ * ```ts
+ * import type { PlanStepSummary } from "@tamr-refresh/kit";
+ *
+ * const s: PlanStepSummary = {
+ *   step: "load:src_crm",
+ *   kind: "load",
+ *   target: "src_crm",
+ *   dependsOn: [],
+ *   body: { configuration: { load: { sourceId: "src_crm" } } },
+ * };
+ * ```
+ */
+export interface PlanStepSummary {
+  /** The step id, `<kind>:<target>`. */
+  step: string;
+  /** What the step does. */
+  kind: StepKind;
+  /** The source, data product, workflow or destination id. */
+  target: string;
+  /** Ids of the steps that must succeed first. */
+  dependsOn: string[];
+  /** The body of the create request (`POST /api/v1beta1/jobs`). */
+  body: { configuration: unknown };
+}
+
+/**
+ * The first event of a run: the plan.
+ *
+ * @example
+ * ```ts
+ * import type { RunEvent } from "@tamr-refresh/kit";
+ *
+ * function describe(e: RunEvent): string {
+ *   return e.type === "start" ? `${e.steps.length} steps on ${e.tenant}` : e.type;
+ * }
+ * ```
+ */
+export interface StartEvent {
+  /** Always `"start"`. */
+  type: "start";
+  /** When it happened, RFC 3339. */
+  time: string;
+  /** The version of the event format. */
+  version: 1;
+  /** The tenant's name. */
+  tenant: string;
+  /** The base URL requests go to. */
+  baseUrl: string;
+  /** The data product being refreshed. */
+  dataProduct: string;
+  /** Source jobs at once. */
+  concurrency: number;
+  /** Every step of the plan, in order. */
+  steps: PlanStepSummary[];
+}
