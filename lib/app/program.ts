@@ -1,3 +1,4 @@
+import { HELP } from "./help/help_text.ts";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { EXIT_CODES } from "../kit/run/outcome.ts";
 import { teach } from "./program/context.ts";
@@ -9,6 +10,18 @@ import { addInitCommand } from "./program/init.ts";
 import { checkCommandWord } from "./program/unknown_command.ts";
 import type { Io } from "./io.ts";
 import { VERSION } from "../kit/version.ts";
+
+/**
+ * A request for help wins over the rest of the line: `run --help --tenant` shows run's help rather
+ * than complaining that --tenant has no value. Keeps the command words before the first option.
+ */
+function helpFirst(args: string[]): string[] {
+  const end = args.indexOf("--");
+  const upTo = end === -1 ? args : args.slice(0, end);
+  if (!upTo.includes("--help") && !upTo.includes("-h")) return args;
+  const words = args.slice(0, Math.max(0, args.findIndex((a) => a.startsWith("-"))));
+  return [...words, "--help"];
+}
 
 /**
  * Parses `args` and runs the command. Returns the exit code; never exits the process itself
@@ -34,6 +47,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
     .addHelpText(
       "after",
       teach(
+        HELP.root,
         "tamr-refresh                       # in a terminal: prompts, then the live dashboard",
         "tamr-refresh demo --headless       # the whole pipeline against a simulated tenant",
         "tamr-refresh run --config tamr-refresh.json",
@@ -51,7 +65,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
 
   checkCommandWord(args, [...program.commands.map((c) => c.name()), "help"]);
   try {
-    await program.parseAsync(args, { from: "user" });
+    await program.parseAsync(helpFirst(args), { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;

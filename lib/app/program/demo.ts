@@ -1,4 +1,5 @@
 /** The `demo` command. */
+import { HELP } from "../help/help_text.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { type CommandContext, teach } from "./context.ts";
 
@@ -8,7 +9,7 @@ export function addDemoCommand(program: Command, ctx: CommandContext): void {
     .description("Run the whole pipeline against the built-in simulated tenant.")
     .option("--headless", "plain lines instead of the dashboard")
     .option("--fail", "make one source fail, to show how a failure looks")
-    .option("--output <format>", "text or json")
+    .option("--output <format>", "text or json (default text)")
     .option("--concurrency <n>", "source jobs at once (default 4)")
     .option(
       "--speed <n>",
@@ -18,6 +19,7 @@ export function addDemoCommand(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.demo,
         "tamr-refresh demo",
         "tamr-refresh demo --headless --fail",
         "tamr-refresh demo --speed 10         # the same run in under 2 s",

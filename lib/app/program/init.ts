@@ -1,4 +1,5 @@
 /** The `init` command. */
+import { HELP } from "../help/help_text.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { type CommandContext, teach } from "./context.ts";
 
@@ -18,6 +19,7 @@ export function addInitCommand(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.init,
         "tamr-refresh init",
         "tamr-refresh init --config configs/acme.json",
         "TAMR_API_KEY=... tamr-refresh run --config configs/acme.json",

@@ -1,4 +1,5 @@
 /** The `jobs get|watch|stop|list` commands. */
+import { HELP } from "../help/help_text.ts";
 import { type Command, Option } from "@commander-js/extra-typings";
 import { type CommandContext, teach } from "./context.ts";
 
@@ -9,6 +10,7 @@ export function addJobsCommands(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.jobs,
         "tamr-refresh jobs list --tenant acme --running",
         "tamr-refresh jobs get job_123 --tenant acme --output json",
         "tamr-refresh jobs watch job_123 --tenant acme --timeout 2h",
@@ -21,8 +23,8 @@ export function addJobsCommands(program: Command, ctx: CommandContext): void {
       .addOption(new Option("--base-url <url>", "base URL (env TAMR_BASE_URL)"))
       .addOption(new Option("--config <file>", "JSON config file for tenant and base URL"))
       .addOption(new Option("--env-file <file>", "read variables from this file"))
-      .addOption(new Option("--output <format>", "text or json"))
-      .addOption(new Option("--request-timeout <dur>", "per HTTP request"))
+      .addOption(new Option("--output <format>", "text or json (default text)"))
+      .addOption(new Option("--request-timeout <dur>", "per HTTP request (default 30s)"))
       .addOption(new Option("-v, --verbose", "one line per HTTP exchange on stderr")) as C;
   const jobsAction =
     (verb: "get" | "watch" | "stop" | "list") =>
@@ -34,6 +36,7 @@ export function addJobsCommands(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.jobsRead,
         "tamr-refresh jobs get job_123 --tenant acme",
         "tamr-refresh jobs get job_123 --tenant acme --output json | jq .status",
       ),
@@ -43,18 +46,20 @@ export function addJobsCommands(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.jobsWatch,
         "tamr-refresh jobs watch job_123 --tenant acme",
         "tamr-refresh jobs watch job_123 --tenant acme --timeout 30m --leave-running",
       ),
     )
-    .option("--poll-interval <dur>", "longest wait between polls")
-    .option("--timeout <dur>", "stop the job past this")
+    .option("--poll-interval <dur>", "longest wait between polls (default 30s)")
+    .option("--timeout <dur>", "stop the job past this (default 2h)")
     .option("--leave-running", "past the timeout, leave the job running")
     .action((id, flags) => jobsAction("watch")(id, flags));
   conn(jobs.command("stop").argument("<job-id>").description("Stop one job and wait for DONE."))
     .addHelpText(
       "after",
       teach(
+        HELP.jobsRead,
         "tamr-refresh jobs stop job_123 --tenant acme",
         "tamr-refresh jobs stop job_123 --tenant acme --no-wait",
       ),
@@ -65,6 +70,7 @@ export function addJobsCommands(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.jobsRead,
         "tamr-refresh jobs list --tenant acme",
         "tamr-refresh jobs list --tenant acme --running --limit 5 --output json",
       ),

@@ -7,10 +7,11 @@ import {
   DEFAULT_TIMEOUT_MS,
 } from "../../kit/defaults.ts";
 import { durationText } from "../../kit/duration.ts";
-import { ENV_HELP, EXIT_CODES_HELP } from "../help/help_text.ts";
+import { HELP, helpBlocks } from "../help/help_text.ts";
 import type { CommandContext } from "./context.ts";
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Repeatable options collect their values; no default, so help shows none. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** Adds `run`, the default command. */
 export function addRunCommand(program: Command, ctx: CommandContext): void {
@@ -40,7 +41,6 @@ function planOptions<A extends unknown[], O extends OptionValues, G extends Opti
       "--source <ids>",
       "sources to reload, comma-separated (s1,s2); repeatable",
       collect,
-      [] as string[],
     )
     .option("--data-product <id>", "the data product to run")
     .option("--workflow <id>", "update this RealTime search-index workflow after the data product")
@@ -48,7 +48,6 @@ function planOptions<A extends unknown[], O extends OptionValues, G extends Opti
       "--destination <ids>",
       "publish to these destinations, comma-separated; repeatable",
       collect,
-      [] as string[],
     );
 }
 
@@ -77,7 +76,7 @@ function outputOptions<A extends unknown[], O extends OptionValues, G extends Op
   command: Command<A, O, G>,
 ) {
   return command
-    .option("--output <format>", "text or json (NDJSON events on stdout)")
+    .option("--output <format>", "text, or json: NDJSON events on stdout (default text)")
     .option("--headless", "never prompt, never draw the dashboard")
     .option("--dry-run", "print the plan and the request bodies; create nothing");
 }
@@ -133,6 +132,4 @@ In a terminal, Cancel at the plan review exits 130, as Ctrl-C at a prompt does: 
 In GitHub Actions: a Markdown table of the steps is appended to $GITHUB_STEP_SUMMARY when it is
 set, and each failed step is an ::error annotation when GITHUB_ACTIONS=true.
 
-${ENV_HELP}
-
-${EXIT_CODES_HELP}`;
+${helpBlocks(HELP.run)}`;

@@ -1,4 +1,5 @@
 /** The `sim` command. */
+import { HELP } from "../help/help_text.ts";
 import type { Command } from "@commander-js/extra-typings";
 import { type CommandContext, teach } from "./context.ts";
 
@@ -11,6 +12,7 @@ export function addSimCommand(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       teach(
+        HELP.sim,
         "tamr-refresh sim --port 8787",
         "TAMR_API_KEY=<printed key> tamr-refresh run --base-url http://127.0.0.1:8787 \\\n" +
           "      --source s1 --data-product dp1",
