@@ -9,7 +9,7 @@ import { currentPhase, failureFor, type JobRecord, requestStop } from "./_job_re
 import { view, withServerFields } from "./_job_view.ts";
 import { listPage, type ListQuery } from "./_list.ts";
 import { mulberry32, randomHex } from "./_prng.ts";
-import { SCENARIO_DEFAULTS } from "./scenario.ts";
+import { SCENARIO_DEFAULTS } from "./scenario_defaults.ts";
 import type { Scenario } from "./scenario.ts";
 import { TenantError } from "./tenant_error.ts";
 
