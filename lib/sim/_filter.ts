@@ -2,122 +2,15 @@
  * The simulated tenant's reading of the `filter` of `GET /jobs`: the documented fields and
  * functions, `AND`, `OR`, `NOT` (or `-`) and parentheses, in the grammar of Google's AIP-160 that
  * Tamr's API follows (juxtaposition is `AND`, and `OR` binds tighter than `AND`). Anything else is
- * refused with a sentence saying what and where, which the tenant answers with 400.
+ * refused with a sentence saying what and where, which the tenant answers with 400. The words are
+ * read by `_filter_tokens.ts`, and each restriction tested by `_filter_eval.ts`.
  */
+import { fieldRestriction, timeRestriction } from "./_filter_eval.ts";
+import { type Token, tokenize } from "./_filter_tokens.ts";
+import { FilterError, type JobPredicate } from "./_filter_types.ts";
 
-/** What a filter can ask of one job, at the moment of the request. */
-export interface JobFacts {
-  jobId: string;
-  configuration: Record<string, unknown>;
-  state: string;
-  hasError: boolean;
-  /** ms since the epoch, by the tenant's clock; undefined when it did not happen. */
-  createTime: number;
-  startTime: number | undefined;
-  cancelTime: number | undefined;
-  stopTime: number | undefined;
-}
-
-/** A parsed filter: true for the jobs it lets through. */
-export type JobPredicate = (job: JobFacts) => boolean;
-
-/** A filter the tenant cannot read: `message` says why. */
-export class FilterError extends Error {
-  override name = "FilterError";
-}
-
-const STRING_FIELDS: Record<string, (job: JobFacts) => unknown> = {
-  job_id: (j) => j.jobId,
-  "configuration.load.source_id": (j) => field(j, "load", "sourceId"),
-  "configuration.update.data_product_id": (j) => field(j, "update", "dataProductId"),
-  "configuration.update.workflow_id": (j) => field(j, "update", "workflowId"),
-  "configuration.publish.destination_id": (j) => field(j, "publish", "destinationId"),
-  "configuration.publish.data_product_id": (j) => field(j, "publish", "dataProductId"),
-};
-
-const TIME_FUNCTIONS: Record<string, (job: JobFacts) => number | undefined> = {
-  create_time: (j) => j.createTime,
-  start_time: (j) => j.startTime,
-  cancel_time: (j) => j.cancelTime,
-  stop_time: (j) => j.stopTime,
-};
-
-const PRESENCE: Record<string, (job: JobFacts) => boolean> = {
-  "configuration:load": (j) => j.configuration["load"] !== undefined,
-  "configuration:update": (j) => j.configuration["update"] !== undefined,
-  "configuration:publish": (j) => j.configuration["publish"] !== undefined,
-  "status:error": (j) => j.hasError,
-};
-
-const STATES = new Set(["STATE_UNSPECIFIED", "PENDING", "RUNNING", "STOPPING", "DONE"]);
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-function field(job: JobFacts, kind: string, name: string): unknown {
-  const fields = job.configuration[kind];
-  return typeof fields === "object" && fields !== null
-    ? (fields as Record<string, unknown>)[name]
-    : undefined;
-}
-
-type Token =
-  | { kind: "(" | ")" | "op"; text: string; at: number }
-  | { kind: "string"; text: string; at: number }
-  | { kind: "word"; text: string; at: number };
-
-const OPERATORS = ["!=", "<=", ">=", "=", "<", ">", ":"];
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (c === "(" || c === ")") {
-      tokens.push({ kind: c, text: c, at: i++ });
-      continue;
-    }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
-    if (op) {
-      tokens.push({ kind: "op", text: op, at: i });
-      i += op.length;
-      continue;
-    }
-    if (c === '"') {
-      const at = i++;
-      let value = "";
-      for (;;) {
-        if (i >= text.length) throw new FilterError(`unterminated string at position ${at + 1}`);
-        const d = text[i++]!;
-        if (d === '"') break;
-        if (d === "\\") {
-          const e = text[i++];
-          if (e !== '"' && e !== "\\") {
-            throw new FilterError(
-              `unknown escape "\\${e ?? ""}" at position ${i - 1}: only \\" and \\\\ are allowed`,
-            );
-          }
-          value += e;
-        } else {
-          value += d;
-        }
-      }
-      tokens.push({ kind: "string", text: value, at });
-      continue;
-    }
-    if (c === "-") {
-      tokens.push({ kind: "op", text: "-", at: i++ });
-      continue;
-    }
-    const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(i));
-    if (!m) throw new FilterError(`unexpected ${JSON.stringify(c)} at position ${i + 1}`);
-    tokens.push({ kind: "word", text: m[0], at: i });
-    i += m[0].length;
-  }
-  return tokens;
-}
+export { FilterError } from "./_filter_types.ts";
+export type { JobFacts, JobPredicate } from "./_filter_types.ts";
 
 /**
  * Parses a filter. Throws a FilterError naming what is wrong and where.
@@ -131,155 +24,123 @@ function tokenize(text: string): Token[] {
  */
 export function parseFilter(text: string): JobPredicate {
   const tokens = tokenize(text);
-  let pos = 0;
-  const peek = () => tokens[pos];
-  const where = () => {
-    const t = peek();
+  if (tokens.length === 0) return () => true;
+  return new Parser(tokens).filter();
+}
+
+/** A recursive-descent parser over the tokens, one method per rule of the grammar. */
+class Parser {
+  readonly #tokens: Token[];
+  #pos = 0;
+
+  constructor(tokens: Token[]) {
+    this.#tokens = tokens;
+  }
+
+  /** The whole filter: one expression, and nothing after it. */
+  filter(): JobPredicate {
+    const predicate = this.#expression();
+    if (this.#pos < this.#tokens.length) throw new FilterError(`unexpected ${this.#where()}`);
+    return predicate;
+  }
+
+  #peek(): Token | undefined {
+    return this.#tokens[this.#pos];
+  }
+
+  #where(): string {
+    const t = this.#peek();
     return t ? `at position ${t.at + 1} (${JSON.stringify(t.text)})` : "at the end";
-  };
-  const isWord = (word: string) => {
-    const t = peek();
+  }
+
+  #isWord(word: string): boolean {
+    const t = this.#peek();
     return t?.kind === "word" && t.text === word;
-  };
+  }
 
   // expression := sequence { AND sequence }
-  const expression = (): JobPredicate => {
-    const parts = [sequence()];
-    while (isWord("AND")) {
-      pos++;
-      parts.push(sequence());
+  #expression(): JobPredicate {
+    const parts = [this.#sequence()];
+    while (this.#isWord("AND")) {
+      this.#pos++;
+      parts.push(this.#sequence());
     }
     return parts.length === 1 ? parts[0]! : (j) => parts.every((p) => p(j));
-  };
+  }
+
   // sequence := factor { factor }   (juxtaposition is AND)
-  const sequence = (): JobPredicate => {
-    const parts = [factor()];
+  #sequence(): JobPredicate {
+    const parts = [this.#factor()];
     for (;;) {
-      const t = peek();
-      if (!t || t.kind === ")" || isWord("AND")) break;
-      parts.push(factor());
+      const t = this.#peek();
+      if (!t || t.kind === ")" || this.#isWord("AND")) break;
+      parts.push(this.#factor());
     }
     return parts.length === 1 ? parts[0]! : (j) => parts.every((p) => p(j));
-  };
+  }
+
   // factor := term { OR term }
-  const factor = (): JobPredicate => {
-    const parts = [term()];
-    while (isWord("OR")) {
-      pos++;
-      parts.push(term());
+  #factor(): JobPredicate {
+    const parts = [this.#term()];
+    while (this.#isWord("OR")) {
+      this.#pos++;
+      parts.push(this.#term());
     }
     return parts.length === 1 ? parts[0]! : (j) => parts.some((p) => p(j));
-  };
+  }
+
   // term := [ NOT | - ] simple
-  const term = (): JobPredicate => {
-    const t = peek();
+  #term(): JobPredicate {
+    const t = this.#peek();
     if ((t?.kind === "word" && t.text === "NOT") || (t?.kind === "op" && t.text === "-")) {
-      pos++;
-      const inner = simple();
+      this.#pos++;
+      const inner = this.#simple();
       return (j) => !inner(j);
     }
-    return simple();
-  };
+    return this.#simple();
+  }
+
   // simple := "(" expression ")" | restriction
-  const simple = (): JobPredicate => {
-    const t = peek();
+  #simple(): JobPredicate {
+    const t = this.#peek();
     if (t?.kind === "(") {
-      pos++;
-      const inner = expression();
-      if (peek()?.kind !== ")") throw new FilterError(`expected ")" ${where()}`);
-      pos++;
+      this.#pos++;
+      const inner = this.#expression();
+      if (this.#peek()?.kind !== ")") throw new FilterError(`expected ")" ${this.#where()}`);
+      this.#pos++;
       return inner;
     }
-    return restriction();
-  };
-  const restriction = (): JobPredicate => {
-    const name = peek();
+    return this.#restriction();
+  }
+
+  // restriction := name [ "()" ] op value
+  #restriction(): JobPredicate {
+    const name = this.#peek();
     if (name?.kind !== "word" || ["AND", "OR", "NOT"].includes(name.text)) {
-      throw new FilterError(`expected a field or a function ${where()}`);
+      throw new FilterError(`expected a field or a function ${this.#where()}`);
     }
-    pos++;
+    this.#pos++;
     let isFunction = false;
-    if (peek()?.kind === "(") {
-      pos++;
-      if (peek()?.kind !== ")") {
-        throw new FilterError(`expected "()" after ${name.text} ${where()}`);
+    if (this.#peek()?.kind === "(") {
+      this.#pos++;
+      if (this.#peek()?.kind !== ")") {
+        throw new FilterError(`expected "()" after ${name.text} ${this.#where()}`);
       }
-      pos++;
+      this.#pos++;
       isFunction = true;
     }
-    const op = peek();
+    const op = this.#peek();
     if (op?.kind !== "op" || op.text === "-") {
-      throw new FilterError(`expected a comparison after ${name.text} ${where()}`);
+      throw new FilterError(`expected a comparison after ${name.text} ${this.#where()}`);
     }
-    pos++;
-    const arg = peek();
+    this.#pos++;
+    const arg = this.#peek();
     if (arg?.kind !== "string" && arg?.kind !== "word") {
-      throw new FilterError(`expected a value after ${name.text} ${op.text} ${where()}`);
+      throw new FilterError(`expected a value after ${name.text} ${op.text} ${this.#where()}`);
     }
-    pos++;
+    this.#pos++;
     return isFunction
       ? timeRestriction(name.text, op.text, arg)
       : fieldRestriction(name.text, op.text, arg);
-  };
-
-  if (tokens.length === 0) return () => true;
-  const predicate = expression();
-  if (pos < tokens.length) throw new FilterError(`unexpected ${where()}`);
-  return predicate;
-}
-
-function fieldRestriction(name: string, op: string, arg: Token): JobPredicate {
-  if (op === ":") {
-    const test = PRESENCE[`${name}:${arg.text}`];
-    if (!test || arg.kind !== "word") {
-      throw new FilterError(
-        `unknown presence test "${name}:${arg.text}": expected configuration:load, ` +
-          `configuration:update, configuration:publish or status:error`,
-      );
-    }
-    return test;
   }
-  if (op !== "=" && op !== "!=") {
-    throw new FilterError(`${name} can only be compared with = or !=, got ${op}`);
-  }
-  const equal = op === "=";
-  if (name === "status.state") {
-    if (!STATES.has(arg.text)) {
-      throw new FilterError(`unknown state ${JSON.stringify(arg.text)} for status.state`);
-    }
-    return (j) => (j.state === arg.text) === equal;
-  }
-  const read = STRING_FIELDS[name];
-  if (!read) throw new FilterError(`unknown field ${JSON.stringify(name)}`);
-  if (arg.kind !== "string") {
-    throw new FilterError(
-      `the value of ${name} must be a string in double quotes, got ${arg.text}`,
-    );
-  }
-  return (j) => (read(j) === arg.text) === equal;
-}
-
-function timeRestriction(name: string, op: string, arg: Token): JobPredicate {
-  const read = TIME_FUNCTIONS[name];
-  if (!read) throw new FilterError(`unknown function ${name}()`);
-  if (arg.kind !== "string" || !RFC3339.test(arg.text) || !Number.isFinite(Date.parse(arg.text))) {
-    throw new FilterError(
-      `${name}() must be compared with an RFC 3339 time in double quotes, got ${arg.text}`,
-    );
-  }
-  const at = Date.parse(arg.text);
-  const compare: Record<string, (t: number) => boolean> = {
-    "=": (t) => t === at,
-    "!=": (t) => t !== at,
-    "<": (t) => t < at,
-    "<=": (t) => t <= at,
-    ">": (t) => t > at,
-    ">=": (t) => t >= at,
-  };
-  const test = compare[op];
-  if (!test) throw new FilterError(`${name}() cannot be compared with ${op}`);
-  return (j) => {
-    const t = read(j);
-    return t !== undefined && test(t);
-  };
 }

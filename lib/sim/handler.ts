@@ -4,20 +4,14 @@
  * header by the tenant's clock. Shared by the real server (`server.ts`) and the in-process tenant
  * (`in_process.ts`); each of them turns "drop" and "hang" into what its transport can do.
  */
-import type { Job } from "../kit/api/types.ts";
-import { checkCreateBody, stepIdOf } from "./_config.ts";
 import { FaultBook } from "./_faults.ts";
-import type { Fault, FaultKind, Scenario } from "./scenario.ts";
-import { TenantError, TenantModel } from "./tenant.ts";
+import { inject } from "./_inject.ts";
+import { json, type Outcome } from "./_responses.ts";
+import { perform, routeOf, stepOf } from "./_routes.ts";
+import type { FaultKind, Scenario } from "./scenario.ts";
+import { TenantModel } from "./tenant.ts";
 
-const PREFIX = "/api/v1beta1/jobs";
-
-/**
- * What to do with a request: send this Response, break the connection without an answer
- * (`"drop"`, after the request reached the tenant), or never answer (`"hang"`) until the client
- * gives up.
- */
-export type Outcome = Response | "drop" | "hang";
+export type { Outcome } from "./_responses.ts";
 
 /** One request the tenant received. `status` is null while unanswered and when never answered. */
 export interface RequestLogEntry {
@@ -115,12 +109,6 @@ interface Context {
   entry: RequestLogEntry;
 }
 
-type Route =
-  | { name: "create" }
-  | { name: "list" }
-  | { name: "get"; jobId: string }
-  | { name: "stop"; jobId: string };
-
 async function answer(req: Request, url: URL, ctx: Context): Promise<Outcome> {
   if (req.headers.get("x-api-key") !== ctx.apiKey) {
     return json(401, "The X-API-KEY header is missing or is not a valid API key.");
@@ -147,200 +135,4 @@ async function answer(req: Request, url: URL, ctx: Context): Promise<Outcome> {
   return fault
     ? inject(fault, route, body, ctx.tenant, url)
     : perform(route, body, ctx.tenant, url);
-}
-
-function routeOf(method: string, pathname: string): Route | undefined {
-  if (pathname === PREFIX) {
-    if (method === "POST") return { name: "create" };
-    if (method === "GET") return { name: "list" };
-    return undefined;
-  }
-  if (!pathname.startsWith(`${PREFIX}/`)) return undefined;
-  let rest: string;
-  try {
-    rest = decodeURIComponent(pathname.slice(PREFIX.length + 1));
-  } catch (error) {
-    if (error instanceof URIError) return undefined; // not a path we serve
-    throw error;
-  }
-  if (rest === "" || rest.includes("/")) return undefined;
-  if (rest.endsWith(":stop")) {
-    const jobId = rest.slice(0, -":stop".length);
-    return method === "POST" && jobId && !jobId.includes(":") ? { name: "stop", jobId } : undefined;
-  }
-  if (rest.includes(":")) return undefined;
-  return method === "GET" ? { name: "get", jobId: rest } : undefined;
-}
-
-function stepOf(route: Route, body: unknown, tenant: TenantModel): string | undefined {
-  if (route.name === "get" || route.name === "stop") return tenant.stepOf(route.jobId);
-  if (route.name === "create") {
-    const checked = checkCreateBody(body);
-    return "configuration" in checked ? stepIdOf(checked.configuration) : undefined;
-  }
-  return undefined;
-}
-
-function perform(route: Route, body: unknown, tenant: TenantModel, url: URL): Response {
-  try {
-    switch (route.name) {
-      case "create":
-        return ok(tenant.create(body));
-      case "get":
-        return ok(tenant.get(route.jobId));
-      case "list":
-        return ok(tenant.list({
-          pageSize: url.searchParams.get("pageSize"),
-          pageToken: url.searchParams.get("pageToken"),
-          filter: url.searchParams.get("filter"),
-        }));
-      case "stop":
-        return ok(tenant.stop(route.jobId));
-    }
-  } catch (error) {
-    if (error instanceof TenantError) return json(error.status, error.message);
-    throw error;
-  }
-}
-
-async function inject(
-  fault: Fault,
-  route: Route,
-  body: unknown,
-  tenant: TenantModel,
-  url: URL,
-): Promise<Outcome> {
-  switch (fault.kind) {
-    case "status": {
-      const headers = fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {};
-      return json(fault.status, fault.message ?? defaultMessage(fault.status), headers);
-    }
-    case "html":
-      return html(fault.status ?? 502);
-    case "hang":
-      return "hang";
-    case "drop":
-      return "drop";
-    case "unauthorized":
-      return json(401, "The API key is not valid or has been revoked.");
-    case "outage": {
-      const status = fault.status ?? 503;
-      const headers = fault.retryAfter !== undefined ? { "retry-after": fault.retryAfter } : {};
-      return json(status, defaultMessage(status), headers);
-    }
-    case "oversize":
-      return oversize(perform(route, body, tenant, url), fault.bytes ?? 50_000_000);
-    case "redirect":
-      return new Response(null, {
-        status: fault.status ?? 307,
-        headers: { location: fault.location ?? "/maintenance" },
-      });
-    case "malformed": {
-      const response = perform(route, body, tenant, url);
-      const text = await response.text();
-      return new Response(text.slice(0, Math.floor(text.length / 2)), {
-        status: response.status,
-        headers: { "content-type": "application/json" },
-      });
-    }
-    case "unknownState": {
-      const response = perform(route, body, tenant, url);
-      if (!response.ok) return response;
-      const value = await response.json() as { jobs?: Job[] } & Partial<Job>;
-      for (const job of value.jobs ?? [value as Job]) {
-        if (job.status) job.status.state = "STATE_UNSPECIFIED";
-      }
-      return ok(value);
-    }
-    case "lostCreate": {
-      const response = perform(route, body, tenant, url);
-      await response.body?.cancel();
-      if (fault.hang) return "hang";
-      return fault.status !== undefined ? html(fault.status) : "drop";
-    }
-    case "vanish": {
-      if (route.name === "get" || route.name === "stop") {
-        tenant.forget(route.jobId);
-        return perform(route, body, tenant, url);
-      }
-      const response = perform(route, body, tenant, url);
-      if (!response.ok) return response;
-      const job = await response.json() as Job;
-      tenant.forget(job.jobId);
-      return ok(job);
-    }
-  }
-}
-
-/**
- * The answer with a `padding` field in front that makes its body `bytes` long, streamed in chunks
- * as the client reads (a client that stops reading never makes the rest).
- */
-async function oversize(response: Response, bytes: number): Promise<Response> {
-  const text = await response.text();
-  if (!response.ok) return new Response(text, response);
-  const head = new TextEncoder().encode(`{"padding":"`);
-  const tail = new TextEncoder().encode(`",${text.slice(1)}`);
-  const chunk = new Uint8Array(64 * 1024).fill(0x78); // "x"
-  let left = Math.max(0, bytes - head.length - tail.length);
-  let stage: "head" | "padding" | "tail" | "done" = "head";
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (stage === "head") {
-        controller.enqueue(head);
-        stage = "padding";
-      } else if (stage === "padding") {
-        const n = Math.min(left, chunk.length);
-        if (n > 0) controller.enqueue(chunk.subarray(0, n));
-        left -= n;
-        if (left === 0) stage = "tail";
-      } else if (stage === "tail") {
-        controller.enqueue(tail);
-        stage = "done";
-      } else controller.close();
-    },
-  });
-  return new Response(body, { status: response.status, headers: response.headers });
-}
-
-function ok(value: unknown): Response {
-  return new Response(JSON.stringify(value), {
-    status: 200,
-    headers: { "content-type": "application/json" },
-  });
-}
-
-function json(status: number, message: string, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify({ statusCode: status, message }), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  409: "Conflict",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Timeout",
-};
-
-function defaultMessage(status: number): string {
-  if (status === 429) return "Too many requests. Try again later.";
-  if (status === 503) return "The service is temporarily unavailable. Try again later.";
-  if (status >= 500) return "An internal error occurred.";
-  return STATUS_TEXT[status] ?? `Request failed with status ${status}.`;
-}
-
-function html(status: number): Response {
-  const title = `${status} ${STATUS_TEXT[status] ?? "Error"}`;
-  return new Response(
-    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`,
-    { status, headers: { "content-type": "text/html" } },
-  );
 }

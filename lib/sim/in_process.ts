@@ -7,7 +7,7 @@ import type { Clock } from "../kit/clock.ts";
 import { createSimHandler } from "./handler.ts";
 import { mulberry32, randomHex } from "./_prng.ts";
 import type { Scenario } from "./scenario.ts";
-import { SCENARIO_DEFAULTS } from "./scenario.ts";
+import { SCENARIO_DEFAULTS } from "./scenario_defaults.ts";
 import type { SimTenant } from "./server.ts";
 
 /** A base URL nothing listens on, that passes the loopback rule for `http://`. */
