@@ -2,12 +2,18 @@
 // would add an import of react/jsx-runtime above this one, loading React before it.
 import "./_react_production.ts";
 import process from "node:process";
-import { type Key, render, useApp, useInput, useStdin, useWindowSize } from "ink";
+import { render, useApp, useInput, useStdin, useWindowSize } from "ink";
 import { createElement, useEffect, useRef, useState } from "react";
 import type { JSX } from "react";
 import type { RunStore } from "../lib/kit/run/run_state.ts";
 import type { RunHold } from "../lib/kit/run/hold.ts";
 import { closingText, Dashboard, type Overlay, SPINNER } from "./dashboard.tsx";
+import { keyAction } from "./keys.ts";
+import { applyKey } from "./_apply_key.ts";
+import { frameThrottle } from "./frame_throttle.ts";
+
+export { type KeyAction, keyAction } from "./keys.ts";
+export { frameThrottle } from "./frame_throttle.ts";
 
 /**
  * The longest a new event waits before it is drawn, and the least time between two frames: one
@@ -44,79 +50,6 @@ export interface DashboardOptions {
   color?: boolean | undefined;
   /** Detaching ends the run (the demo's tenant stops with the process): the keys say so. */
   detachEndsRun?: boolean | undefined;
-}
-
-/** What a key press does, given the overlay shown. */
-export type KeyAction =
-  | { type: "overlay"; overlay: Overlay }
-  | { type: "quit" }
-  | { type: "detach" }
-  | { type: "none" };
-
-/**
- * The dashboard's keys as a pure function: `q`/Ctrl-C ask to quit, `y` confirms, `n`/Esc go back,
- * `d` detaches, `?` toggles help. Once quitting, only help works: the run is already stopping.
- */
-export function keyAction(
-  overlay: Overlay,
-  input: string,
-  key: Pick<Key, "ctrl" | "escape">,
-  quitting = false,
-): KeyAction {
-  const ctrlC = key.ctrl && input === "c";
-  if (overlay === "confirm-quit") {
-    if (input === "y" || input === "Y" || ctrlC) return { type: "quit" };
-    if (input === "n" || input === "N" || key.escape) return { type: "overlay", overlay: null };
-    return { type: "none" };
-  }
-  if (input === "?") return { type: "overlay", overlay: overlay === "help" ? null : "help" };
-  if (overlay === "help" && key.escape) return { type: "overlay", overlay: null };
-  if (quitting) return { type: "none" };
-  if (input === "q" || ctrlC) return { type: "overlay", overlay: "confirm-quit" };
-  if (input === "d") return { type: "detach" };
-  return { type: "none" };
-}
-
-interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-}
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (id) => clearTimeout(id as number),
-};
-
-/**
- * Calls `draw` at most once every `ms` however often `notify()` is called (the first call waits
- * `ms` too, gathering a burst into one frame); `now()` draws at once; `dispose()` drops a pending draw.
- */
-export function frameThrottle(draw: () => void, ms: number, timers: Timers = realTimers): {
-  notify(): void;
-  now(): void;
-  dispose(): void;
-} {
-  let timer: unknown;
-  let pending = false;
-  const cancel = () => {
-    if (pending) timers.clearTimeout(timer);
-    pending = false;
-  };
-  return {
-    notify() {
-      if (pending) return;
-      pending = true;
-      timer = timers.setTimeout(() => {
-        pending = false;
-        draw();
-      }, ms);
-    },
-    now() {
-      cancel();
-      draw();
-    },
-    dispose: cancel,
-  };
 }
 
 interface AppProps {
@@ -178,34 +111,17 @@ function DashboardApp(
   }, [detached, exit]);
 
   useInput((input, key) => {
-    const action = keyAction(overlay, input, key, quitting);
-    switch (action.type) {
-      case "overlay":
-        // No new step starts while the quit question is on screen; "n" or Esc lets them start.
-        if (action.overlay === "confirm-quit") hold?.hold();
-        else if (overlay === "confirm-quit") hold?.release();
-        setOverlay(action.overlay);
-        return;
-      case "quit":
-        // The hold stays: the run is aborted, and nothing new starts while it stops its jobs.
-        setOverlay(null);
-        if (!quitRef.current) {
-          quitRef.current = true;
-          setQuitting(true);
-          onQuit();
-        }
-        return;
-      case "detach":
-        if (!detached) {
-          // Later steps start only with --resume: none starts before the process ends.
-          hold?.hold();
-          onDetach();
-          setDetached(true);
-        }
-        return;
-      case "none":
-        return;
-    }
+    applyKey(keyAction(overlay, input, key, quitting), {
+      overlay,
+      setOverlay,
+      quit: quitRef,
+      setQuitting,
+      detached,
+      setDetached,
+      hold,
+      onQuit,
+      onDetach,
+    });
   }, { isActive: isRawModeSupported && !finished && !detached });
 
   return createElement(Dashboard, {

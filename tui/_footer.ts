@@ -1,0 +1,55 @@
+/** The bottom of the frame: the keys, or what takes their place. */
+import type { RunState } from "../lib/kit/run/run_state.ts";
+import { plural } from "./_format.ts";
+import type { Line, Part } from "./_line.ts";
+import type { Overlay } from "./dashboard_props.ts";
+import { summaryLines } from "./_summary.ts";
+
+/** Jobs the run started and that have not ended: what quitting would stop. */
+export function runningJobs(state: RunState): number {
+  return state.steps.filter((s) => s.state === "creating" || s.state === "running").length;
+}
+
+/**
+ * The last lines of the frame: the summary once the run ended; nothing once detached; else the quit
+ * question, the word that the run is stopping its jobs, or the keys.
+ */
+export function footer(
+  state: RunState,
+  overlay: Overlay,
+  quitting: boolean,
+  detached: boolean,
+  columns: number,
+  detachEndsRun: boolean,
+): Line[] {
+  if (state.finishedAt !== null) return summaryLines(state, columns);
+  if (detached) return [];
+  if (overlay === "confirm-quit") {
+    const n = runningJobs(state);
+    const ask = n > 0
+      ? `Stop ${plural(n, "running job", "running jobs")} and quit? y/n`
+      : "Quit? y/n";
+    return [{ kind: "text", parts: [{ text: ask, tone: "yellow" }] }];
+  }
+  if (quitting) {
+    return [{
+      kind: "text",
+      parts: [{
+        text: "Stopping our jobs… the dashboard closes when the run ends.",
+        tone: "yellow",
+      }],
+    }];
+  }
+  const keys: Part[] = [
+    { text: "q", tone: "bold" },
+    { text: " quit (stops our jobs) · ", tone: "dim" },
+    { text: "d", tone: "bold" },
+    {
+      text: detachEndsRun ? " detach (ends the demo) · " : " detach (jobs keep running) · ",
+      tone: "dim",
+    },
+    { text: "?", tone: "bold" },
+    { text: overlay === "help" ? " close help" : " help", tone: "dim" },
+  ];
+  return [{ kind: "text", parts: keys }];
+}
