@@ -37,6 +37,14 @@ export function fakeIo(files: Map<string, string>, overrides: Partial<Io> = {}):
       files.set(p, text);
       return Promise.resolve();
     },
+    appendTextFile: (p, text) => {
+      files.set(p, (files.get(p) ?? "") + text);
+      return Promise.resolve();
+    },
+    removeFile: (p) => {
+      files.delete(p);
+      return Promise.resolve();
+    },
     exists: (p) => Promise.resolve(files.has(p)),
     listFiles: (dir) =>
       Promise.resolve(

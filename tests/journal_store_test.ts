@@ -1,10 +1,10 @@
 /**
- * The journal store on a virtual clock: writes are coalesced and paced, and a change that must not
- * wait (a new job id) reaches the disk without any virtual time passing, even while a paced write
- * sleeps. No real time passes in these tests.
+ * The journal store on a virtual clock, for a journal small enough that a whole rewrite costs what
+ * an append does: writes are coalesced and paced, and a change that must not wait (a new job id)
+ * reaches the disk without any virtual time passing, even while a paced write sleeps. No real
+ * time passes in these tests. The side log of larger journals: journal_side_log_test.ts.
  */
 import assert from "node:assert/strict";
-import type { Clock } from "../lib/kit/clock.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
 import { type JournalData, newJournal } from "../lib/app/journal/journal.ts";
@@ -15,83 +15,7 @@ import {
 } from "../lib/app/journal/store.ts";
 import { openRunJournal } from "../lib/app/journal/setup.ts";
 import { fakeIo } from "./_io.ts";
-
-const T0 = Date.parse("2026-01-01T00:00:00Z");
-
-/** A clock whose time moves only when the test says; sleeps wait for it, or for their signal. */
-function virtualClock() {
-  let now = T0;
-  const sleepers = new Set<{ at: number; resolve: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const sleeper = { at: now + ms, resolve };
-        sleepers.add(sleeper);
-        signal?.addEventListener("abort", () => {
-          sleepers.delete(sleeper);
-          reject(signal.reason);
-        }, { once: true });
-      }),
-  };
-  return {
-    clock,
-    /** How many sleeps are pending. */
-    sleeping: () => sleepers.size,
-    /** Moves time forward, waking the sleeps that are due, then lets the program run. */
-    async advance(ms: number) {
-      now += ms;
-      for (const s of [...sleepers].filter((s) => s.at <= now)) {
-        sleepers.delete(s);
-        s.resolve();
-      }
-      await settle();
-    },
-  };
-}
-
-/** Lets every pending promise callback run (no timers, no real time). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 100; i++) await Promise.resolve();
-}
-
-/** A disk of one file; `hold()` makes the next writes wait until `release()`. */
-function fakeDisk() {
-  const writes: string[] = [];
-  let held: (() => void)[] | null = null;
-  let failing: Error | null = null;
-  return {
-    writes,
-    /** The journal as the last write left it. */
-    last: (): JournalData => JSON.parse(writes.at(-1)!),
-    writeTextFile: (_path: string, text: string): Promise<void> => {
-      if (failing) return Promise.reject(failing);
-      if (!held) {
-        writes.push(text);
-        return Promise.resolve();
-      }
-      const queue = held;
-      return new Promise<void>((resolve) =>
-        queue.push(() => {
-          writes.push(text);
-          resolve();
-        })
-      );
-    },
-    hold: () => {
-      held = [];
-    },
-    release: () => {
-      const queue = held ?? [];
-      held = null;
-      for (const done of queue) done();
-    },
-    fail: (e: Error | null) => {
-      failing = e;
-    },
-  };
-}
+import { fakeDisk, settle, virtualClock } from "./_journal_fakes.ts";
 
 const plan = buildPlan({ sources: ["s1", "s2"], dataProduct: "dp" });
 const fresh = () =>
@@ -103,8 +27,7 @@ async function open(warnings: string[] = []) {
   const store = await openJournalStore({
     path: "j.json",
     journal: fresh(),
-    writeTextFile: disk.writeTextFile,
-    clock: time.clock,
+    io: { ...disk.io, clock: time.clock },
     warn: (m) => warnings.push(m),
   });
   return { time, disk, store };
@@ -120,7 +43,7 @@ const started = (store: JournalStore, step: string) =>
 const gotJob = (store: JournalStore, step: string, jobId: string) =>
   store.update((j) => {
     j.steps[step] = { ...j.steps[step], jobId };
-    return "at-once";
+    return { step, jobId, time: "2026-01-01T00:00:00Z" };
   });
 
 Deno.test("openJournalStore() writes the journal at once, and rejects when it cannot", async () => {
@@ -129,21 +52,20 @@ Deno.test("openJournalStore() writes the journal at once, and rejects when it ca
   assert.equal(disk.last().fingerprint, fresh().fingerprint);
 
   const broken = fakeDisk();
-  broken.fail(new Error("read-only file system"));
+  broken.fail("j.json", new Error("read-only file system"));
   await assert.rejects(
     () =>
       openJournalStore({
         path: "j.json",
         journal: fresh(),
-        writeTextFile: broken.writeTextFile,
-        clock: virtualClock().clock,
+        io: { ...broken.io, clock: virtualClock().clock },
         warn: () => {},
       }),
     /read-only file system/,
   );
 });
 
-Deno.test("a new job id reaches the disk at once, waking a paced write that sleeps", async () => {
+Deno.test("in a small journal a new job id is rewritten whole at once, waking a paced write", async () => {
   const { time, disk, store } = await open();
   started(store, "load:s1");
   await settle();
@@ -156,6 +78,7 @@ Deno.test("a new job id reaches the disk at once, waking a paced write that slee
   assert.equal(disk.last().steps["load:s1"]?.jobId, "job_1");
   assert.equal(disk.last().steps["load:s1"]?.startedAt, "2026-01-01T00:00:00Z");
   assert.equal(time.sleeping(), 0, "the paced write it woke is part of that write");
+  assert.deepEqual(disk.ops, ["write j.json", "remove j.json.ids", "write j.json"], "no side log");
 
   await time.advance(10 * JOURNAL_WRITE_GAP_MS);
   assert.equal(disk.writes.length, 2, "nothing was left to write");
@@ -183,7 +106,7 @@ Deno.test("a change after a quiet gap is written at once", async () => {
   assert.ok(disk.last().steps["load:s1"]);
 });
 
-Deno.test("a new job id while a write is in flight is written right after it, unpaced", async () => {
+Deno.test("in a small journal a new job id while a write is in flight is written right after it", async () => {
   const { time, disk, store } = await open();
   await time.advance(JOURNAL_WRITE_GAP_MS);
   disk.hold();
@@ -222,13 +145,13 @@ Deno.test("flush() and close() write what is pending at once; close() ends the w
 Deno.test("a failed write is a warning, once; later writes are tried again", async () => {
   const warnings: string[] = [];
   const { time, disk, store } = await open(warnings);
-  disk.fail(new Error("disk full"));
+  disk.fail("j.json", new Error("disk full"));
   gotJob(store, "load:s1", "job_1");
   await settle();
   gotJob(store, "load:s2", "job_2");
   await store.flush();
   assert.deepEqual(warnings, ["Cannot write the run journal j.json: disk full"]);
-  disk.fail(null);
+  disk.fail("j.json", null);
   await time.advance(JOURNAL_WRITE_GAP_MS);
   gotJob(store, "load:s3", "job_3");
   await store.flush();

@@ -21,6 +21,13 @@ export interface Io {
   readTextFile: (path: string) => Promise<string>;
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;
+  /**
+   * Appends to a file (creating it) and flushes it to disk before resolving: a crash after that
+   * keeps the text. A crash during it may leave part of it at the end of the file.
+   */
+  appendTextFile: (path: string, text: string) => Promise<void>;
+  /** Removes a file; one that is not there is no error. */
+  removeFile: (path: string) => Promise<void>;
   exists: (path: string) => Promise<boolean>;
   /** The names of the files in a folder (none when it is not there). */
   listFiles?: (dir: string) => Promise<string[]>;

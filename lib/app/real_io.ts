@@ -68,8 +68,24 @@ export async function atomicWrite(path: string, text: string): Promise<void> {
   }
 }
 
+/**
+ * Appends to a file (creating it) and flushes its data to disk before resolving (`fdatasync`): the
+ * run journal's side log of new job ids, one short line at a time.
+ */
+export async function durableAppend(path: string, text: string): Promise<void> {
+  const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+    await file.syncData();
+  } finally {
+    file.close();
+  }
+}
+
 /** Removes a file, when it is there. */
-async function removeIfThere(path: string): Promise<void> {
+export async function removeIfThere(path: string): Promise<void> {
   try {
     await Deno.remove(path);
   } catch (e) {
@@ -78,9 +94,10 @@ async function removeIfThere(path: string): Promise<void> {
 }
 
 /**
- * Removes the temporary files `atomicWrite()` left beside `path` when its process was killed
- * mid-write. Only for a file this process holds (the run journal, once locked): no live writer
- * has one in flight.
+ * Removes the temporary files `atomicWrite()` left beside `path` (`<path>.<8>.tmp`) and beside its
+ * side log (`<path>.ids.<8>.tmp`) when its process was killed mid-write. Only for a file this
+ * process holds (the run journal, once locked): no live writer has one in flight. The side log
+ * itself stays: it may hold job ids the journal does not have yet.
  */
 export async function removeStaleTempFiles(path: string): Promise<void> {
   const slash = path.lastIndexOf("/");
@@ -88,7 +105,7 @@ export async function removeStaleTempFiles(path: string): Promise<void> {
   const name = path.slice(slash + 1);
   for await (const entry of Deno.readDir(dir)) {
     const rest = entry.name.startsWith(`${name}.`) ? entry.name.slice(name.length + 1) : "";
-    if (entry.isFile && /^[0-9a-f]{8}\.tmp$/.test(rest)) {
+    if (entry.isFile && /^(ids\.)?[0-9a-f]{8}\.tmp$/.test(rest)) {
       await removeIfThere(`${dir}/${entry.name}`);
     }
   }
@@ -153,6 +170,8 @@ export function createRealIo(
     terminal: { stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() },
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
+    appendTextFile: durableAppend,
+    removeFile: removeIfThere,
     exists: fileExists,
     listFiles: fileNames,
     lockJournal,

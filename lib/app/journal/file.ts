@@ -4,6 +4,7 @@ import type { Io } from "../io.ts";
 import { machineError } from "../machine_errors.ts";
 import { defaultJournalPath, type JournalData } from "./journal.ts";
 import { parseJournal } from "./schema.ts";
+import { mergeSideLog, parseSideLog, sideLogPathOf } from "./side_log.ts";
 
 /** A journal read from disk, and where: read once per run, then handed to who needs it. */
 export interface LoadedJournal {
@@ -22,17 +23,28 @@ export function journalPath(
 }
 
 /**
- * Reads the journal at `path`, or null when there is none. A path that cannot be read (a file on
- * the way, a folder at the end, no permission) is a UsageError saying why.
+ * Reads the journal at `path`, or null when there is none, with the new job ids of its side log
+ * (`<path>.ids`) that it does not hold yet merged in. A path that cannot be read (a file on the
+ * way, a folder at the end, no permission) is a UsageError saying why.
  */
 export async function readJournal(
   path: string,
   io: Pick<Io, "exists" | "readTextFile">,
 ): Promise<JournalData | null> {
-  let text: string;
+  const text = await readIfThere(path, io);
+  if (text === null) return null;
+  const journal = parseJournal(text, path);
+  const sideLog = await readIfThere(sideLogPathOf(path), io);
+  return sideLog === null ? journal : mergeSideLog(journal, parseSideLog(sideLog));
+}
+
+/** The text of the file at `path` (the journal or its side log), or null when there is none. */
+async function readIfThere(
+  path: string,
+  io: Pick<Io, "exists" | "readTextFile">,
+): Promise<string | null> {
   try {
-    if (!(await io.exists(path))) return null;
-    text = await io.readTextFile(path);
+    return (await io.exists(path)) ? await io.readTextFile(path) : null;
   } catch (e) {
     throw machineError(e, {
       doing: "read the run journal",
@@ -41,7 +53,6 @@ export async function readJournal(
       hint: "Pass --state with a readable journal file.",
     });
   }
-  return parseJournal(text, path);
 }
 
 /** `--resume` with no journal at `path`; `older` is where an older version kept it, if there. */

@@ -30,6 +30,11 @@ export interface JournalData {
   history: Record<string, number[]>;
   /** How the run was paced, so `--resume --state FILE` alone runs it the same way. */
   settings?: Pacing;
+  /**
+   * The side log's lines (new job ids, `<journal>.ids`) this file already holds: those numbered up
+   * to this one. Absent before the first.
+   */
+  idsThrough?: number;
 }
 
 /** A fresh journal for a plan, carrying the duration history of an earlier one. */
@@ -121,20 +126,35 @@ export function applyToJournal(j: JournalData, e: RunEvent): boolean {
 }
 
 /**
- * How soon a change must reach the disk: `"at-once"` when a step got a new job id (a crash before
- * it is written would create that job again on `--resume`), `"paced"` for anything else.
+ * A step's new job id, which must reach the disk at once: a crash before it is written would
+ * create that job again on `--resume`.
  */
-export type WriteUrgency = "at-once" | "paced";
+export interface NewJobId {
+  step: string;
+  jobId: string;
+  /** The event's time. */
+  time: string;
+}
 
 /**
- * Folds one event into `j` in place, as `applyToJournal()`, and says how soon the change must be
- * written, or null when nothing that matters changed.
+ * What one event changed in the journal: nothing that matters (null), something written within
+ * the pace of the whole journal's rewrites (`"paced"`), or a new job id, written at once (and
+ * with the next whole rewrite).
  */
-export function foldEvent(j: JournalData, e: RunEvent): WriteUrgency | null {
+export type JournalChange = NewJobId | "paced" | null;
+
+/**
+ * Folds one event into `j` in place, as `applyToJournal()`, and says what changed: a step's new
+ * job id, another change, or null when nothing that matters changed.
+ */
+export function foldEvent(j: JournalData, e: RunEvent): JournalChange {
   const jobBefore = e.type === "step" ? j.steps[e.step]?.jobId : undefined;
   if (!applyToJournal(j, e)) return null;
-  const jobAfter = e.type === "step" ? j.steps[e.step]?.jobId : undefined;
-  return jobAfter !== undefined && jobAfter !== jobBefore ? "at-once" : "paced";
+  if (e.type !== "step") return "paced";
+  const jobId = j.steps[e.step]?.jobId;
+  return jobId !== undefined && jobId !== jobBefore
+    ? { step: e.step, jobId, time: e.time }
+    : "paced";
 }
 
 /** What `--resume` knows of each step. */
@@ -162,7 +182,10 @@ export function stateDir(env: Record<string, string | undefined>): string {
     : ".tamr-refresh";
 }
 
-/** The longest default journal name, without `.json`: room left for `.json.lock`, `.<8>.tmp`. */
+/**
+ * The longest default journal name, without `.json`: room left for `.json.lock`, `.json.ids` and
+ * `.json.ids.<8>.tmp`.
+ */
 const MAX_NAME = 200;
 
 /** A 32-bit FNV-1a hash in 8 hex digits: tells apart names that the safe form made equal. */

@@ -104,6 +104,8 @@ const journalSchema: z.ZodType<JournalData> = z.looseObject({
     must("an object"),
   ).default({}),
   settings: pacing.exactOptional(),
+  idsThrough: z.number(must("a whole number")).int(must("a whole number"))
+    .nonnegative(must("a whole number")).exactOptional(),
 }, must("a JSON object"));
 
 const HINT = "Remove it to start afresh, or pass another --state file.";

@@ -4,20 +4,14 @@
  */
 import { UsageError } from "../../kit/errors.ts";
 import type { RunEvent } from "../../kit/run/events.ts";
-import { type Plan, planFingerprint } from "../../kit/run/plan.ts";
-import { type Pacing, pacingOf } from "../pacing.ts";
-import type { Io } from "../io.ts";
+import type { Plan } from "../../kit/run/plan.ts";
+import type { Pacing } from "../pacing.ts";
+import type { FileLock, Io } from "../io.ts";
 import { machineError } from "../machine_errors.ts";
-import {
-  archivePathFor,
-  expectedDurations,
-  foldEvent,
-  type JournalData,
-  newJournal,
-  priorSteps,
-} from "./journal.ts";
-import { journalPath, noJournalToResume, readJournal } from "./file.ts";
-import { type JournalStore, journalText, openJournalStore } from "./store.ts";
+import { expectedDurations, foldEvent } from "./journal.ts";
+import { journalPath, readJournal } from "./file.ts";
+import { type JournalStore, openJournalStore } from "./store.ts";
+import { type ChosenJournal, resumeJournal, startJournal } from "./_resume_or_start.ts";
 import { shellQuote } from "../shell.ts";
 
 /** What the journal listens to: the run's events (an EventBus, or a run store). */
@@ -60,7 +54,17 @@ export interface OpenRunJournalOptions {
     /** Start a new run even over an unfinished journal, which is kept beside it. */
     fresh?: boolean | undefined;
   };
-  io: Pick<Io, "env" | "exists" | "readTextFile" | "writeTextFile" | "clock" | "lockJournal">;
+  io: Pick<
+    Io,
+    | "env"
+    | "exists"
+    | "readTextFile"
+    | "writeTextFile"
+    | "appendTextFile"
+    | "removeFile"
+    | "clock"
+    | "lockJournal"
+  >;
   /**
    * Told what the user should know, in a sentence without a prefix: an earlier run of this plan
    * did not finish, or the journal cannot be written.
@@ -90,86 +94,42 @@ export async function openRunJournal(options: OpenRunJournalOptions): Promise<Ru
   const resumeCommand = (p: string) =>
     `${options.commandForResume ?? "tamr-refresh run"} --resume --state ${shellQuote(p)}`;
   const lock = await io.lockJournal(path);
-  let journal: JournalData;
-  let prior: RunJournal["prior"];
+  let chosen: ChosenJournal;
   let store: JournalStore;
   try {
     // Read once held: another run may have changed it since the settings read it.
     const existing = await readJournal(path, io);
-    const now = new Date(io.clock.now()).toISOString();
-    if (flags.resume) {
-      if (!existing) throw noJournalToResume(path);
-      if (!isSamePlan(existing, plan, run)) {
-        throw new UsageError(
-          `The run journal ${path} was written for another plan (${
-            planText(existing.plan, existing.baseUrl)
-          }), not this one (${planText(plan, run.baseUrl)})${stepsApart(existing.plan, plan)}`,
-          {
-            hint:
-              "Resume with the same sources, data product, workflow and destinations, or drop --resume.",
-          },
-        );
-      }
-      journal = {
-        ...existing,
-        steps: { ...existing.steps },
-        history: { ...existing.history },
-        finished: false,
-        updatedAt: now,
-      };
-      delete journal.outcome;
-      prior = priorSteps(existing);
-    } else {
-      if (existing && !existing.finished) {
-        if (flags.fresh) {
-          const kept = await keepBeside(path, existing, io);
-          warn(
-            `Started afresh over an unfinished run: its journal ${path} is kept as ${kept}. ` +
-              `To continue that run: ${resumeCommand(kept)}`,
-          );
-        } else if (!isSamePlan(existing, plan, run)) {
-          throw new UsageError(
-            `The run journal ${path} holds an unfinished run of another plan (${
-              planText(existing.plan, existing.baseUrl)
-            }, started ${existing.startedAt}), not this one (${planText(plan, run.baseUrl)})${
-              stepsApart(existing.plan, plan)
-            }`,
-            {
-              hint: `Nothing was created and the journal is as it was. Continue that run with ` +
-                `\`${resumeCommand(path)}\`, use another journal with --state FILE, or start ` +
-                `afresh with --fresh (the unfinished journal is then kept as ${
-                  archivePathFor(path, existing.startedAt)
-                }).`,
-            },
-          );
-        } else {
-          warn(
-            `An earlier run of this plan did not finish (journal ${path}); starting a new run. ` +
-              `Jobs it left running are attached to, not created twice. Use --resume to continue it instead.`,
-          );
-        }
-      }
-      journal = newJournal(plan, run, now, { ...existing?.history }, pacingOf(run));
-      prior = undefined;
-    }
-    store = await openJournalStore({
-      path,
-      journal,
-      writeTextFile: io.writeTextFile,
-      clock: io.clock,
-      warn,
-    }).catch((e: unknown) => {
-      throw machineError(e, {
-        doing: "write the run journal",
-        path,
-        instead: "pass --state with another path",
-        hint: "Pass --state with a writable file path.",
-      });
-    });
+    const choice = { path, existing, plan, run, now: new Date(io.clock.now()).toISOString() };
+    chosen = flags.resume
+      ? resumeJournal(choice)
+      : await startJournal(choice, { fresh: flags.fresh === true, io, warn, resumeCommand });
+    store = await openJournalStore({ path, journal: chosen.journal, io, warn }).catch(
+      (e: unknown) => {
+        throw machineError(e, {
+          doing: "write the run journal",
+          path,
+          instead: "pass --state with another path",
+          hint: "Pass --state with a writable file path.",
+        });
+      },
+    );
   } catch (e) {
     await lock.release();
     throw e;
   }
+  return runJournalOf(store, lock, {
+    prior: chosen.prior,
+    resumedSince: flags.resume ? Date.parse(chosen.journal.startedAt) : undefined,
+    resumeCommand: resumeCommand(path),
+  });
+}
+
+/** The open journal's handle: listens to a run's events, and lets go of the lock at the end. */
+function runJournalOf(
+  store: JournalStore,
+  lock: FileLock,
+  known: Pick<RunJournal, "prior" | "resumedSince" | "resumeCommand">,
+): RunJournal {
   const listening = new Set<() => void>();
   let closed: Promise<void> | null = null;
   const finish = () => {
@@ -185,11 +145,9 @@ export async function openRunJournal(options: OpenRunJournalOptions): Promise<Ru
     return closed;
   };
   return {
-    path,
-    prior,
-    resumedSince: flags.resume ? Date.parse(journal.startedAt) : undefined,
-    expectedDurations: expectedDurations(journal),
-    resumeCommand: resumeCommand(path),
+    path: store.path,
+    ...known,
+    expectedDurations: expectedDurations(store.journal),
     attach(events) {
       const unsubscribe = events.subscribe((e) => store.update((j) => foldEvent(j, e)));
       listening.add(unsubscribe);
@@ -202,53 +160,4 @@ export async function openRunJournal(options: OpenRunJournalOptions): Promise<Ru
     finish,
     [Symbol.asyncDispose]: finish,
   };
-}
-
-/** True when `journal` was written for this plan on this base URL. */
-function isSamePlan(journal: JournalData, plan: Plan, run: { baseUrl: string }): boolean {
-  return journal.fingerprint === planFingerprint(plan) && journal.baseUrl === run.baseUrl;
-}
-
-/** A plan in a few words: `5 steps for data product dp on https://acme.tamr.cloud`. */
-function planText(plan: Plan, baseUrl: string): string {
-  const n = plan.steps.length;
-  return `${n} step${n === 1 ? "" : "s"} for data product ${plan.dataProduct} on ${baseUrl}`;
-}
-
-/** The steps only one of two plans has, as `: it has load:a, this one has load:b`; or "". */
-function stepsApart(theirs: Plan, ours: Plan): string {
-  const ids = (p: Plan) => new Set(p.steps.map((s) => s.id));
-  const only = (a: Set<string>, b: Set<string>) => {
-    const out = [...a].filter((id) => !b.has(id));
-    return out.length > 3
-      ? `${out.slice(0, 3).join(", ")} and ${out.length - 3} more`
-      : out.join(", ");
-  };
-  const [t, o] = [ids(theirs), ids(ours)];
-  const parts = [
-    ...(only(t, o) ? [`it has ${only(t, o)}`] : []),
-    ...(only(o, t) ? [`this one has ${only(o, t)}`] : []),
-  ];
-  return parts.length > 0 ? `: ${parts.join(", ")}` : "";
-}
-
-/** Copies an unfinished journal beside itself (for `--fresh`), and says where. */
-async function keepBeside(
-  path: string,
-  journal: JournalData,
-  io: Pick<Io, "exists" | "writeTextFile">,
-): Promise<string> {
-  let n = 1;
-  let kept = archivePathFor(path, journal.startedAt);
-  try {
-    while (await io.exists(kept)) kept = archivePathFor(path, journal.startedAt, ++n);
-    await io.writeTextFile(kept, journalText(journal));
-  } catch (e) {
-    throw machineError(e, {
-      doing: "keep the unfinished run journal as",
-      path: kept,
-      instead: "pass --state with another path",
-    });
-  }
-  return kept;
 }

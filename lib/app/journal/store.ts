@@ -1,32 +1,44 @@
 /**
- * The run journal in memory and on disk: the store owns the JournalData and writes it atomically
- * through the injected `writeTextFile`.
+ * The run journal in memory and on disk: the store owns the JournalData and keeps it on disk
+ * through the injected Io.
  *
- * Each write rewrites the whole file (about 0.5 MB with 1,000 sources), so writes are coalesced
- * (one in flight, the latest state pending) and paced: the next starts `gapMs` after the last
- * ended. A change that must not wait (a step got a new job id: a crash before it is on disk would
- * create that job again on `--resume`) is written as soon as the write in flight, if any, ends; a
- * paced write asleep is woken for it. `flush()` and `close()` write what is pending at once.
+ * The whole journal is rewritten atomically, coalesced and paced: one write in flight, the latest
+ * state pending, the next `gapMs` after the last ended; `flush()` and `close()` write at once. A
+ * step's new job id must not wait (a crash before it is on disk would create that job again on
+ * `--resume`). While the journal is small, a whole rewrite costs about what an append does, so
+ * the journal is rewritten as soon as the write in flight ends. Once it is `sideLogFromBytes` or
+ * more (about 100 steps), the new job id is appended at once to the side log beside it
+ * (`<journal>.ids`, see side_log.ts) and the whole journal follows at its pace; each rewrite
+ * drops the side log's lines it holds, and a run that closes removes the side log.
  */
-import type { Clock } from "../../kit/clock.ts";
+import type { Io } from "../io.ts";
 import { machineProblem } from "../machine_errors.ts";
-import type { JournalData, WriteUrgency } from "./journal.ts";
+import type { JournalChange, JournalData } from "./journal.ts";
+import { pacedWrites } from "./_paced_writes.ts";
+import { sideLogPathOf } from "./side_log.ts";
+import { sideLogWriter } from "./_side_log_writer.ts";
 
-/** The least time between two journal writes while a run goes on. */
+/** The least time between two whole rewrites of the journal while a run goes on. */
 export const JOURNAL_WRITE_GAP_MS = 1_000;
+
+/** From this size on, a new job id goes to the side log at once instead of a whole rewrite. */
+export const JOURNAL_SIDE_LOG_FROM_BYTES = 16 * 1024;
 
 /** What a journal store needs: where, what, and the effects it writes and waits with. */
 export interface JournalStoreOptions {
   path: string;
-  /** The journal to own; the store changes it in place from now on. */
+  /**
+   * The journal to own, with its side log's lines merged in (as `readJournal()` returns it); the
+   * store changes it in place from now on.
+   */
   journal: JournalData;
-  /** Writes a file atomically (temporary file, flush, rename), as `Io.writeTextFile`. */
-  writeTextFile: (path: string, text: string) => Promise<void>;
-  clock: Clock;
+  io: Pick<Io, "writeTextFile" | "appendTextFile" | "removeFile" | "clock">;
   /** Told, once, when a write fails; the run goes on and later writes are tried again. */
   warn: (message: string) => void;
-  /** The least time between two paced writes; default `JOURNAL_WRITE_GAP_MS`. */
+  /** The least time between two paced rewrites; default `JOURNAL_WRITE_GAP_MS`. */
   gapMs?: number;
+  /** The size from which new job ids go to the side log; default `JOURNAL_SIDE_LOG_FROM_BYTES`. */
+  sideLogFromBytes?: number;
 }
 
 /** The journal of one run, kept on disk as it changes. */
@@ -35,106 +47,61 @@ export interface JournalStore {
   /** The journal as it is now; read it, change it only through `update()`. */
   readonly journal: Readonly<JournalData>;
   /**
-   * Changes the journal in place. `change` says how soon the change must be written (`"at-once"`
-   * or `"paced"`), or null when it changed nothing. Ignored once the store is closed.
+   * Changes the journal in place. `change` says what changed: a step's new job id (on disk at
+   * once), `"paced"` for anything else, or null when nothing did. Ignored once the store is closed.
    */
-  update(change: (journal: JournalData) => WriteUrgency | null): void;
+  update(change: (journal: JournalData) => JournalChange): void;
   /** Writes what is pending at once; resolves once every change so far is on disk (or failed). */
   flush(): Promise<void>;
   /** Takes no more changes, and writes what is pending at once (as `flush()`). */
   close(): Promise<void>;
 }
 
-/** The journal as its file holds it. */
+/** The journal as its file holds it: compact JSON on one line. */
 export function journalText(journal: JournalData): string {
-  return JSON.stringify(journal, null, 2) + "\n";
+  return JSON.stringify(journal) + "\n";
 }
 
 /**
- * Writes the journal at once and returns the store that keeps it up to date. Rejects with the
- * write's own error when that first write fails (the caller says what to do about it).
+ * Writes the journal at once (then drops a side log it holds) and returns the store that keeps it
+ * up to date. Rejects with the write's own error when that first write fails (the caller says
+ * what to do about it).
  */
 export async function openJournalStore(options: JournalStoreOptions): Promise<JournalStore> {
-  const { path, journal, writeTextFile, clock, warn } = options;
-  const gapMs = options.gapMs ?? JOURNAL_WRITE_GAP_MS;
-  await writeTextFile(path, journalText(journal));
-  let lastWriteEnd = clock.now();
-
-  // Changes are counted: `written` of them are on disk, every one up to `hurried` must be written
-  // without pacing (a change that must not wait, or a flush).
-  let changes = 0;
-  let written = 0;
-  let hurried = 0;
-  let writing = false;
-  let closed = false;
+  const { path, journal, io, warn } = options;
+  const sideLogFrom = options.sideLogFromBytes ?? JOURNAL_SIDE_LOG_FROM_BYTES;
   let warned = false;
-  let wake: AbortController | null = null;
-  const waiters: { upTo: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
-
-  /** Resolves the flushes whose changes are all on disk. */
-  const release = () => {
-    for (const w of waiters.filter((w) => w.upTo <= written)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
+  const failed = (e: unknown, where: string) => {
+    if (warned) return;
+    warned = true;
+    warn(`Cannot write the run journal ${where}: ${machineProblem(e, where)}`);
   };
-
-  const pause = async (ms: number) => {
-    const controller = new AbortController();
-    wake = controller;
-    try {
-      await clock.sleep(ms, controller.signal);
-    } catch (e) {
-      if (!controller.signal.aborted) throw e; // only a change that must not wait cuts it short
-    } finally {
-      wake = null;
-    }
+  const sideLog = sideLogWriter({ path: sideLogPathOf(path), io, failed });
+  /** The side log's lines so far: the last one's number. */
+  let numbered = journal.idsThrough ?? 0;
+  let lastSize = 0;
+  const rewrite = async () => {
+    const through = numbered;
+    if (through > 0) journal.idsThrough = through;
+    const text = journalText(journal);
+    await io.writeTextFile(path, text);
+    lastSize = text.length;
+    sideLog.covered(through);
   };
+  await rewrite();
+  await sideLog.idle();
 
-  const writeAll = async () => {
-    writing = true;
-    try {
-      while (written < changes) {
-        const wait = lastWriteEnd + gapMs - clock.now();
-        if (wait > 0 && hurried <= written) await pause(wait);
-        const upTo = changes;
-        try {
-          await writeTextFile(path, journalText(journal));
-        } catch (e) {
-          if (!warned) {
-            warned = true;
-            warn(`Cannot write the run journal ${path}: ${machineProblem(e, path)}`);
-          }
-        }
-        lastWriteEnd = clock.now();
-        written = upTo;
-        release();
-      }
-    } catch (e) {
-      // Only a clock whose sleep fails unasked gets here: the flushes waiting fail with it.
-      for (const w of waiters.splice(0)) w.reject(e);
-      throw e;
-    } finally {
-      writing = false;
-    }
+  const writes = pacedWrites({
+    write: () => rewrite().catch((e: unknown) => failed(e, path)),
+    clock: io.clock,
+    gapMs: options.gapMs ?? JOURNAL_WRITE_GAP_MS,
+    lastWriteEnd: io.clock.now(),
+  });
+  const flush = async () => {
+    await writes.flush();
+    await sideLog.idle();
   };
-
-  /** Starts the writer unless it runs, and wakes it if it sleeps while a change must not wait. */
-  const kick = () => {
-    if (hurried > written) wake?.abort();
-    if (!writing) void writeAll();
-  };
-
-  const flush = () => {
-    if (written >= changes) return Promise.resolve();
-    hurried = changes;
-    const done = new Promise<void>((resolve, reject) => {
-      waiters.push({ upTo: changes, resolve, reject });
-    });
-    kick();
-    return done;
-  };
-
+  let closed = false;
   return {
     path,
     get journal() {
@@ -142,11 +109,13 @@ export async function openJournalStore(options: JournalStoreOptions): Promise<Jo
     },
     update(change) {
       if (closed) return;
-      const urgency = change(journal);
-      if (urgency === null) return;
-      changes++;
-      if (urgency === "at-once") hurried = changes;
-      kick();
+      const changed = change(journal);
+      if (changed === null) return;
+      const urgent = changed !== "paced";
+      if (urgent && lastSize >= sideLogFrom) {
+        sideLog.add({ n: ++numbered, step: changed.step, jobId: changed.jobId, at: changed.time });
+      }
+      writes.changed(urgent && lastSize < sideLogFrom);
     },
     flush,
     close() {
