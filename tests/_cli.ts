@@ -1,5 +1,8 @@
 /** Helpers to run the CLI as a subprocess, the way users and schedulers do. */
 
+import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
+import type { Scenario } from "../lib/sim/scenario.ts";
+
 export const MAIN = new URL("../main.ts", import.meta.url).pathname;
 export const ROOT = new URL("..", import.meta.url).pathname;
 
@@ -73,5 +76,20 @@ export async function waitFor(
   while (!predicate()) {
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Runs `fn` with a simulated tenant (the test key) and a fresh state folder, then cleans both up. */
+export async function withSim<T>(
+  scenario: Scenario,
+  fn: (sim: SimTenant, stateDir: string) => Promise<T>,
+): Promise<T> {
+  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
+  const stateDir = await Deno.makeTempDir({ prefix: "tamr-refresh-test-" });
+  try {
+    return await fn(sim, stateDir);
+  } finally {
+    await sim.close();
+    await Deno.remove(stateDir, { recursive: true });
   }
 }

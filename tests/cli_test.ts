@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import {
   childEnv,
@@ -10,24 +9,11 @@ import {
   SECRET_KEY,
   spawnCli,
   waitFor,
+  withSim,
 } from "./_cli.ts";
 
 /** Everything every CLI run printed, searched for the key at the end. */
 const printed: string[] = [];
-
-async function withSim<T>(
-  scenario: Scenario,
-  fn: (sim: SimTenant, stateDir: string) => Promise<T>,
-): Promise<T> {
-  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-  const stateDir = await Deno.makeTempDir({ prefix: "tamr-refresh-test-" });
-  try {
-    return await fn(sim, stateDir);
-  } finally {
-    await sim.close();
-    await Deno.remove(stateDir, { recursive: true });
-  }
-}
 
 const pipelineArgs = (baseUrl: string) => [
   "run",

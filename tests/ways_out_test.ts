@@ -4,24 +4,8 @@
  * run it attached to is never stopped by it.
  */
 import assert from "node:assert/strict";
-import { childEnv, MAIN, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
-import { startSimTenant } from "../lib/sim/server.ts";
+import { childEnv, MAIN, SECRET_KEY, spawnCli, waitFor, withSim } from "./_cli.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import type { SimTenant } from "../lib/sim/server.ts";
-
-async function withSim<T>(
-  scenario: Scenario,
-  fn: (sim: SimTenant, stateDir: string) => Promise<T>,
-): Promise<T> {
-  const sim = await startSimTenant({ scenario, apiKey: SECRET_KEY });
-  const stateDir = await Deno.makeTempDir({ prefix: "tamr-refresh-test-" });
-  try {
-    return await fn(sim, stateDir);
-  } finally {
-    await sim.close();
-    await Deno.remove(stateDir, { recursive: true });
-  }
-}
 
 const args = (baseUrl: string, ...more: string[]) => [
   "run",

@@ -75,10 +75,19 @@ export function backoffDelay(
   policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">,
   random: () => number,
 ): number {
+  const { cap, r } = capAndDraw(attempt, policy, random);
+  return r * cap;
+}
+
+/** The exponential cap for retry `attempt`, and a draw from `random` clamped to [0, 1]. */
+function capAndDraw(
+  attempt: number,
+  policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">,
+  random: () => number,
+): { cap: number; r: number } {
   const exponent = Math.max(0, attempt - 1);
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
-  const r = Math.min(Math.max(random(), 0), 1);
-  return r * cap;
+  return { cap, r: Math.min(Math.max(random(), 0), 1) };
 }
 
 /**
@@ -184,9 +193,7 @@ export function pollBackoffDelay(
   policy: Pick<RetryPolicy, "baseDelayMs" | "maxDelayMs">,
   random: () => number,
 ): number {
-  const exponent = Math.max(0, attempt - 1);
-  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
-  const r = Math.min(Math.max(random(), 0), 1);
+  const { cap, r } = capAndDraw(attempt, policy, random);
   return cap / 2 + (r * cap) / 2;
 }
 
