@@ -5,19 +5,13 @@
  * by start time, a statusHistory newest first. Each run creates each configuration exactly once.
  */
 import assert from "node:assert/strict";
-import { journalReduce, newJournal, priorSteps } from "../lib/app/journal/journal.ts";
-import { createJobClient } from "../lib/kit/api/client.ts";
 import type { Job } from "../lib/kit/api/types.ts";
-import { TenantClock } from "../lib/kit/job/tenant_clock.ts";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
-import { runPipeline } from "../lib/kit/run/runner.ts";
-import { createInProcessTenant } from "../lib/sim/in_process.ts";
 import { stepIdOf } from "../lib/sim/mod.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import type { SimTenant } from "../lib/sim/server.ts";
-import { VirtualClock } from "../lib/sim/virtual_clock.ts";
-import { SECRET_KEY } from "./_cli.ts";
+import { killAndResume } from "./_kill_resume.ts";
 import {
   assertInvariants,
   MINUTE,
@@ -231,93 +225,6 @@ const KILL_PLAN = buildPlan({
   destinations: ["d1"],
 });
 
-/**
- * An earlier run's jobs, one per step, created 8 minutes and finished 5 minutes before the run
- * (our clock); then the run, cut off after the tenant performed request `killAt` (its answer never
- * arrives, nothing more is sent or journaled); then `--resume` `afterMs` later on a fresh clock.
- */
-async function killAndResume(
-  scenario: Scenario,
-  killAt: number,
-  resume: { afterMs: number; attach: boolean },
-) {
-  const setupClock = new VirtualClock();
-  let clock = setupClock;
-  const sim = createInProcessTenant({
-    scenario: { jobLimit: 100, ...scenario },
-    apiKey: SECRET_KEY,
-    clock: { now: () => clock.now() },
-  });
-  const earlier = new Set<string>();
-  for (const step of KILL_PLAN.steps) {
-    earlier.add(sim.tenant.create({ configuration: step.configuration }).jobId);
-  }
-  await setupClock.run(() => setupClock.sleep(8 * MINUTE));
-
-  const options = (events: RunEvent[], fetch: typeof globalThis.fetch) => {
-    const tenantClock = new TenantClock(clock.now);
-    const watched = tenantClock.watch(fetch);
-    return {
-      client: createJobClient({
-        baseUrl: sim.baseUrl,
-        apiKey: SECRET_KEY,
-        fetch: watched,
-        createFetch: watched,
-        clock,
-      }),
-      tenantClock,
-      plan: KILL_PLAN,
-      tenant: "sim",
-      baseUrl: sim.baseUrl,
-      concurrency: 2,
-      attach: true,
-      clock,
-      emit: (e: RunEvent) => events.push(e),
-    };
-  };
-
-  const killedClock = new VirtualClock({ start: setupClock.now() });
-  clock = killedClock;
-  let killed = false;
-  const never = new Promise<never>(() => {});
-  const cutOff: typeof fetch = async (input, init) => {
-    if (killed) return await never;
-    const response = await sim.fetch(input, init);
-    if (sim.requests.length >= killAt) killed = true;
-    return killed ? await never : response;
-  };
-  let journal = newJournal(
-    KILL_PLAN,
-    { tenant: "sim", baseUrl: sim.baseUrl },
-    new Date(killedClock.now()).toISOString(),
-  );
-  const first = options([], cutOff);
-  const finished = await killedClock.run(() =>
-    Promise.race([
-      runPipeline({
-        ...first,
-        emit: (e) => {
-          if (!killed) journal = journalReduce(journal, e);
-        },
-      }).then(() => true),
-      killedClock.until(() => killed, `request ${killAt}`).then(() => false),
-    ])
-  );
-
-  clock = new VirtualClock({ start: killedClock.now() + resume.afterMs });
-  const events: RunEvent[] = [];
-  const resumed = clock;
-  const result = await resumed.run(() =>
-    runPipeline({
-      ...options(events, sim.fetch),
-      attach: resume.attach,
-      prior: priorSteps(journal),
-      resumedSince: Date.parse(journal.startedAt),
-    })
-  );
-  return { finished, result, events, sim, earlier };
-}
-
 const killCases: {
   name: string;
   scenario: Scenario;
@@ -348,9 +255,10 @@ for (const { name, scenario, resume } of killCases) {
     let killAt = 1;
     for (; killAt < 200; killAt++) {
       const { finished, result, events, sim, earlier } = await killAndResume(
-        scenario,
+        { jobLimit: 100, ...scenario },
         killAt,
         resume,
+        { plan: KILL_PLAN, earlierJobs: true, watchDate: true },
       );
       if (finished) break; // the run ended before request `killAt`: every moment was tried
       const where = `cut off after request ${killAt}`;

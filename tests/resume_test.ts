@@ -4,17 +4,13 @@
  * in-process on virtual time, a run is also cut off after every single request it sends.
  */
 import assert from "node:assert/strict";
-import { journalReduce, newJournal, parseJournal, priorSteps } from "../lib/app/journal/journal.ts";
+import { newJournal, parseJournal } from "../lib/app/journal/journal.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { canonicalJson } from "../lib/kit/api/types.ts";
-import { createJobClient } from "../lib/kit/api/client.ts";
-import type { RunEvent } from "../lib/kit/run/events.ts";
-import { runPipeline } from "../lib/kit/run/runner.ts";
-import { createInProcessTenant } from "../lib/sim/in_process.ts";
-import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 import { childEnv, type CliResult, runCli, SECRET_KEY, spawnCli, waitFor } from "./_cli.ts";
+import { killAndResume } from "./_kill_resume.ts";
 
 const PLAN_FLAGS = [
   "--source",
@@ -337,84 +333,6 @@ const IN_PROCESS_PLAN = buildPlan({
   destinations: ["d1"],
 });
 
-/**
- * Runs the plan until the tenant has performed request number `killAt`, then cuts the run off as
- * kill -9 would: that request's answer never arrives, nothing more is sent, no more of the
- * journal is written, and its clock stops. Then a second run resumes from the journal, on a clock
- * that goes on from there. Returns the resumed run's result and events, and the tenant.
- */
-async function killAndResume(
-  scenario: Scenario,
-  killAt: number,
-  resume: { afterMs: number; attach: boolean },
-) {
-  const killedClock = new VirtualClock();
-  let clock = killedClock;
-  const sim = createInProcessTenant({
-    scenario,
-    apiKey: SECRET_KEY,
-    clock: { now: () => clock.now() },
-  });
-  const options = (events: RunEvent[], fetch: typeof globalThis.fetch) => ({
-    client: createJobClient({
-      baseUrl: sim.baseUrl,
-      apiKey: SECRET_KEY,
-      fetch,
-      createFetch: fetch,
-      clock,
-    }),
-    plan: IN_PROCESS_PLAN,
-    tenant: "sim",
-    baseUrl: sim.baseUrl,
-    concurrency: 2,
-    attach: true,
-    clock,
-    emit: (e: RunEvent) => events.push(e),
-  });
-
-  let killed = false;
-  const never = new Promise<never>(() => {});
-  const cutOff: typeof fetch = async (input, init) => {
-    if (killed) return await never;
-    const response = await sim.fetch(input, init);
-    if (sim.requests.length >= killAt) killed = true;
-    return killed ? await never : response;
-  };
-  let journal = newJournal(
-    IN_PROCESS_PLAN,
-    { tenant: "sim", baseUrl: sim.baseUrl },
-    new Date(killedClock.now()).toISOString(),
-  );
-  const firstEvents: RunEvent[] = [];
-  const first = options(firstEvents, cutOff);
-  const finished = await killedClock.run(() =>
-    Promise.race([
-      runPipeline({
-        ...first,
-        emit: (e) => {
-          if (killed) return;
-          first.emit(e);
-          journal = journalReduce(journal, e);
-        },
-      }).then(() => true),
-      killedClock.until(() => killed, `request ${killAt}`).then(() => false),
-    ])
-  );
-
-  // Later, `--resume` in a fresh process: a new clock from where the old one stopped.
-  clock = new VirtualClock({ start: killedClock.now() + resume.afterMs });
-  const events: RunEvent[] = [];
-  const result = await clock.run(() =>
-    runPipeline({
-      ...options(events, sim.fetch),
-      attach: resume.attach,
-      prior: priorSteps(journal),
-      resumedSince: Date.parse(journal.startedAt),
-    })
-  );
-  return { finished, journal, result, events, sim };
-}
-
 const killCases: {
   name: string;
   scenario: Scenario;
@@ -446,6 +364,7 @@ for (const { name, scenario, resume } of killCases) {
         scenario,
         killAt,
         resume,
+        { plan: IN_PROCESS_PLAN },
       );
       if (finished) break; // the run ended before request `killAt`: every moment was tried
       const where = `cut off after request ${killAt}`;
