@@ -44,6 +44,7 @@ export async function scaleCommand(
     "run",
     "-A",
     "--quiet",
+    ...await startTaskFlags(),
     MAIN,
     "run",
     "--config",
@@ -94,6 +95,16 @@ function spawnOptions(apiKey: string, o: { terminal?: boolean } = {}) {
     stdout: "piped",
     stderr: "piped",
   } as const;
+}
+
+/**
+ * The Deno flags `deno task start` runs the CLI with (its V8 flags), so that what is measured is
+ * the CLI as users start it.
+ */
+async function startTaskFlags(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const words = String(config.tasks?.start ?? "").split(/\s+/);
+  return words.filter((w) => w.startsWith("--v8-flags="));
 }
 
 /** Quotes a word for `sh`. */
