@@ -82,7 +82,7 @@ export async function runOurs(o: OursOptions): Promise<RunMetrics> {
       slotWaitMs: SLOT_WAIT_MS / scale,
       timeoutMs: parseDuration(DEFAULTS.timeout, "timeout") / scale,
       attach: true,
-      ...(expected.size > 0 ? { expectedDurations: expected } : {}),
+      ...(expected.size > 0 ? { expected } : {}),
     });
     const start = events.find((e) => e.type === "start");
     const finish = events.find((e) => e.type === "finish");

@@ -217,7 +217,7 @@ async function runStandard(concurrency: number, history: Record<string, number[]
     concurrency,
     clock: v.clock,
     attach: true,
-    ...(expected.size > 0 ? { expectedDurations: expected } : {}),
+    ...(expected.size > 0 ? { expected } : {}),
   }));
   assert.equal(result.outcome, "succeeded");
   const requests = tenant.calls.create + tenant.calls.get + tenant.calls.list;

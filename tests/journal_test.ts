@@ -46,7 +46,7 @@ Deno.test("journalReduce() records job ids and outcomes, and ignores what does n
   });
   assert.equal(priorSteps(j).get("load:s2")?.jobId, "job_2");
   assert.equal(priorSteps(j).get("load:s2")?.outcome, undefined);
-  assert.deepEqual(expectedDurations(j).get("load:s1"), 11_000);
+  assert.deepEqual(expectedDurations(j).get("load:s1")?.medianMs, 11_000);
   assert.ok(!JSON.stringify(j).toLowerCase().includes("apikey"));
 });
 

@@ -3,6 +3,7 @@
  * `main.ts` maps them to exit codes in one place (see `exitCodeFor`), from the contract's table.
  */
 import { EXIT_CODES, type InterruptSignal } from "./run/outcome.ts";
+import type { Job } from "./api/types.ts";
 
 /**
  * Bad input: a flag, a config field, an environment variable. Exit 2; nothing was created.
@@ -122,12 +123,15 @@ export class JobFailedError extends Error {
   readonly reason: string;
   /** Tamr's message for people. */
   readonly tamrMessage: string;
+  /** The job as last seen (DONE with its error), when the poller had it. */
+  readonly job: Job | undefined;
   /** From the failed job's id and Tamr's `status.error`. */
-  constructor(jobId: string, reason: string, tamrMessage: string) {
+  constructor(jobId: string, reason: string, tamrMessage: string, job?: Job) {
     super(`Job ${jobId} failed with reason ${reason}: ${tamrMessage}`);
     this.jobId = jobId;
     this.reason = reason;
     this.tamrMessage = tamrMessage;
+    this.job = job;
   }
 }
 

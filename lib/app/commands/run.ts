@@ -129,7 +129,7 @@ export async function executePlan(
     clock: io.clock,
     attach: flags.attach !== false,
     prior: journal.prior,
-    expectedDurations: journal.expectedDurations,
+    expected: journal.expectedDurations,
     resumedSince: journal.resumedSince,
     tenantClock,
     resumeCommand,

@@ -1,3 +1,4 @@
+import { type DurationStats, durationStats } from "../../kit/history/duration_stats.ts";
 import type { RunEvent, RunOutcome, StepOutcome } from "../../kit/run/events.ts";
 import { type Plan, planFingerprint, type PlanInput } from "../../kit/run/plan.ts";
 import type { Pacing } from "../pacing.ts";
@@ -162,13 +163,12 @@ export function priorSteps(j: JournalData): Map<string, { jobId?: string; outcom
   return new Map(Object.entries(j.steps));
 }
 
-/** The median of each step's earlier durations, for duration-aware polling. */
-export function expectedDurations(j: JournalData): Map<string, number> {
-  const out = new Map<string, number>();
+/** Each step's earlier durations summed up (median and spread), for pacing and ordering. */
+export function expectedDurations(j: JournalData): Map<string, DurationStats> {
+  const out = new Map<string, DurationStats>();
   for (const [step, ds] of Object.entries(j.history)) {
-    if (ds.length === 0) continue;
-    const sorted = [...ds].sort((a, b) => a - b);
-    out.set(step, sorted[Math.floor(sorted.length / 2)]!);
+    const stats = durationStats(ds);
+    if (stats) out.set(step, stats);
   }
   return out;
 }

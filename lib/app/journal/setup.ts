@@ -2,6 +2,7 @@
  * Opening a run's journal: continue the one on disk (`--resume`) or start a new one, then keep it
  * up to date with the run's events through a journal store.
  */
+import type { DurationStats } from "../../kit/history/duration_stats.ts";
 import { UsageError } from "../../kit/errors.ts";
 import type { RunEvent } from "../../kit/run/events.ts";
 import type { Plan } from "../../kit/run/plan.ts";
@@ -28,7 +29,7 @@ export interface RunJournal extends AsyncDisposable {
   /** With `--resume`: when the journal's run began (ms since the epoch), for `RunOptions`. */
   resumedSince: number | undefined;
   /** The median of each step's earlier durations, for duration-aware polling. */
-  expectedDurations: Map<string, number>;
+  expectedDurations: Map<string, DurationStats>;
   /** The command that continues this run. */
   resumeCommand: string;
   /** Keeps the journal up to date with the run's events; returns a function that stops it. */

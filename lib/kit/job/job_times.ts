@@ -34,3 +34,35 @@ export function lastChangedAt(job: Job): number | null {
   const times = stateTimes(job);
   return times.length ? Math.max(...times) : null;
 }
+
+/**
+ * A job's phases by the tenant's clock, ms since the epoch: created (the earliest time of any
+ * state but DONE), running (the earliest RUNNING), done (DONE's time, once DONE). Whatever the
+ * order of `statusHistory`; a phase the job never went through, or did not say, is null.
+ */
+export interface JobPhases {
+  createdAt: number | null;
+  runningAt: number | null;
+  doneAt: number | null;
+}
+
+/** The job's phases from its status and statusHistory. */
+export function jobPhases(job: Job): JobPhases {
+  const entries = [
+    job.status,
+    ...(Array.isArray(job.statusHistory) ? job.statusHistory : []),
+  ];
+  const earliest = (want: (state: unknown) => boolean): number | null => {
+    let best: number | null = null;
+    for (const e of entries) {
+      if (!e || !want(e.state) || typeof e.stateStartTime !== "string") continue;
+      const t = Date.parse(e.stateStartTime);
+      if (Number.isFinite(t) && (best === null || t < best)) best = t;
+    }
+    return best;
+  };
+  const doneAt = job.status?.state === "DONE" ? earliest((s) => s === "DONE") : null;
+  const createdAt = earliest((s) => s !== "DONE") ?? doneAt;
+  const runningAt = earliest((s) => s === "RUNNING");
+  return { createdAt, runningAt, doneAt };
+}

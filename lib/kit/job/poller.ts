@@ -119,7 +119,7 @@ function finished(job: Job, jobId: string): Job {
   const message = typeof error.message === "string" && error.message
     ? error.message
     : "Tamr gave no message.";
-  throw new JobFailedError(jobId, reason, message);
+  throw new JobFailedError(jobId, reason, message, job);
 }
 
 function isDone(job: Job): boolean {

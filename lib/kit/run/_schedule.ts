@@ -2,6 +2,7 @@
  * The run's loop: starts the steps the scheduler says are ready, skips those that cannot run,
  * and waits for steps to end; a step that throws ends as failed and lets the others finish.
  */
+import type { DurationStats } from "../history/duration_stats.ts";
 import type { PlanStep } from "./plan.ts";
 import type { RunHold } from "./hold.ts";
 import { isFinalState, type RunStore } from "./run_state.ts";
@@ -11,12 +12,12 @@ import { stopJobs } from "./stop_in_flight.ts";
 
 /** What the loop needs besides the run store: the steps' shared context, limits, order, history. */
 export interface Schedule {
-  steps: Omit<StepContext, "expectedMs" | "prior">;
+  steps: Omit<StepContext, "expected" | "prior">;
   hold: RunHold | undefined;
   limits: KindLimits;
   order: readonly PlanStep[];
   prior: ReadonlyMap<string, PriorStep> | undefined;
-  expected: ReadonlyMap<string, number> | undefined;
+  expected: ReadonlyMap<string, DurationStats> | undefined;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function schedule(
           started.add(step.id);
           const p: Promise<void> = runGuarded(step, store, {
             ...s.steps,
-            expectedMs: s.expected?.get(step.id),
+            expected: s.expected?.get(step.id),
             prior: s.prior?.get(step.id),
           }).then((end) => {
             if (end.state !== "error") return;

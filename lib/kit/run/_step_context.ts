@@ -17,7 +17,7 @@ import type { StepContext } from "./step.ts";
 export function stepContext(
   options: RunOptions,
   run: { clock: Clock; signal: AbortSignal; emit: (e: RunEvent) => void },
-): Omit<StepContext, "expectedMs" | "prior"> {
+): Omit<StepContext, "expected" | "prior"> {
   const client = options.client;
   const search = new JobSearch({
     client,

@@ -1,4 +1,5 @@
 /** The last event of a run, `finish`: its outcome, exit code and every step's outcome. */
+import type { TimelineEntry } from "./timeline.ts";
 import type { JobError } from "../api/types.ts";
 import type { StepKind } from "./plan.ts";
 import type { RunOutcome, StepOutcome } from "./step_state.ts";
@@ -51,6 +52,11 @@ export interface FinishEvent {
   exitCode: number;
   /** Every step, in plan order. */
   steps: StepSummary[];
+  /**
+   * When each step that began was created, started running and ended, by Tamr's own
+   * `statusHistory` where it said (see `TimelineEntry`).
+   */
+  timeline?: TimelineEntry[];
   /** A sentence for people: why the run ended this way. */
   message?: string;
   /** The command that continues this run, when it ended early. */

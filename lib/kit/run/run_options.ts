@@ -1,4 +1,5 @@
 /** What `runPipeline()` takes and what it gives back. */
+import type { DurationStats } from "../history/duration_stats.ts";
 import type { Clock } from "../clock.ts";
 import type { JobClient } from "../api/types.ts";
 import type { Emit, FinishEvent, RunOutcome, StepSummary } from "./events.ts";
@@ -77,8 +78,12 @@ export interface RunOptions {
   limits?: KindLimits | undefined;
   /** Steps already known from a journal (`--resume`), by step id. */
   prior?: ReadonlyMap<string, PriorStep> | undefined;
-  /** Expected durations of steps from earlier runs, for duration-aware polling. */
-  expectedDurations?: ReadonlyMap<string, number> | undefined;
+  /**
+   * How long each step's job took in earlier runs (median and spread), by step id: sources start
+   * longest first, polls are placed where each job is likely to end, and step events say
+   * `expectedMs`.
+   */
+  expected?: ReadonlyMap<string, DurationStats> | undefined;
   /**
    * For `--resume`: when the journal's run began (ms since the epoch). A step the journal has no
    * live job for first looks for one with its configuration created since then, so a create

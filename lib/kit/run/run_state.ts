@@ -6,6 +6,7 @@
 import type { FinishEvent, RunEvent, StepEvent, StepState } from "./events.ts";
 import type { StepKind } from "./plan.ts";
 import type { JobError } from "../api/types.ts";
+import type { JobPhases } from "../job/job_times.ts";
 
 /**
  * One step as every view shows it. Times are milliseconds since the epoch.
@@ -48,6 +49,10 @@ export interface StepView {
   readonly leftRunning: boolean;
   /** How long the job took on Tamr (creation to DONE), once it succeeded and Tamr said. */
   readonly jobDurationMs: number | null;
+  /** The job's phases by Tamr's `statusHistory` (tenant clock, ms), once the step ended and Tamr said. */
+  readonly jobTimes: JobPhases | null;
+  /** How long the step's job usually takes (median of earlier runs), when known. */
+  readonly expectedMs: number | null;
 }
 
 /**
@@ -232,7 +237,18 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     otherRun: again ? event.otherRun === true : step.otherRun || event.otherRun === true,
     leftRunning: event.leftRunning === true,
     jobDurationMs: event.jobDurationMs ?? step.jobDurationMs,
+    jobTimes: event.jobTimes ? phasesOf(event.jobTimes) : again ? null : step.jobTimes,
+    expectedMs: event.expectedMs ?? step.expectedMs,
   };
+}
+
+/** The phases of a step event (RFC 3339) as ms. */
+function phasesOf(t: NonNullable<StepEvent["jobTimes"]>): JobPhases {
+  const ms = (text: string | undefined) => {
+    const v = Date.parse(text ?? "");
+    return Number.isFinite(v) ? v : null;
+  };
+  return { createdAt: ms(t.createdAt), runningAt: ms(t.runningAt), doneAt: ms(t.doneAt) };
 }
 
 /** A job created earlier than the step's start moves it back; never past the event's own time. */
@@ -274,5 +290,7 @@ export function newStepView(
     otherRun: false,
     leftRunning: false,
     jobDurationMs: null,
+    jobTimes: null,
+    expectedMs: null,
   };
 }

@@ -4,6 +4,8 @@
  * outcome table. Its parts: the `start` event and a resumed run's finished steps
  * (`_run_start.ts`), what every step shares (`_step_context.ts`) and the loop (`_schedule.ts`).
  */
+import { timelineOf } from "./timeline.ts";
+import type { DurationStats } from "../history/duration_stats.ts";
 import { realClock } from "../clock.ts";
 import { DEFAULT_CONCURRENCY } from "../defaults.ts";
 import { ApiError } from "../errors.ts";
@@ -64,9 +66,9 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     const { firstError, mayHaveCreated } = await schedule(started, store, {
       steps: stepContext(options, { clock, signal, emit }),
       limits: options.limits ?? { load: concurrency },
-      order: longestFirst(plan.steps, options.expectedDurations),
+      order: longestFirst(plan.steps, medians(options.expected)),
       prior: options.prior,
-      expected: options.expectedDurations,
+      expected: options.expected,
       hold: options.hold,
     }).catch(async (e: unknown) => {
       // A failure of the runner itself: the jobs it started are not left running unwatched.
@@ -89,6 +91,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       outcome,
       exitCode,
       steps: summarize(store.state),
+      timeline: timelineOf(store.state),
       message: describeRun(outcome, store.state, firstError, signal.reason),
       // Only when there is something to continue: a job was created or a step finished.
       ...(outcome !== "succeeded" && options.resumeCommand &&
@@ -107,4 +110,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 /** Whether there is something to continue: a job was created or a step finished. */
 function resumable(state: RunState): boolean {
   return state.steps.some((s) => s.jobId !== null || s.state === "succeeded");
+}
+
+/** The median of each step's earlier durations. */
+function medians(
+  expected: ReadonlyMap<string, DurationStats> | undefined,
+): ReadonlyMap<string, number> | undefined {
+  if (!expected) return undefined;
+  return new Map([...expected].map(([step, stats]) => [step, stats.medianMs]));
 }

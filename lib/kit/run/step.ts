@@ -2,6 +2,8 @@
  * One step of a run: get its job (create or attach), poll it to the end, and say every change as an
  * event naming the step. Never throws for an expected failure: it ends with a `StepEnd`.
  */
+import type { DurationStats } from "../history/duration_stats.ts";
+import { jobPhases } from "../job/job_times.ts";
 import type { Clock } from "../clock.ts";
 import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
 import type { Job, RetryInfo } from "../api/types.ts";
@@ -56,8 +58,8 @@ export interface StepContext extends Omit<CreateContext, "onState" | "warn" | "o
   leaveRunning: boolean;
   /** After a stop at the deadline, how long to wait for DONE. */
   stopGraceMs: number;
-  /** How long the step's job is expected to take, from earlier runs. */
-  expectedMs?: number | undefined;
+  /** How long the step's job took in earlier runs (median and spread). */
+  expected?: DurationStats | undefined;
   /** What the journal knows of the step (`--resume`). */
   prior?: PriorStep | undefined;
 }
@@ -76,6 +78,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       kind: step.kind,
       target: step.target,
       state,
+      ...(ctx.expected ? { expectedMs: Math.round(ctx.expected.medianMs) } : {}),
       ...extra,
     });
   const warn = (message: string, jobId?: string) =>
@@ -168,7 +171,7 @@ async function pollToEnd(
       leaveRunning: ctx.leaveRunning,
       stopGraceMs: ctx.stopGraceMs,
       clock: ctx.clock,
-      ...(ctx.expectedMs !== undefined ? { expectedDurationMs: ctx.expectedMs } : {}),
+      ...(ctx.expected !== undefined ? { expectedDurationMs: ctx.expected.medianMs } : {}),
       onRetry,
       onPoll: (j: Job) => {
         const created = createdUnsaid ? jobCreatedAt(j) : undefined;
@@ -190,12 +193,17 @@ async function pollToEnd(
       onWarning: (message: string) => warn(message, jobId),
       onStopRequested: () => say("stopping", { jobId }),
     });
-    say("succeeded", { jobId, jobState: job.status.state, ...jobDuration(job) });
+    say("succeeded", { jobId, jobState: job.status.state, ...jobDuration(job), ...timesOf(job) });
     return { state: "succeeded" };
   } catch (e) {
     if (e instanceof JobFailedError) {
       const state = e.reason === "STOPPED_BY_USER" ? "stopped" : "failed";
-      say(state, { jobId, jobState: "DONE", error: { reason: e.reason, message: e.tamrMessage } });
+      say(state, {
+        jobId,
+        jobState: "DONE",
+        error: { reason: e.reason, message: e.tamrMessage },
+        ...(e.job ? timesOf(e.job) : {}),
+      });
       return { state };
     }
     if (e instanceof JobTimeoutError) {
@@ -275,4 +283,16 @@ export function jobDuration(job: Job): { jobDurationMs?: number } {
   if (created === undefined) return {};
   const ms = Date.parse(job.status.stateStartTime ?? "") - created;
   return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
+}
+
+/** The job's phases from its statusHistory, for the step's final event (when Tamr said any). */
+function timesOf(job: Job): Pick<StepEvent, "jobTimes"> {
+  const p = jobPhases(job);
+  const iso = (ms: number | null) => ms === null ? undefined : new Date(ms).toISOString();
+  const times = {
+    ...(p.createdAt !== null ? { createdAt: iso(p.createdAt)! } : {}),
+    ...(p.runningAt !== null ? { runningAt: iso(p.runningAt)! } : {}),
+    ...(p.doneAt !== null ? { doneAt: iso(p.doneAt)! } : {}),
+  };
+  return Object.keys(times).length > 0 ? { jobTimes: times } : {};
 }

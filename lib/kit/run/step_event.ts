@@ -52,4 +52,11 @@ export interface StepEvent {
    * `statusHistory` (so without the time it took us to notice). Kept as the step's duration history.
    */
   jobDurationMs?: number;
+  /**
+   * On a final state, when Tamr said: the job's phases from its own `statusHistory` (the tenant's
+   * clock, RFC 3339): created, running (its wait for a slot ended), done.
+   */
+  jobTimes?: { createdAt?: string; runningAt?: string; doneAt?: string };
+  /** How long the step's job usually takes (the median of earlier runs), when known. */
+  expectedMs?: number;
 }
