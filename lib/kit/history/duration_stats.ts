@@ -16,6 +16,7 @@
 export interface DurationStats {
   /** How many durations it is made of. */
   samples: number;
+  /** The median: what the step usually takes. */
   medianMs: number;
   /** The 10th percentile: a job this fast is not unusual. */
   p10Ms: number;
@@ -31,7 +32,18 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
-/** The stats of some durations (ms); null when there is none that is a finite, positive number. */
+/**
+ * The stats of some durations (ms); null when there is none that is a finite, positive number.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { durationStats } from "@tamr-refresh/kit";
+ *
+ * assert.equal(durationStats([])?.medianMs, undefined);
+ * assert.equal(durationStats([10, 20, 30, 40, 50])?.p90Ms, 46);
+ * ```
+ */
 export function durationStats(durations: readonly number[]): DurationStats | null {
   const sorted = durations.filter((d) => Number.isFinite(d) && d > 0).sort((a, b) => a - b);
   if (sorted.length === 0) return null;

@@ -39,14 +39,44 @@ export function lastChangedAt(job: Job): number | null {
  * A job's phases by the tenant's clock, ms since the epoch: created (the earliest time of any
  * state but DONE), running (the earliest RUNNING), done (DONE's time, once DONE). Whatever the
  * order of `statusHistory`; a phase the job never went through, or did not say, is null.
+ *
+ * @example
+ * ```ts
+ * import type { JobPhases } from "@tamr-refresh/kit";
+ *
+ * const waited = (p: JobPhases) =>
+ *   p.createdAt !== null && p.runningAt !== null ? p.runningAt - p.createdAt : null;
+ * ```
  */
 export interface JobPhases {
+  /** When Tamr created the job. */
   createdAt: number | null;
+  /** When it started running: its wait for a slot (PENDING) ended. */
   runningAt: number | null;
+  /** When it reached DONE. */
   doneAt: number | null;
 }
 
-/** The job's phases from its status and statusHistory. */
+/**
+ * The job's phases from its status and statusHistory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jobPhases } from "@tamr-refresh/kit";
+ *
+ * const p = jobPhases({
+ *   jobId: "job_1",
+ *   configuration: { load: { sourceId: "s1" } },
+ *   status: { state: "DONE", stateStartTime: "2026-01-01T12:05:00Z" },
+ *   statusHistory: [
+ *     { state: "RUNNING", stateStartTime: "2026-01-01T12:01:00Z" },
+ *     { state: "PENDING", stateStartTime: "2026-01-01T12:00:00Z" },
+ *   ],
+ * });
+ * assert.equal(p.doneAt! - p.runningAt!, 4 * 60_000);
+ * ```
+ */
 export function jobPhases(job: Job): JobPhases {
   const entries = [
     job.status,

@@ -21,9 +21,13 @@ import { stepOutcome } from "./summary.ts";
 export interface TimelineEntry {
   /** The step id, `<kind>:<target>`. */
   step: string;
+  /** What the step does. */
   kind: StepView["kind"];
+  /** The source, data product, workflow or destination id. */
   target: string;
+  /** The Tamr job, or null when none was created. */
   jobId: string | null;
+  /** How the step ended, as in the `finish` event's steps. */
   outcome: StepOutcome;
   /** When the job was created (or the step began its create). */
   createdAt: string | null;
@@ -39,7 +43,17 @@ export interface TimelineEntry {
   reason: string | null;
 }
 
-/** The timeline of every step that began (plan order); steps never started are left out. */
+/**
+ * The timeline of every step that began (plan order); steps never started are left out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldEvents, timelineOf } from "@tamr-refresh/kit";
+ *
+ * assert.deepEqual(timelineOf(foldEvents([])), []);
+ * ```
+ */
 export function timelineOf(state: RunState): TimelineEntry[] {
   const out: TimelineEntry[] = [];
   for (const s of state.steps) {
