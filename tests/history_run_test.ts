@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { runIdFor } from "../lib/app/history/record.ts";
 import { parseHistory } from "../lib/app/history/store.ts";
-import { parseJournal } from "../lib/app/journal/journal.ts";
+import { newJournal, parseJournal } from "../lib/app/journal/journal.ts";
+import { journalText } from "../lib/app/journal/store.ts";
+import { buildPlan } from "../lib/kit/run/plan.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
 import type { FinishEvent, RunEvent } from "../lib/kit/run/events.ts";
 import { appOnSim } from "./_app_on_sim.ts";
@@ -83,6 +85,41 @@ Deno.test("the next run expects what the earlier ones took: longest sources firs
   }
 });
 
+Deno.test("a journal of an older version, with durations and no history file, still paces the run", async () => {
+  const app = appOnSim({ durations: DURATIONS, pendingMs: PENDING, pastRuns: 1 });
+  try {
+    const plan = buildPlan({
+      sources: ["s1", "s2", "s3"],
+      dataProduct: "dp",
+      workflow: "wf",
+      destinations: ["d1", "d2"],
+    });
+    const older = newJournal(
+      plan,
+      { tenant: "127.0.0.1", baseUrl: app.sim.baseUrl },
+      "2025-12-01T00:00:00Z",
+      {
+        "load:s1": [9 * MINUTE, 10 * MINUTE, 11 * MINUTE],
+      },
+    );
+    app.files.set("j.json", journalText({ ...older, finished: true, outcome: "succeeded" }));
+    const { code, events } = await app.run();
+    assert.equal(code, 0);
+    const s1 = events.find((e) => e.type === "step" && e.step === "load:s1" && e.expectedMs);
+    assert.equal(s1?.type === "step" && s1.expectedMs, 10 * MINUTE, "the journal's median");
+    const s2 = events.find((e) => e.type === "step" && e.step === "load:s2" && e.expectedMs);
+    assert.equal(s2?.type === "step" && s2.expectedMs, DURATIONS["load:s2"] + PENDING, "learned");
+    const [learn] = learnLists(app.sim.requests);
+    const filter = new URLSearchParams(learn!.query).get("filter")!;
+    assert.ok(
+      !filter.includes('"s1"') && filter.includes('"s2"'),
+      `only what is unknown: ${filter}`,
+    );
+  } finally {
+    await app.close();
+  }
+});
+
 Deno.test("a first run learns each step's duration from the tenant's earlier jobs, and keeps them", async () => {
   const app = appOnSim({ durations: DURATIONS, pendingMs: PENDING, pastRuns: 3 });
   try {
@@ -129,6 +166,24 @@ Deno.test("learning that fails or takes too long is a warning, and the run goes 
     assert.equal(runsIn(app.files).length, 1);
   } finally {
     await app.close();
+  }
+  const refused = appOnSim({
+    durations: DURATIONS,
+    pastRuns: 2,
+    faults: [{ path: "list", kind: "unauthorized", times: 1 }],
+  });
+  try {
+    const { code, events } = await refused.run();
+    assert.equal(code, 0);
+    assert.deepEqual(
+      events.flatMap((e) => e.type === "warning" && /learn/.test(e.message) ? [e.message] : []),
+      [
+        "Could not learn durations from the tenant's earlier jobs (the jobs list was answered " +
+        "401: The API key is not valid or has been revoked); this run starts without them.",
+      ],
+    );
+  } finally {
+    await refused.close();
   }
 });
 

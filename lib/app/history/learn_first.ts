@@ -7,6 +7,7 @@
 import type { JobClient } from "../../kit/api/types.ts";
 import type { Clock } from "../../kit/clock.ts";
 import { durationText } from "../../kit/duration.ts";
+import { ApiError } from "../../kit/errors.ts";
 import type { DurationStats } from "../../kit/history/duration_stats.ts";
 import { learnDurations } from "../../kit/history/learn.ts";
 import type { Plan } from "../../kit/run/plan.ts";
@@ -63,9 +64,7 @@ export async function learnMissing(o: LearnMissingOptions): Promise<Map<string, 
     if (o.signal.aborted) return new Map(); // interrupted: the run says so
     const why = controller.signal.reason === outOfTime
       ? `it took longer than ${durationText(budgetMs)}`
-      : e instanceof Error
-      ? e.message.replace(/\.$/, "")
-      : String(e);
+      : troubleOf(e);
     o.warn(
       `Could not learn durations from the tenant's earlier jobs (${why}); ` +
         `this run starts without them.`,
@@ -75,6 +74,16 @@ export async function learnMissing(o: LearnMissingOptions): Promise<Map<string, 
     o.signal.removeEventListener("abort", follow);
     controller.abort();
   }
+}
+
+/** What went wrong with the list, in a few words (not its long URL). */
+function troubleOf(e: unknown): string {
+  const text = !(e instanceof ApiError)
+    ? e instanceof Error ? e.message : String(e)
+    : e.status === null
+    ? e.message.replace(/^.*? got no answer/, "the jobs list got no answer")
+    : `the jobs list was answered ${e.status}${e.tamrMessage ? `: ${e.tamrMessage}` : ""}`;
+  return text.replace(/\.$/, "");
 }
 
 /** What the run's expectations are drawn from: its history, its journal, and the tenant. */
