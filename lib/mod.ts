@@ -60,6 +60,7 @@ export { createRunStore, foldEvents } from "./kit/run/run_store.ts";
 export { progress, summarize } from "./kit/run/summary.ts";
 export { type TimelineEntry, timelineOf } from "./kit/run/timeline.ts";
 export { type DurationStats, durationStats } from "./kit/history/duration_stats.ts";
+export { learnDurations, type LearnOptions } from "./kit/history/learn.ts";
 export { type JobPhases, jobPhases } from "./kit/job/job_times.ts";
 export type { Notice, RunListener, RunState, RunStore, StepView } from "./kit/run/run_state.ts";
 export {

@@ -312,7 +312,12 @@ Deno.test("a second run on the same journal exits 5 naming the first's pid, and 
       first.child.kill("SIGINT");
       const r = record(await first.done());
       assert.equal(r.code, 130, r.stderr);
-      assert.deepEqual(await filesIn(stateDir), ["j.json"], "the lock file went with the run");
+      // The interrupted run (it had created jobs) is in the plan's history beside its journal.
+      assert.deepEqual(
+        await filesIn(stateDir),
+        ["j.history.jsonl", "j.json"],
+        "the lock file went with the run",
+      );
     } finally {
       if (!firstDone) {
         first.child.kill("SIGKILL");

@@ -89,7 +89,11 @@ Deno.test("kill -9 while job ids are only in the side log, then --resume: each j
     }
     const names = [];
     for await (const e of Deno.readDir(dir)) names.push(e.name);
-    assert.deepEqual(names.sort(), ["config.json", "j.json"], "no side log and no lock left");
+    assert.deepEqual(
+      names.sort(),
+      ["config.json", "j.history.jsonl", "j.json"],
+      "no side log and no lock left (the run's history is beside its journal)",
+    );
     assert.equal(parseJournal(await Deno.readTextFile(state), state).outcome, "succeeded");
   } finally {
     await sim.close();

@@ -7,6 +7,7 @@ import { addDemoCommand } from "./program/demo.ts";
 import { addSimCommand } from "./program/sim.ts";
 import { addJobsCommands } from "./program/jobs.ts";
 import { addInitCommand } from "./program/init.ts";
+import { addHistoryCommand } from "./program/history.ts";
 import { checkCommandWord } from "./program/unknown_command.ts";
 import type { Io } from "./io.ts";
 import { VERSION } from "../kit/version.ts";
@@ -62,6 +63,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
   addSimCommand(program, ctx);
   addJobsCommands(program, ctx);
   addInitCommand(program, ctx);
+  addHistoryCommand(program, ctx);
 
   checkCommandWord(args, [...program.commands.map((c) => c.name()), "help"]);
   try {

@@ -125,4 +125,5 @@ export const scenarioSchema = z.strictObject({
   listOrder: z.enum(["created", "started"]).optional(),
   statusHistoryOrder: z.enum(["oldestFirst", "newestFirst"]).optional(),
   echoServerFields: z.boolean().optional(),
+  pastRuns: z.number().int().nonnegative().max(1000).optional(),
 });

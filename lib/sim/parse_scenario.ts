@@ -16,8 +16,8 @@ export function parseScenario(json: unknown): Scenario {
 
 function usageErrorFor(issues: readonly z.core.$ZodIssue[]): UsageError {
   const hint = "A scenario may have seed, timeScale, pendingMs, stoppingMs, jobLimit, durations, " +
-    "jitter, failures, faults, clockOffsetMs, refuseFilters, listOrder, statusHistoryOrder and " +
-    "echoServerFields.";
+    "jitter, failures, faults, clockOffsetMs, refuseFilters, listOrder, statusHistoryOrder, " +
+    "echoServerFields and pastRuns.";
   const issue = issues[0];
   if (!issue) return new UsageError("Invalid scenario", { hint });
   if (issue.code === "unrecognized_keys") {

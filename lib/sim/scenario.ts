@@ -110,4 +110,11 @@ export interface Scenario {
    * empty one and a null one, as an API that adds fields without a version bump would.
    */
   echoServerFields?: boolean;
+  /**
+   * Earlier runs whose jobs the tenant still lists: this many runs of the steps named in
+   * `durations` (not `default`; a publish takes the data product of the `update:` step), each job
+   * PENDING → RUNNING → DONE without error in the past, a day apart, with `jitter` applied from a
+   * PRNG of their own. They are not counted by `creates()`. Default 0.
+   */
+  pastRuns?: number;
 }

@@ -8,6 +8,7 @@ import { checkCreateBody, stepIdOf } from "./_config.ts";
 import { currentPhase, failureFor, type JobRecord, requestStop } from "./_job_record.ts";
 import { view, withServerFields } from "./_job_view.ts";
 import { listPage, type ListQuery } from "./_list.ts";
+import { pastRunJobs } from "./_past_runs.ts";
 import { mulberry32, randomHex } from "./_prng.ts";
 import { SCENARIO_DEFAULTS } from "./scenario_defaults.ts";
 import type { Scenario } from "./scenario.ts";
@@ -54,6 +55,29 @@ export class TenantModel {
     this.#newJobId = options.newJobId ?? (() => `job_${randomHex(8)}`);
     this.#random = mulberry32(this.#scenario.seed ?? SCENARIO_DEFAULTS.seed);
     this.#timeScale = this.#scenario.timeScale ?? SCENARIO_DEFAULTS.timeScale;
+    this.#leavePastRuns();
+  }
+
+  /** The scenario's `pastRuns`: earlier runs' DONE jobs, listed and readable, never "created". */
+  #leavePastRuns(): void {
+    const s = this.#scenario;
+    const durations = Object.fromEntries(
+      Object.entries(s.durations ?? {}).map(([id, ms]) => [id, this.#real(ms)]),
+    );
+    const jobs = pastRunJobs({
+      runs: s.pastRuns ?? 0,
+      durations,
+      pendingMs: this.#real(s.pendingMs ?? SCENARIO_DEFAULTS.pendingMs),
+      jitter: s.jitter ?? SCENARIO_DEFAULTS.jitter,
+      seed: s.seed ?? SCENARIO_DEFAULTS.seed,
+      now: this.#now(),
+      newJobId: () => this.#uniqueId(),
+    });
+    for (const record of jobs) {
+      this.#order.push(record);
+      this.#byId.set(record.jobId, record);
+    }
+    this.#seq = jobs.length;
   }
 
   /** The scenario the tenant runs. */
@@ -200,7 +224,7 @@ export class TenantModel {
   #uniqueId(): string {
     for (;;) {
       const id = this.#newJobId();
-      if (!this.#createdById.has(id)) return id;
+      if (!this.#createdById.has(id) && !this.#byId.has(id)) return id;
     }
   }
 }

@@ -14,6 +14,8 @@ import { endView } from "../outputs/end_view.ts";
 import { clientFor } from "../connect.ts";
 import { awaitRunEnd, showRun } from "./_run_views.ts";
 import { warnOnStream } from "./_warn_on_stream.ts";
+import { openRunHistory } from "../history/run_history.ts";
+import { expectedForRun } from "../history/learn_first.ts";
 
 /** The `run` flags beyond the config ones. */
 export interface RunCommandFlags extends RunFlags {
@@ -113,6 +115,26 @@ export async function executePlan(
     hold,
     resumeCommand,
   });
+  // The plan's earlier runs (and, for steps they never ran, the tenant's): what each step takes.
+  const history = await openRunHistory({
+    journal,
+    resumed: flags.resume === true,
+    run: {
+      tenant: run.tenant,
+      baseUrl: run.baseUrl,
+      dataProduct: plan.dataProduct,
+      concurrency: run.concurrency,
+    },
+    io,
+    warn,
+  });
+  const expected = await expectedForRun({ runs: history.runs, journal }, {
+    client,
+    plan,
+    signal: controller.signal,
+    clock: io.clock,
+    warn,
+  });
   const runPromise = runPipeline({
     client,
     plan,
@@ -129,12 +151,15 @@ export async function executePlan(
     clock: io.clock,
     attach: flags.attach !== false,
     prior: journal.prior,
-    expected: journal.expectedDurations,
+    expected,
     resumedSince: journal.resumedSince,
     tenantClock,
     resumeCommand,
     firstPollMs: mode.firstPollMs,
-    beforeFinish: (finish, state) => endReports.write(endView(state, finish), warn),
+    beforeFinish: async (finish, state) => {
+      await endReports.write(endView(state, finish), warn);
+      await history.record(finish, state);
+    },
   });
   return await awaitRunEnd(runPromise, dashboard, journal);
 }

@@ -88,6 +88,13 @@ export const HELP = {
     ],
   },
   jobsWatch: { env: CONNECTION, codes: [...JOB_CODES] },
+  history: {
+    env: ["TAMR_TENANT", "TAMR_BASE_URL", "XDG_STATE_HOME"],
+    codes: [
+      ["0", "the history was printed (or there is none yet, which it says)"],
+      ["2", "usage or config error: a bad flag, no tenant or data product, an unreadable file"],
+    ],
+  },
   init: {
     env: CONNECTION,
     codes: [["0", "the config file was written"], "2", "4", ["130", "cancelled: nothing written"]],

@@ -33,7 +33,7 @@ export async function readHistory(
   return parseHistory(await io.readTextFile(path));
 }
 
-/** The runs of a history file's text, newest first. */
+/** The runs of a history file's text, newest first: at most HISTORY_LIMIT of them. */
 export function parseHistory(text: string): History {
   const runs: RunRecord[] = [];
   let skipped = 0;
@@ -48,7 +48,7 @@ export function parseHistory(text: string): History {
     }
   }
   runs.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
-  return { runs, skipped };
+  return { runs: runs.slice(0, HISTORY_LIMIT), skipped };
 }
 
 function isRunRecord(r: unknown): r is RunRecord {
@@ -59,21 +59,27 @@ function isRunRecord(r: unknown): r is RunRecord {
     typeof o.durationMs === "number" && Array.isArray(o.timeline);
 }
 
-/** Adds a finished run to the history at `path`; keeps the newest HISTORY_LIMIT. */
+/**
+ * Adds a finished run to the history at `path`, or replaces the one with its run id (a run
+ * continued by `--resume` stays one record); keeps the newest HISTORY_LIMIT.
+ */
 export async function appendRun(
   path: string,
   record: RunRecord,
   io: Pick<Io, "readTextFile" | "writeTextFile" | "appendTextFile" | "exists">,
 ): Promise<void> {
   const text = (await io.exists(path)) ? await io.readTextFile(path) : "";
-  // A line torn by a crash is ended first, so the new run is a line of its own.
-  const line = (text === "" || text.endsWith("\n") ? "" : "\n") + JSON.stringify(record) + "\n";
   const lines = text.split("\n").filter((l) => l.trim() !== "").length;
-  if (lines + 1 <= REWRITE_AT) {
+  const { runs } = parseHistory(text);
+  if (!runs.some((r) => r.runId === record.runId) && lines + 1 <= REWRITE_AT) {
+    // A line torn by a crash is ended first, so the new run is a line of its own.
+    const line = (text === "" || text.endsWith("\n") ? "" : "\n") + JSON.stringify(record) + "\n";
     await io.appendTextFile(path, line);
     return;
   }
-  const { runs } = parseHistory(text);
-  const kept = [record, ...runs].slice(0, HISTORY_LIMIT).reverse();
+  const others = runs.filter((r) => r.runId !== record.runId);
+  const kept = [record, ...others]
+    .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt))
+    .slice(0, HISTORY_LIMIT).reverse();
   await io.writeTextFile(path, kept.map((r) => JSON.stringify(r)).join("\n") + "\n");
 }

@@ -8,14 +8,20 @@ import { type Plan, planFingerprint } from "../../kit/run/plan.ts";
 import { type Pacing, pacingOf } from "../pacing.ts";
 import type { Io } from "../io.ts";
 import { machineError } from "../machine_errors.ts";
-import { archivePathFor, type JournalData, newJournal, priorSteps } from "./journal.ts";
+import {
+  archivePathFor,
+  type JournalData,
+  type JournalStep,
+  newJournal,
+  priorSteps,
+} from "./journal.ts";
 import { noJournalToResume } from "./file.ts";
 import { journalText } from "./store.ts";
 
 /** The journal a run starts with, and with `--resume` what it knew of each step. */
 export interface ChosenJournal {
   journal: JournalData;
-  prior: Map<string, { jobId?: string; outcome?: string }> | undefined;
+  prior: Map<string, JournalStep> | undefined;
 }
 
 /** Where the journal is and what it held, for the plan about to run. */

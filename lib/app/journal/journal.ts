@@ -27,8 +27,18 @@ export interface JournalData {
   finished: boolean;
   outcome?: RunOutcome;
   steps: Record<string, JournalStep>;
-  /** Durations (ms) of each step's earlier successful runs, newest last, at most 5. */
+  /**
+   * Durations (ms) of each step's earlier successful runs, newest last: at most 5 of this plan's
+   * own runs, or up to LEARNED_LIMIT learned from the tenant's earlier jobs before its first run.
+   * The plan's run history (`<journal>.history.jsonl`) holds more; this is what a journal of an
+   * older version knew, and what was learned from the tenant.
+   */
   history: Record<string, number[]>;
+  /**
+   * The run's id in the run history (`20261202T081500Z`), set once the run chose it; a `--resume`
+   * keeps it, so the run stays one record.
+   */
+  runId?: string;
   /** How the run was paced, so `--resume --state FILE` alone runs it the same way. */
   settings?: Pacing;
   /**
@@ -159,8 +169,29 @@ export function foldEvent(j: JournalData, e: RunEvent): JournalChange {
 }
 
 /** What `--resume` knows of each step. */
-export function priorSteps(j: JournalData): Map<string, { jobId?: string; outcome?: string }> {
+export function priorSteps(j: JournalData): Map<string, JournalStep> {
   return new Map(Object.entries(j.steps));
+}
+
+/** How many durations learned from the tenant the journal keeps for a step. */
+export const LEARNED_LIMIT = 20;
+
+/**
+ * Keeps durations learned from the tenant's earlier jobs (oldest first) for the steps the journal
+ * has none of, the newest LEARNED_LIMIT of each; says whether it kept any.
+ */
+export function keepLearned(
+  j: JournalData,
+  learned: ReadonlyMap<string, readonly number[]>,
+): boolean {
+  let kept = false;
+  for (const [step, ds] of learned) {
+    const usable = ds.filter((d) => Number.isFinite(d) && d >= 0);
+    if ((j.history[step]?.length ?? 0) > 0 || usable.length === 0) continue;
+    j.history[step] = usable.slice(-LEARNED_LIMIT);
+    kept = true;
+  }
+  return kept;
 }
 
 /** Each step's earlier durations summed up (median and spread), for pacing and ordering. */

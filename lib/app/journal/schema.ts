@@ -104,6 +104,7 @@ const journalSchema: z.ZodType<JournalData> = z.looseObject({
     must("an object"),
   ).default({}),
   settings: pacing.exactOptional(),
+  runId: nonEmpty.exactOptional(),
   idsThrough: z.number(must("a whole number")).int(must("a whole number"))
     .nonnegative(must("a whole number")).exactOptional(),
 }, must("a JSON object"));

@@ -2,14 +2,13 @@
  * Opening a run's journal: continue the one on disk (`--resume`) or start a new one, then keep it
  * up to date with the run's events through a journal store.
  */
-import type { DurationStats } from "../../kit/history/duration_stats.ts";
 import { UsageError } from "../../kit/errors.ts";
 import type { RunEvent } from "../../kit/run/events.ts";
 import type { Plan } from "../../kit/run/plan.ts";
 import type { Pacing } from "../pacing.ts";
 import type { FileLock, Io } from "../io.ts";
 import { machineError } from "../machine_errors.ts";
-import { expectedDurations, foldEvent } from "./journal.ts";
+import { foldEvent, type JournalStep, keepLearned } from "./journal.ts";
 import { journalPath, readJournal } from "./file.ts";
 import { type JournalStore, openJournalStore } from "./store.ts";
 import { type ChosenJournal, resumeJournal, startJournal } from "./_resume_or_start.ts";
@@ -25,11 +24,22 @@ export interface RunEventSource {
 export interface RunJournal extends AsyncDisposable {
   path: string;
   /** With `--resume`: what the journal knew of each step. */
-  prior: Map<string, { jobId?: string; outcome?: string }> | undefined;
+  prior: Map<string, JournalStep> | undefined;
   /** With `--resume`: when the journal's run began (ms since the epoch), for `RunOptions`. */
   resumedSince: number | undefined;
-  /** The median of each step's earlier durations, for duration-aware polling. */
-  expectedDurations: Map<string, DurationStats>;
+  /** When the journal's run began (RFC 3339): now, or the start of the run `--resume` continues. */
+  startedAt: string;
+  /** The run's id in the run history, once chosen (a `--resume` finds the one chosen before). */
+  readonly runId: string | undefined;
+  /**
+   * Each step's durations the journal knows (ms, newest last): an older version's, and those
+   * learned from the tenant (see `JournalData.history`).
+   */
+  readonly durations: Readonly<Record<string, readonly number[]>>;
+  /** Keeps the run's id in the journal, so a `--resume` continues the same record. */
+  keepRunId(runId: string): void;
+  /** Keeps durations learned from the tenant for the steps the journal has none of. */
+  keepLearned(learned: ReadonlyMap<string, readonly number[]>): void;
   /** The command that continues this run. */
   resumeCommand: string;
   /** Keeps the journal up to date with the run's events; returns a function that stops it. */
@@ -148,7 +158,20 @@ function runJournalOf(
   return {
     path: store.path,
     ...known,
-    expectedDurations: expectedDurations(store.journal),
+    startedAt: store.journal.startedAt,
+    get runId() {
+      return store.journal.runId;
+    },
+    get durations() {
+      return store.journal.history;
+    },
+    keepRunId: (runId) =>
+      store.update((j) => {
+        if (j.runId === runId) return null;
+        j.runId = runId;
+        return "paced";
+      }),
+    keepLearned: (learned) => store.update((j) => keepLearned(j, learned) ? "paced" : null),
     attach(events) {
       const unsubscribe = events.subscribe((e) => store.update((j) => foldEvent(j, e)));
       listening.add(unsubscribe);
