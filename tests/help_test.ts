@@ -14,6 +14,7 @@ const COMMANDS: string[][] = [
   ["jobs", "stop"],
   ["jobs", "list"],
   ["init"],
+  ["report"],
 ];
 
 /** The help of each command, run as a subprocess the way a user asks for it (once, lazily). */
@@ -79,6 +80,7 @@ const OWN: Record<string, { env: string[]; codes: string[] }> = {
   demo: { env: ["CI", "NO_COLOR"], codes: ["0", "1", "2", "130"] },
   sim: { env: [], codes: ["2", "130"] },
   init: { env: ["TAMR_API_KEY", "TAMR_TENANT", "TAMR_BASE_URL"], codes: ["0", "2", "4", "130"] },
+  report: { env: ["TAMR_TENANT", "TAMR_BASE_URL"], codes: ["0", "2"] },
   "jobs watch": {
     env: ["TAMR_API_KEY", "TAMR_TENANT", "TAMR_BASE_URL"],
     codes: ["0", "1", "2", "3", "4", "130"],

@@ -7,6 +7,7 @@ import { addDemoCommand } from "./program/demo.ts";
 import { addSimCommand } from "./program/sim.ts";
 import { addJobsCommands } from "./program/jobs.ts";
 import { addInitCommand } from "./program/init.ts";
+import { addReportCommand } from "./program/report.ts";
 import { checkCommandWord } from "./program/unknown_command.ts";
 import type { Io } from "./io.ts";
 import { VERSION } from "../kit/version.ts";
@@ -52,6 +53,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
         "tamr-refresh demo --headless       # the whole pipeline against a simulated tenant",
         "tamr-refresh run --config tamr-refresh.json",
         "tamr-refresh jobs list --tenant acme",
+        "tamr-refresh report --config tamr-refresh.json",
         "tamr-refresh <command> --help      # each command's options and examples",
       ),
     );
@@ -62,6 +64,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
   addSimCommand(program, ctx);
   addJobsCommands(program, ctx);
   addInitCommand(program, ctx);
+  addReportCommand(program, ctx);
 
   checkCommandWord(args, [...program.commands.map((c) => c.name()), "help"]);
   try {
