@@ -5,8 +5,11 @@ import {
   errorAnnotations,
   escapeData,
   escapeProperty,
+  MAX_MERMAID_CHARS,
   stepSummaryMarkdown,
+  timelineMarkdown,
 } from "../lib/app/outputs/github.ts";
+import type { TimelineEntry } from "../lib/kit/run/timeline.ts";
 import { startSimTenant } from "../lib/sim/server.ts";
 import { endViewOf, start, step, t } from "./_events.ts";
 import { childEnv, runCli, SECRET_KEY } from "./_cli.ts";
@@ -201,9 +204,64 @@ Deno.test("in GitHub Actions, run writes the step summary and annotates the fail
     assert.ok(text.startsWith("before\n### tamr-refresh: dp on 127.0.0.1\n"), text);
     assert.match(text, /\| `load:s2` \| `job_\w+` \| ❌ failed \| .* \| `PLANNING_FAILED` Source/);
     assert.match(text, /\| `update:dp` \| – \| ⏭️ skipped \|/);
+    // Then the timeline, from Tamr's own times: both loads, the failed one crit.
+    const chart = text.slice(text.indexOf("#### Timeline\n\n```mermaid\ngantt\n"));
+    assert.ok(chart.length > 0, text);
+    assert.match(chart, /\n {4}section load\n/);
+    assert.match(chart, /\n {4}load s1 waiting :active, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}, /);
+    assert.match(chart, /\n {4}load s1 :\d{4}-/);
+    assert.match(chart, /\n {4}load s2 failed PLANNING_FAILED :crit, \d{4}-/);
+    assert.doesNotMatch(chart, /update dp/, "a skipped step is not on the timeline");
     assert.ok(!(r.stdout + r.stderr + text).includes(SECRET_KEY));
   } finally {
     await sim.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** A timeline of `n` sources, each waiting 20 s and running a minute, one after another. */
+function sources(n: number): TimelineEntry[] {
+  const t0 = Date.UTC(2026, 11, 2, 8);
+  const iso = (ms: number) => new Date(t0 + ms).toISOString();
+  return Array.from({ length: n }, (_, i) => ({
+    step: `load:source_number_${i}`,
+    kind: "load",
+    target: `source_number_${i}`,
+    jobId: `job_${i}`,
+    outcome: i === 1 ? "failed" : "succeeded",
+    createdAt: iso(i * 80_000),
+    runningAt: iso(i * 80_000 + 20_000),
+    endedAt: iso(i * 80_000 + 80_000),
+    waitMs: 20_000,
+    runMs: 60_000,
+    reason: i === 1 ? "PLANNING_FAILED" : null,
+  }));
+}
+
+Deno.test("stepSummaryMarkdown() adds the run's timeline as a Mermaid gantt chart after the table", () => {
+  const view = { ...endViewOf(okRun), timeline: sources(3) };
+  const md = stepSummaryMarkdown(view);
+  const table = md.indexOf("| Step | Job |");
+  const chart = md.indexOf("#### Timeline\n\n```mermaid\ngantt\n    title dp on acme (UTC)\n");
+  assert.ok(table >= 0 && chart > table, md);
+  assert.match(
+    md,
+    /\n {4}load source_number_1 failed PLANNING_FAILED :crit, 2026-12-02 08:01:40, /,
+  );
+  assert.ok(md.endsWith("```\n\n"), "a blank line separates it from what is appended after it");
+  assert.equal(timelineMarkdown(endViewOf(okRun)), "", "no timeline, no chart");
+});
+
+Deno.test("a run too big for one Mermaid chart drops the waits, then the chart, and says so", () => {
+  const base = endViewOf(okRun);
+  const mid = timelineMarkdown({ ...base, timeline: sources(300) });
+  assert.ok(mid.length <= MAX_MERMAID_CHARS + 20, `${mid.length}`);
+  assert.doesNotMatch(mid, / waiting :/, "the waits are left out");
+  assert.match(mid, /load source_number_299 :/);
+  const huge = timelineMarkdown({ ...base, timeline: sources(1000) });
+  assert.equal(
+    huge,
+    "#### Timeline\n\nThe run's 1000 steps are too many for a chart here: `tamr-refresh report` " +
+      "draws them all in an HTML file.\n",
+  );
 });

@@ -15,6 +15,7 @@ const COMMANDS: string[][] = [
   ["jobs", "list"],
   ["init"],
   ["history"],
+  ["report"],
 ];
 
 /** The help of each command, run as a subprocess the way a user asks for it (once, lazily). */
@@ -81,6 +82,7 @@ const OWN: Record<string, { env: string[]; codes: string[] }> = {
   sim: { env: [], codes: ["2", "130"] },
   init: { env: ["TAMR_API_KEY", "TAMR_TENANT", "TAMR_BASE_URL"], codes: ["0", "2", "4", "130"] },
   history: { env: ["TAMR_TENANT", "TAMR_BASE_URL", "XDG_STATE_HOME"], codes: ["0", "2"] },
+  report: { env: ["TAMR_TENANT", "TAMR_BASE_URL"], codes: ["0", "2"] },
   "jobs watch": {
     env: ["TAMR_API_KEY", "TAMR_TENANT", "TAMR_BASE_URL"],
     codes: ["0", "1", "2", "3", "4", "130"],

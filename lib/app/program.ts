@@ -8,6 +8,7 @@ import { addSimCommand } from "./program/sim.ts";
 import { addJobsCommands } from "./program/jobs.ts";
 import { addInitCommand } from "./program/init.ts";
 import { addHistoryCommand } from "./program/history.ts";
+import { addReportCommand } from "./program/report.ts";
 import { checkCommandWord } from "./program/unknown_command.ts";
 import type { Io } from "./io.ts";
 import { VERSION } from "../kit/version.ts";
@@ -53,6 +54,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
         "tamr-refresh demo --headless       # the whole pipeline against a simulated tenant",
         "tamr-refresh run --config tamr-refresh.json",
         "tamr-refresh jobs list --tenant acme",
+        "tamr-refresh report --config tamr-refresh.json",
         "tamr-refresh <command> --help      # each command's options and examples",
       ),
     );
@@ -64,6 +66,7 @@ export async function cli(args: string[], io: Io): Promise<number> {
   addJobsCommands(program, ctx);
   addInitCommand(program, ctx);
   addHistoryCommand(program, ctx);
+  addReportCommand(program, ctx);
 
   checkCommandWord(args, [...program.commands.map((c) => c.name()), "help"]);
   try {

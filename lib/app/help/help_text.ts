@@ -10,7 +10,7 @@ const ENV: Record<string, string> = {
   CI: "when set (or CONTINUOUS_INTEGRATION), never prompt or draw the dashboard",
   NO_COLOR: "when set, no colour in the dashboard",
   XDG_STATE_HOME: "where run journals are kept: $XDG_STATE_HOME/tamr-refresh (else ~/.local/state)",
-  GITHUB_STEP_SUMMARY: "when set, a Markdown table of the steps is appended to this file",
+  GITHUB_STEP_SUMMARY: "when set, the steps' table and a timeline chart are appended to this file",
 };
 
 const CODES: Record<string, string> = {
@@ -94,6 +94,13 @@ export const HELP = {
       ["0", "the history was printed (or there is none yet, which it says)"],
       ["2", "usage or config error: a bad flag, no tenant or data product, an unreadable file"],
     ],
+  },
+  report: {
+    env: ["TAMR_TENANT", "TAMR_BASE_URL", "XDG_STATE_HOME"],
+    codes: [["0", "the report was written"], [
+      "2",
+      "usage error, no run recorded, or the file could not be written",
+    ]],
   },
   init: {
     env: CONNECTION,

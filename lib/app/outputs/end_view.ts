@@ -1,6 +1,7 @@
 /** What the end-of-run reports read: the run state's header and the `finish` event's summary. */
 import type { FinishEvent, RunOutcome, StepSummary } from "../../kit/run/events.ts";
 import type { RunState } from "../../kit/run/run_state.ts";
+import type { TimelineEntry } from "../../kit/run/timeline.ts";
 
 /** A finished run as the end reports (step summary, annotations, JUnit, webhook) show it. */
 export interface EndView {
@@ -16,6 +17,8 @@ export interface EndView {
   resumeCommand: string | null;
   /** Every step's summary, in plan order, as the `finish` event carries it. */
   steps: StepSummary[];
+  /** When each step that began was created, ran and ended (the `finish` event's timeline). */
+  timeline?: TimelineEntry[];
 }
 
 /** The end view of a run from its state and its `finish` event. */
@@ -31,5 +34,6 @@ export function endView(state: RunState, finish: FinishEvent): EndView {
     message: finish.message ?? null,
     resumeCommand: finish.resumeCommand ?? null,
     steps: finish.steps,
+    ...(finish.timeline ? { timeline: finish.timeline } : {}),
   };
 }

@@ -1,10 +1,18 @@
 /**
  * GitHub Actions output, folded from the run's view state: a Markdown summary for
- * `$GITHUB_STEP_SUMMARY` and one `::error` workflow command per step that did not succeed.
+ * `$GITHUB_STEP_SUMMARY` (a table of the steps, then the timeline as a Mermaid gantt chart, which
+ * GitHub renders) and one `::error` workflow command per step that did not succeed.
  */
 import { formatDuration } from "../../kit/duration.ts";
 import type { StepOutcome } from "../../kit/run/events.ts";
 import type { EndView } from "./end_view.ts";
+import { mermaidGantt } from "./mermaid.ts";
+
+/**
+ * The longest Mermaid chart the summary holds: GitHub's Mermaid refuses a diagram over 50,000
+ * characters ("Maximum text size in diagram exceeded"); a bigger run drops the waits, then the chart.
+ */
+export const MAX_MERMAID_CHARS = 45_000;
 
 /** GitHub shows at most 10 error annotations per step; more would be dropped silently. */
 export const MAX_ANNOTATIONS = 10;
@@ -60,7 +68,31 @@ export function stepSummaryMarkdown(view: EndView): string {
   if (view.resumeCommand) {
     lines.push("", `Resume with: ${code(view.resumeCommand)}`);
   }
-  return lines.join("\n") + "\n\n";
+  const timeline = timelineMarkdown(view);
+  return lines.join("\n") + "\n\n" + (timeline ? `${timeline}\n` : "");
+}
+
+/**
+ * The run's timeline for the summary: a heading and a Mermaid gantt chart (waits for a slot and
+ * running apart, trouble marked), or a sentence when the run is too big for one; "" when no step
+ * began.
+ */
+export function timelineMarkdown(view: EndView): string {
+  const timeline = view.timeline ?? [];
+  if (timeline.length === 0) return "";
+  const options = {
+    title: `${view.dataProduct || "run"} on ${view.tenant || "?"} (UTC)`,
+    ...(view.finishedAt !== null ? { end: view.finishedAt } : {}),
+  };
+  let chart = mermaidGantt(timeline, options);
+  if (chart.length > MAX_MERMAID_CHARS) {
+    chart = mermaidGantt(timeline, { ...options, waits: false });
+  }
+  if (chart === "") return "";
+  const heading = "#### Timeline\n\n";
+  if (chart.length <= MAX_MERMAID_CHARS) return `${heading}${chart}`;
+  return `${heading}The run's ${timeline.length} steps are too many for a chart here: ` +
+    "`tamr-refresh report` draws them all in an HTML file.\n";
 }
 
 /** Escapes a workflow command's message (GitHub's `escapeData`). */

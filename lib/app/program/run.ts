@@ -129,7 +129,8 @@ Durations: 500ms, 30s, 10m, 2h, or a bare number of seconds.
 
 In a terminal, Cancel at the plan review exits 130, as Ctrl-C at a prompt does: nothing was created.
 
-In GitHub Actions: a Markdown table of the steps is appended to $GITHUB_STEP_SUMMARY when it is
-set, and each failed step is an ::error annotation when GITHUB_ACTIONS=true.
+In GitHub Actions: a Markdown table of the steps and the run's timeline (a Mermaid gantt chart)
+are appended to $GITHUB_STEP_SUMMARY when it is set, and each failed step is an ::error annotation
+when GITHUB_ACTIONS=true.
 
 ${helpBlocks(HELP.run)}`;
