@@ -1,11 +1,15 @@
 /**
- * "Slower than usual" on a whole run on the simulated tenant (virtual time): a step running past
- * the 90th percentile of its earlier durations says so once, as a warning naming the step, how
- * long it has run and the percentile; a step within its usual time says nothing.
+ * The ETA and "slower than usual" on whole runs on the simulated tenant (virtual time): the
+ * expected end said from the start event alone matches the run's end when the jobs take as long
+ * as expected; a step running past the 90th percentile of its earlier durations says so once, as
+ * a warning naming the step, how long it has run and the percentile; a step within its usual time
+ * says nothing.
  */
 import assert from "node:assert/strict";
 import type { WarningEvent } from "../lib/kit/run/events.ts";
 import { durationStats } from "../lib/kit/history/duration_stats.ts";
+import { runEta } from "../lib/kit/run/eta.ts";
+import { foldEvents } from "../lib/kit/run/run_store.ts";
 import { MINUTE, runOnSim } from "./_pipeline.ts";
 
 const PLAN = { sources: ["s1", "s2"], dataProduct: "dp" };
@@ -57,4 +61,20 @@ Deno.test("no step warns when every one ends within its usual time, nor without 
     assert.equal(result.outcome, "succeeded");
     assert.deepEqual(events.filter((e) => e.type === "warning"), []);
   }
+});
+
+Deno.test("the expected end said at the start is the run's end when jobs take their usual time", async () => {
+  // Concurrency 4 over two sources, then the data product: 12 + 10 minutes.
+  const expected = new Map(
+    Object.entries(SCENARIO.durations).map(([step, ms]) => [step, durationStats([ms])!]),
+  );
+  const { result, events } = await runOnSim(SCENARIO, { plan: PLAN, run: { expected } });
+  assert.equal(result.outcome, "succeeded");
+  const start = Date.parse(events[0]!.time);
+  const eta = runEta(foldEvents(events.slice(0, 1)), start);
+  assert.equal(eta.remainingMs, 22 * MINUTE);
+  // The run ends later by what it takes to notice each end (a poll) and to create the next job.
+  const end = Date.parse(events.at(-1)!.time);
+  const late = end - eta.endsAt!;
+  assert.ok(late >= 0 && late <= 2 * 30_000, `the run ended ${late} ms after its ETA`);
 });
