@@ -29,11 +29,13 @@ export function expectedText(expectedMs: number): string {
 
 /**
  * The expected end: `~14:32 (in 12m)`, or for a lower bound `after ~14:32 (12m+)`; `short` leaves
- * out the part in parentheses. Null when the end is unknown.
+ * out the part in parentheses. Null when the end is unknown, or when nothing left takes time (the
+ * run is ending).
  */
 export function endText(eta: RunEta, options: { short?: boolean } = {}): string | null {
-  if (eta.endsAt === null || eta.remainingMs === null) return null;
-  const when = `${eta.lowerBound ? "after " : ""}~${clockTime(eta.endsAt)}`;
+  if (eta.endsAt === null || eta.remainingMs === null || eta.remainingMs <= 0) return null;
+  const minute = Math.round(eta.endsAt / 60_000) * 60_000; // the nearest minute, not the last
+  const when = `${eta.lowerBound ? "after " : ""}~${clockTime(minute)}`;
   if (options.short) return when;
   const left = eta.lowerBound
     ? `${roughDuration(eta.remainingMs)}+`
