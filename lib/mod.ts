@@ -59,6 +59,8 @@ export { foldStep, isFinalState, newStepView } from "./kit/run/run_state.ts";
 export { createRunStore, foldEvents } from "./kit/run/run_store.ts";
 export { progress, summarize } from "./kit/run/summary.ts";
 export { type TimelineEntry, timelineOf } from "./kit/run/timeline.ts";
+export { type EtaOptions, remainingOf, type RunEta, runEta } from "./kit/run/eta.ts";
+export { isSlowerThanUsual, slowAfterMs } from "./kit/run/slower_than_usual.ts";
 export { type DurationStats, durationStats } from "./kit/history/duration_stats.ts";
 export { learnDurations, type LearnOptions } from "./kit/history/learn.ts";
 export { type JobPhases, jobPhases } from "./kit/job/job_times.ts";

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { RunEvent } from "../lib/kit/run/events.ts";
 import { createTextReporter } from "../lib/app/outputs/text.ts";
+import { foldEvents } from "../lib/kit/run/run_store.ts";
 import { childEnv, runCli } from "./_cli.ts";
 import { t } from "./_events.ts";
 
@@ -104,7 +105,7 @@ Deno.test("the text reporter's first line says 1 source at once for one source",
       },
     ],
   };
-  report(start, undefined as never);
+  report(start, foldEvents([start]));
   assert.match(
     lines[0]!,
     / refreshing dp on acme \(https:\/\/acme\.tamr\.cloud\): 2 steps, 1 source at once\n$/,

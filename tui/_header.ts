@@ -5,6 +5,8 @@ import type { RunState } from "../lib/kit/run/run_state.ts";
 import { BAR_CHARS, type BarPart, barParts, plural } from "./_format.ts";
 import type { Line, Part, Tone } from "./_line.ts";
 import type { RunPhase } from "./_run_phase.ts";
+import { runEta } from "../lib/kit/run/eta.ts";
+import { endText } from "../lib/app/outputs/eta_text.ts";
 
 /** How long the run has taken, counted to `now` while it goes on. */
 export function elapsedOf(state: RunState, now: number): number {
@@ -21,9 +23,11 @@ const BAR_TONES: Record<BarPart, Tone> = {
 };
 
 /**
- * The title, then the bar and the counts: `██████✖✖–––––––– 4/9 succeeded · 1.6s · 1 failed ·
- * 4 skipped`. The bar is all `█` only when every step succeeded; steps still to run (or, once the
- * run ended, never started) are `░`.
+ * The title, then the bar and the counts: `██████✖✖–––––––– 4/9 succeeded · 1.6s · ends ~14:32
+ * (in 12m) · 1 failed · 4 skipped`. The bar is all `█` only when every step succeeded; steps still
+ * to run (or, once the run ended, never started) are `░`. The expected end shows while the run goes
+ * on and earlier runs tell how long its steps take; shortened, then left out, when the line is
+ * too narrow for it.
  */
 export function header(state: RunState, now: number, columns: number, run: RunPhase): Line[] {
   const title: Part[] = [{ text: "tamr-refresh", tone: "bold" }];
@@ -53,6 +57,32 @@ export function header(state: RunState, now: number, columns: number, run: RunPh
   if (state.warnings > 0) {
     counts.push({ text: ` · ${plural(state.warnings, "warning", "warnings")}`, tone: "yellow" });
   }
+  const countsWidth = counts.reduce((n, p) => n + stringWidth(p.text), 0);
+  const end = run.ended || run.interrupted ? null : endPart(state, now, columns - 10 - countsWidth);
+  if (end !== null) counts.splice(1, 0, end); // right after the time so far
+  return [{ kind: "text", parts: title }, { kind: "text", parts: bar(state, counts, columns) }];
+}
+
+/**
+ * ` · ends ~14:32 (in 12m)` (or ` · ends after ~14:32 (12m+)` when some steps are unknown), or
+ * without the part in parentheses, whichever fits in `room` cells; null when neither does or the
+ * end is unknown.
+ */
+function endPart(state: RunState, now: number, room: number): Part | null {
+  const eta = runEta(state, now);
+  for (const short of [false, true]) {
+    const text = endText(eta, { short });
+    if (text !== null && stringWidth(` · ends ${text}`) <= room) {
+      return { text: ` · ends ${text}`, tone: eta.lowerBound ? "dim" : "cyan" };
+    }
+  }
+  return null;
+}
+
+/** The bar, as wide as the counts leave room for (10 to 20 cells), then the counts. */
+function bar(state: RunState, counts: Part[], columns: number): Part[] {
+  const c = state.counts;
+  const total = state.steps.length;
   // The bar gives up cells (down to 10) so that the counts fit the line.
   const countsWidth = counts.reduce((n, p) => n + stringWidth(p.text), 0);
   const width = Math.max(10, Math.min(20, columns - countsWidth));
@@ -63,12 +93,11 @@ export function header(state: RunState, now: number, columns: number, run: RunPh
     skipped: c.skipped,
     todo: total - c.succeeded - c.failed - c.timed_out - c.stopped - c.skipped,
   }, width);
-  const status: Part[] = [
+  return [
     ...parts.map(([part, cells]): Part => ({
       text: BAR_CHARS[part].repeat(cells),
       tone: BAR_TONES[part],
     })),
     ...counts,
   ];
-  return [{ kind: "text", parts: title }, { kind: "text", parts: status }];
 }

@@ -32,5 +32,12 @@ export function help(detachEndsRun: boolean): Part[][] {
         `${BAR_CHARS.stopped} stopped  ${BAR_CHARS.skipped} skipped  ${BAR_CHARS.todo} to do`,
     }],
     [{ text: "  ↻N  requests for this step were retried N times", tone: "yellow" }],
+    [{ text: "Times", tone: "bold" }],
+    [{ text: "  3m12s / ~5m  time so far / usual time (median of earlier runs)" }],
+    [
+      { text: "  " },
+      { text: "slower than usual", tone: "yellow" },
+      { text: "  longer than 90% of earlier runs   ends ~14:32  expected end of the run" },
+    ],
   ];
 }

@@ -1,7 +1,12 @@
-/** The rows' columns: the text of a step's state and elapsed time, and the widths every row shares. */
+/**
+ * The rows' columns: the text of a step's state and elapsed time (against its usual duration
+ * while it runs, `3m12s / ~5m`), and the widths every row shares.
+ */
 import stringWidth from "string-width";
 import { formatDuration } from "../lib/kit/duration.ts";
 import type { StepView } from "../lib/kit/run/run_state.ts";
+import { expectedText } from "../lib/app/outputs/eta_text.ts";
+import { ACTIVE } from "./_marks.ts";
 import type { RunPhase } from "./_run_phase.ts";
 
 export interface RowWidths {
@@ -10,7 +15,15 @@ export interface RowWidths {
   state: number;
   elapsed: number;
   detail: number;
+  /** Running rows show their usual duration beside the elapsed time (when there is room). */
+  expected: boolean;
 }
+
+/**
+ * The ids keep at least this many cells (or all they need, when less) before the elapsed column
+ * gives up the usual durations for them.
+ */
+const IDS_BEFORE_EXPECTED = 24;
 
 /** Tamr's state of the job, else ours; a step that never ran says so once the run ended. */
 export function stateText(s: StepView, run: RunPhase): string {
@@ -20,9 +33,15 @@ export function stateText(s: StepView, run: RunPhase): string {
   return s.state.replace("_", " ");
 }
 
-/** How long the step has run, counted to `now` while it runs; empty before it started. */
-export function elapsedText(s: StepView, now: number): string {
-  return s.startedAt === null ? "" : formatDuration(Math.max(0, (s.endedAt ?? now) - s.startedAt));
+/**
+ * How long the step has run, counted to `now` while it runs; empty before it started. With
+ * `expected`, a running step that usually takes a known time says it: `3m12s / ~5m`.
+ */
+export function elapsedText(s: StepView, now: number, expected = false): string {
+  if (s.startedAt === null) return "";
+  const took = formatDuration(Math.max(0, (s.endedAt ?? now) - s.startedAt));
+  if (!expected || s.expectedMs === null || !ACTIVE.has(s.state)) return took;
+  return `${took} / ${expectedText(s.expectedMs)}`;
 }
 
 /**
@@ -54,17 +73,26 @@ export function rowWidths(
   let job = 0;
   let state = 0;
   let elapsed = 5;
+  let withExpected = 5;
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     target = Math.max(target, cellsOf(s.target));
     if (s.jobId !== null) job = Math.max(job, cellsOf(s.jobId));
     state = Math.max(state, cellsOf(stateText(s, run)));
-    if (s.startedAt !== null) elapsed = Math.max(elapsed, elapsedText(s, now).length);
+    if (s.startedAt === null) continue;
+    elapsed = Math.max(elapsed, elapsedText(s, now).length);
+    if (s.expectedMs !== null) {
+      withExpected = Math.max(withExpected, elapsedText(s, now, true).length);
+    }
   }
   state = Math.min(12, state);
+  // The usual durations only where the ids keep their room (or IDS_BEFORE_EXPECTED cells).
+  const fixedWith = (e: number) => 4 + 2 + (job > 0 ? 2 : 0) + state + 2 + e + 2 + 10;
+  const expected = !run.ended && withExpected > elapsed &&
+    columns - fixedWith(withExpected) >= Math.min(target + job, IDS_BEFORE_EXPECTED);
+  if (expected) elapsed = Math.max(elapsed, withExpected);
   // indent, mark and space; the gaps between columns; a little room for the details.
-  const fixed = 4 + 2 + (job > 0 ? 2 : 0) + state + 2 + elapsed + 2 + 10;
-  const room = Math.max(8, columns - fixed);
+  const room = Math.max(8, columns - fixedWith(elapsed));
   if (target + job > room) {
     // The target names the step: it keeps most of the room, the job id at least 40% of it.
     const jobShare = Math.min(job, Math.max(8, Math.floor(room * 0.4)));
@@ -73,5 +101,5 @@ export function rowWidths(
     target = t;
   }
   const used = 4 + target + 2 + (job > 0 ? job + 2 : 0) + state + 2 + elapsed;
-  return { target, job, state, elapsed, detail: Math.max(0, columns - used) };
+  return { target, job, state, elapsed, detail: Math.max(0, columns - used), expected };
 }

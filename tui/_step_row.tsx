@@ -16,6 +16,8 @@ export interface StepRowProps {
   jobId: string | null;
   stateText: string;
   elapsed: string;
+  /** Running past the 90th percentile of its earlier durations. */
+  slow: boolean;
   retries: number;
   /** Tamr's reason, shown for a problem. */
   reason: string | null;
@@ -28,6 +30,8 @@ export interface StepRowProps {
   color: boolean;
 }
 
+const SLOW = "slower than usual";
+
 /** One step: its mark, target, job id, state and elapsed time in columns, then what fits of its details. */
 export const StepRow = memo(function StepRow(p: StepRowProps): JSX.Element {
   const mark = MARKS[p.state];
@@ -38,6 +42,11 @@ export const StepRow = memo(function StepRow(p: StepRowProps): JSX.Element {
     fit(p.elapsed, p.elapsedWidth, "right"),
   ].join("  ");
   const parts: Part[] = [];
+  if (p.slow) {
+    // In full where it fits beside the columns, else one word.
+    const full = p.detailWidth >= 2 + SLOW.length;
+    parts.push({ text: full ? SLOW : "slow", tone: "yellow" });
+  }
   if (p.retries > 0) parts.push({ text: `↻${p.retries}`, tone: "yellow" });
   if (p.reason !== null) parts.push({ text: p.reason, tone: "red" });
   if (p.attached) parts.push({ text: "attached", tone: "dim" });

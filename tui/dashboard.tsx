@@ -15,6 +15,7 @@ import { SpinnerClock } from "./_spinner.tsx";
 import { StepRow } from "./_step_row.tsx";
 import { renderParts } from "./_style.tsx";
 import type { DashboardProps } from "./dashboard_props.ts";
+import { isSlowerThanUsual } from "../lib/kit/run/slower_than_usual.ts";
 
 export type { DashboardProps, Overlay } from "./dashboard_props.ts";
 export { SPINNER } from "./_spinner.tsx";
@@ -68,7 +69,8 @@ function renderLine(
       target={s.target}
       jobId={s.jobId}
       stateText={stateText(s, run)}
-      elapsed={elapsedText(s, now)}
+      elapsed={elapsedText(s, now, w.expected)}
+      slow={!run.ended && isSlowerThanUsual(s, now)}
       retries={s.retries}
       reason={s.error && PROBLEM.has(s.state) ? s.error.reason : null}
       attached={s.attached}

@@ -3,11 +3,41 @@ import { formatDuration } from "../../kit/duration.ts";
 import { sourcesAtOnce } from "./plan_text.ts";
 import type { RunState } from "../../kit/run/run_state.ts";
 import { timeOfDay } from "./time_text.ts";
+import { isSlowerThanUsual } from "../../kit/run/slower_than_usual.ts";
+import { endText, expectedText } from "./eta_text.ts";
+import { etaNotes } from "./eta_notes.ts";
+import type { RunEta } from "../../kit/run/eta.ts";
 
-/** Writes one plain line per state change and a summary table at the end. */
+/**
+ * Writes one plain line per state change and a summary table at the end; running lines say how
+ * long the step usually takes, and a line says the run's expected end when it is first known and
+ * when it moved a lot.
+ */
 export function createTextReporter(
   write: (text: string) => void,
   options: { verbose?: boolean } = {},
+): (event: RunEvent, state: RunState) => void {
+  const lines = eventLines(write, options);
+  const eta = etaNotes();
+  return (event, state) => {
+    lines(event, state);
+    const end = eta(event, state);
+    if (end !== null) write(endLine(Date.parse(event.time), end));
+  };
+}
+
+/** `12:00:00 expected end ~12:37 (in 37m)`: said when first known and when it moved a lot. */
+function endLine(time: number, eta: RunEta): string {
+  const unknown = eta.lowerBound
+    ? `; ${plural(eta.unknownSteps, "step has", "steps have")} no earlier durations`
+    : "";
+  return `${timeOfDay(time)} expected end ${endText(eta) ?? "unknown"}${unknown}\n`;
+}
+
+/** The line (or the table) each event makes. */
+function eventLines(
+  write: (text: string) => void,
+  options: { verbose?: boolean },
 ): (event: RunEvent, state: RunState) => void {
   let stepWidth = 20;
   const jobWidth = 20;
@@ -26,7 +56,7 @@ export function createTextReporter(
         write(
           `${time} ${event.step.padEnd(stepWidth)} ${(event.jobId ?? "-").padEnd(jobWidth)} ${
             stepLabel(event)
-          }\n`,
+          }${expectation(event, state)}\n`,
         );
         return;
       case "warning":
@@ -47,6 +77,18 @@ export function createTextReporter(
     }
   };
 }
+
+/** On a running line: `, usually ~5m`, and `, slower than usual` once it is. */
+function expectation(e: StepEvent, state: RunState): string {
+  if (e.state !== "running") return "";
+  const view = state.byId.get(e.step);
+  const expected = e.expectedMs ?? view?.expectedMs ?? null;
+  if (expected === null) return "";
+  const slow = view && isSlowerThanUsual(view, Date.parse(e.time)) ? ", slower than usual" : "";
+  return `, usually ${expectedText(expected)}${slow}`;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 function stepLabel(e: StepEvent): string {
   const tamr = e.jobState ? ` (${e.jobState})` : "";

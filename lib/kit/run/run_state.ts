@@ -53,6 +53,8 @@ export interface StepView {
   readonly jobTimes: JobPhases | null;
   /** How long the step's job usually takes (median of earlier runs), when known. */
   readonly expectedMs: number | null;
+  /** The 90th percentile of its earlier durations: past it the step is slower than usual. */
+  readonly p90Ms: number | null;
 }
 
 /**
@@ -269,10 +271,18 @@ function createdBefore(event: StepEvent, startedAt: number | null): number | nul
  *
  * const s = newStepView({ step: "load:s1", kind: "load", target: "s1", dependsOn: [] });
  * assert.equal(s.state, "waiting");
+ * assert.equal(s.expectedMs, null); // no earlier runs said how long it takes
  * ```
  */
 export function newStepView(
-  s: { step: string; kind: StepKind; target: string; dependsOn: readonly string[] },
+  s: {
+    step: string;
+    kind: StepKind;
+    target: string;
+    dependsOn: readonly string[];
+    expectedMs?: number | undefined;
+    p90Ms?: number | undefined;
+  },
 ): StepView {
   return {
     id: s.step,
@@ -291,6 +301,7 @@ export function newStepView(
     leftRunning: false,
     jobDurationMs: null,
     jobTimes: null,
-    expectedMs: null,
+    expectedMs: s.expectedMs ?? null,
+    p90Ms: s.p90Ms ?? null,
   };
 }

@@ -107,13 +107,13 @@ export function nextMoves(
  * first (LPT), so the slots tend to free up together and what depends on them starts sooner;
  * steps without history go first (they may be long). Only the order among such steps changes.
  */
-export function longestFirst(
-  steps: readonly PlanStep[],
+export function longestFirst<S extends Pick<PlanStep, "id"> & { dependsOn: readonly string[] }>(
+  steps: readonly S[],
   expected: ReadonlyMap<string, number> | undefined,
-): readonly PlanStep[] {
+): readonly S[] {
   if (!expected || expected.size === 0) return steps;
-  const isRoot = (s: PlanStep) => s.dependsOn.length === 0;
-  const key = (s: PlanStep) => expected.get(s.id) ?? Number.POSITIVE_INFINITY;
+  const isRoot = (s: S) => s.dependsOn.length === 0;
+  const key = (s: S) => expected.get(s.id) ?? Number.POSITIVE_INFINITY;
   const roots = steps.filter(isRoot).sort((a, b) =>
     key(a) === key(b) ? 0 : key(a) > key(b) ? -1 : 1
   );

@@ -1,4 +1,7 @@
-/** The first event of a run, `start`: the plan, each step with its create request body. */
+/**
+ * The first event of a run, `start`: the plan, each step with its create request body and, when
+ * earlier runs tell, how long it usually takes.
+ */
 import type { StepKind } from "./plan.ts";
 
 /**
@@ -28,6 +31,10 @@ export interface PlanStepSummary {
   dependsOn: string[];
   /** The body of the create request (`POST /api/v1beta1/jobs`). */
   body: { configuration: unknown };
+  /** How long the step's job usually takes (the median of earlier runs, ms), when known. */
+  expectedMs?: number;
+  /** The 90th percentile of its earlier durations (ms): past it the step is slower than usual. */
+  p90Ms?: number;
 }
 
 /**

@@ -12,6 +12,7 @@ import { stopAndConfirm } from "../job/stop.ts";
 import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
+import { slowWatch } from "./slower_than_usual.ts";
 
 /**
  * How a step ended for the scheduler: with its job's outcome, on an error outside any job's
@@ -82,13 +83,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
       ...extra,
     });
   const warn = (message: string, jobId?: string) =>
-    ctx.emit({
-      type: "warning",
-      time: now(),
-      message,
-      step: step.id,
-      ...(jobId ? { jobId } : {}),
-    });
+    ctx.emit({ type: "warning", time: now(), message, step: step.id, ...(jobId ? { jobId } : {}) });
   const onRetry = (r: RetryInfo) => ctx.emit({ type: "retry", time: now(), ...r, step: step.id });
 
   let job: Pick<Job, "jobId"> & { status?: Job["status"] };
@@ -142,20 +137,22 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   if (ctx.signal.aborted) return { state: "interrupted" };
   // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
   const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
-  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry }, attached);
+  const watch = slowWatch(step.id, ctx.expected, { attached, now: () => ctx.clock.now(), warn });
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry, watch }, attached);
 }
 
 interface Speech {
   say: (state: StepState, extra?: Partial<StepEvent>) => void;
   warn: (message: string, jobId?: string) => void;
   onRetry: (r: RetryInfo) => void;
+  watch: (job: Job) => void; // says "slower than usual" once
 }
 
 async function pollToEnd(
   jobId: string,
   firstState: string,
   ctx: StepContext,
-  { say, warn, onRetry }: Speech,
+  { say, warn, onRetry, watch }: Speech,
   attached: boolean,
 ): Promise<StepEnd> {
   let lastState = firstState;
@@ -174,6 +171,7 @@ async function pollToEnd(
       ...(ctx.expected !== undefined ? { expectedDurationMs: ctx.expected.medianMs } : {}),
       onRetry,
       onPoll: (j: Job) => {
+        watch(j);
         const created = createdUnsaid ? jobCreatedAt(j) : undefined;
         createdUnsaid = false;
         if (created && j.status.state !== "DONE") {

@@ -1,0 +1,44 @@
+/**
+ * The expected end and expected durations in words, one style for the dashboard and the text
+ * output: `~14:32 (in 12m)`, `~5m`. Rounded on purpose: an estimate shown to the second reads as
+ * more certain than it is.
+ */
+import type { RunEta } from "../../kit/run/eta.ts";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** `14:32`: the local time of day of `ms`, to the minute. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A duration rounded for an estimate: `45s`, `12m`, `1h05m`. */
+export function roughDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m}m`;
+  return `${Math.floor(m / 60)}h${pad(m % 60)}m`;
+}
+
+/** `~5m`: how long a step usually takes. */
+export function expectedText(expectedMs: number): string {
+  return `~${roughDuration(expectedMs)}`;
+}
+
+/**
+ * The expected end: `~14:32 (in 12m)`, or for a lower bound `after ~14:32 (12m+)`; `short` leaves
+ * out the part in parentheses. Null when the end is unknown, or when nothing left takes time (the
+ * run is ending).
+ */
+export function endText(eta: RunEta, options: { short?: boolean } = {}): string | null {
+  if (eta.endsAt === null || eta.remainingMs === null || eta.remainingMs <= 0) return null;
+  const minute = Math.round(eta.endsAt / 60_000) * 60_000; // the nearest minute, not the last
+  const when = `${eta.lowerBound ? "after " : ""}~${clockTime(minute)}`;
+  if (options.short) return when;
+  const left = eta.lowerBound
+    ? `${roughDuration(eta.remainingMs)}+`
+    : `in ${roughDuration(eta.remainingMs)}`;
+  return `${when} (${left})`;
+}

@@ -1,0 +1,87 @@
+/**
+ * "Slower than usual": a step still running past the 90th percentile of its earlier durations (and
+ * at least a tenth past their median, since with one or two earlier runs the 90th percentile is
+ * the median itself, which half of all runs pass). Views mark it from the state; the step says it
+ * once, as a warning, from its poll loop.
+ */
+import type { Job } from "../api/types.ts";
+import type { DurationStats } from "../history/duration_stats.ts";
+import { formatDuration } from "../duration.ts";
+import { createdAt } from "../job/job_times.ts";
+import type { StepView } from "./run_state.ts";
+
+/** A step is slower than usual only past this multiple of its median too. */
+export const SLOW_MEDIAN_FACTOR = 1.1;
+
+/**
+ * How long a step may run before it is slower than usual (ms from its start), or null when its
+ * earlier durations are not known.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { slowAfterMs } from "@tamr-refresh/kit";
+ *
+ * assert.equal(slowAfterMs({ expectedMs: 600_000, p90Ms: 900_000 }), 900_000);
+ * assert.equal(slowAfterMs({ expectedMs: 600_000, p90Ms: 600_000 }), 660_000); // one earlier run
+ * assert.equal(slowAfterMs({ expectedMs: null, p90Ms: null }), null);
+ * ```
+ */
+export function slowAfterMs(
+  step: { expectedMs: number | null; p90Ms: number | null },
+): number | null {
+  if (step.p90Ms === null) return null;
+  return Math.max(step.p90Ms, SLOW_MEDIAN_FACTOR * (step.expectedMs ?? 0));
+}
+
+/**
+ * True when the step is running (or being created or stopped) past its `slowAfterMs()` at `now`.
+ *
+ * @example
+ * ```ts
+ * import { isSlowerThanUsual, type StepView } from "@tamr-refresh/kit";
+ *
+ * const mark = (s: StepView, now: number) => isSlowerThanUsual(s, now) ? " (slower than usual)" : "";
+ * ```
+ */
+export function isSlowerThanUsual(step: StepView, now: number): boolean {
+  const after = slowAfterMs(step);
+  if (after === null || step.startedAt === null) return false;
+  const active = step.state === "creating" || step.state === "running" ||
+    step.state === "stopping";
+  return active && now - step.startedAt > after;
+}
+
+/** The warning's sentence: the step, how long it has run, and what earlier runs took. */
+export function slowerThanUsualMessage(step: string, elapsedMs: number, p90Ms: number): string {
+  return `${step} is slower than usual: running for ${formatDuration(elapsedMs)}, while 90% of ` +
+    `earlier runs took at most ${formatDuration(p90Ms)}.`;
+}
+
+/**
+ * For a step's poll loop: after each poll, says the warning once when the step has run past its
+ * `slowAfterMs()`. Time counts as Tamr counts a job's duration: from the job's creation (for a job
+ * this step created, when the create was answered; for one found, its statusHistory's earliest).
+ */
+export function slowWatch(
+  step: string,
+  expected: DurationStats | undefined,
+  options: {
+    attached: boolean;
+    now: () => number;
+    warn: (message: string, jobId: string) => void;
+  },
+): (job: Job) => void {
+  if (!expected) return () => {};
+  const after = slowAfterMs({ expectedMs: expected.medianMs, p90Ms: expected.p90Ms })!;
+  let said = false;
+  let began: number | null = options.attached ? null : options.now();
+  return (job) => {
+    if (said) return;
+    began ??= Math.min(createdAt(job) ?? options.now(), options.now());
+    const elapsed = options.now() - began;
+    if (job.status?.state === "DONE" || elapsed <= after) return;
+    said = true;
+    options.warn(slowerThanUsualMessage(step, elapsed, expected.p90Ms), job.jobId);
+  };
+}
