@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { expectationsOf, stepDurations } from "../lib/app/history/expectations.ts";
-import { historyJson } from "../lib/app/history/history_json.ts";
-import { HISTORY_WIDTH, historyText } from "../lib/app/history/history_text.ts";
+import { historyJson } from "../lib/app/outputs/history_json.ts";
+import { HISTORY_WIDTH, historyText } from "../lib/app/outputs/history_text.ts";
 import type { RunRecord } from "../lib/app/history/record.ts";
 import { appendRun, HISTORY_LIMIT, readHistory } from "../lib/app/history/store.ts";
 import { sparkline } from "../lib/app/history/trends.ts";

@@ -2,8 +2,8 @@
 import { UsageError } from "../../kit/errors.ts";
 import type { Io } from "../io.ts";
 import { machineError } from "../machine_errors.ts";
-import { historyJson } from "../history/history_json.ts";
-import { historyText } from "../history/history_text.ts";
+import { historyJson } from "../outputs/history_json.ts";
+import { historyText } from "../outputs/history_text.ts";
 import { type LocateFlags, locatePlan } from "../history/locate.ts";
 import { HISTORY_LIMIT, readHistory } from "../history/store.ts";
 import { parseOutput } from "../settings/checks.ts";

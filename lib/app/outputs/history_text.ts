@@ -4,10 +4,10 @@
  * waited, and a sparkline of its durations, oldest to newest).
  */
 import { formatDuration } from "../../kit/duration.ts";
-import { dateTime } from "../outputs/time_text.ts";
-import { busyMs } from "./expectations.ts";
-import type { RunRecord } from "./record.ts";
-import { sparkline, stepTrends } from "./trends.ts";
+import { dateTime } from "./time_text.ts";
+import { busyMs } from "../history/expectations.ts";
+import type { RunRecord } from "../history/record.ts";
+import { sparkline, stepTrends } from "../history/trends.ts";
 
 /** The text's width, at most. */
 export const HISTORY_WIDTH = 80;

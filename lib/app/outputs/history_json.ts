@@ -1,5 +1,5 @@
 /** `tamr-refresh history --output json`: one object, the runs newest first. */
-import type { RunRecord } from "./record.ts";
+import type { RunRecord } from "../history/record.ts";
 
 /** One run as `history --output json` prints it. */
 export interface HistoryJsonRun {
