@@ -266,7 +266,7 @@ async function runStandard(concurrency: number, history: Record<string, number[]
   };
 }
 
-Deno.test("a second run with the first run's history comes within 1% of the lower bound on 5 slots, with fewer requests than fixed polling", async () => {
+Deno.test("a second run with the first run's history comes within 1.5% of the lower bound on 5 slots; with durations that keep repeating, exactly on it with fewer requests than fixed polling", async () => {
   const bound = pipelineBound(STANDARD_DURATIONS, SLOTS).ms;
   const first = await runStandard(5);
   assert.ok(first.wallMs > bound, "the first run, in plan order, cannot reach the bound");
@@ -274,22 +274,31 @@ Deno.test("a second run with the first run's history comes within 1% of the lowe
   assert.deepEqual(first.history["load:src_3"], [8 * MINUTE]);
   assert.deepEqual(first.history["update:dp_customers"], [20 * MINUTE]);
 
-  // One sample each: the polls allow for durations varying, and still notice the ends soon.
-  const second = await runStandard(5, first.history);
-  assert.ok(second.wallMs <= bound * 1.01, `${second.wallMs / MINUTE} minutes`);
-  const loads = second.createOrder.slice(0, 8).map((c) => c.load.sourceId);
-  assert.deepEqual(loads.slice(0, 3), ["src_3", "src_7", "src_5"], "longest sources first");
-
+  // One sample each: the polls allow for durations varying by about ±10%, so a job that takes
+  // exactly as long as last time is noticed a little after its end, for a few polls more than
+  // polling every 30 s (which these whole minutes happen to suit).
   const all = [...STANDARD_DURATIONS.loads, STANDARD_DURATIONS.update, ...STANDARD_DURATIONS.after];
   const fixed = all.reduce((n, ms) => n + 1 + fixedPolls(ms), 0); // a create and the polls
-  assert.ok(second.requests <= fixed, `${second.requests} requests, fixed polling ${fixed}`);
+  const second = await runStandard(5, first.history);
+  assert.ok(second.wallMs <= bound * 1.015, `${second.wallMs / MINUTE} minutes`);
+  const loads = second.createOrder.slice(0, 8).map((c) => c.load.sourceId);
+  assert.deepEqual(loads.slice(0, 3), ["src_3", "src_7", "src_5"], "longest sources first");
+  assert.ok(second.requests <= fixed * 1.05, `${second.requests} requests, fixed polling ${fixed}`);
+
+  // Eight equal samples each: the end is expected to the second.
+  const repeated = Object.fromEntries(
+    Object.entries(first.history).map(([step, ds]) => [step, Array(8).fill(ds[0])]),
+  );
+  const steady = await runStandard(5, repeated);
+  assert.equal(steady.wallMs, bound, "exactly the lower bound: 33 minutes");
+  assert.ok(steady.requests < fixed, `${steady.requests} requests, fixed polling ${fixed}`);
 });
 
-Deno.test("a second run at the default concurrency of 4 comes within 1% of its own floor of 34 minutes", async () => {
+Deno.test("a second run at the default concurrency of 4 comes within 1.5% of its own floor of 34 minutes", async () => {
   const first = await runStandard(4);
   const second = await runStandard(4, first.history);
   const floor = pipelineBound(STANDARD_DURATIONS, 4).ms;
-  assert.ok(second.wallMs >= floor && second.wallMs <= floor * 1.01, `${second.wallMs / MINUTE}`);
+  assert.ok(second.wallMs >= floor && second.wallMs <= floor * 1.015, `${second.wallMs / MINUTE}`);
 });
 
 // ---- the report ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ export const LAG_WEIGHT = 120;
  * Grid steps from the wait's start to the end of the likely window, at least: the step is then
  * shortened so that a whole number of steps makes the cap exactly.
  */
-const STEPS = 512;
+const STEPS = 256;
 
 /** The plan: for each grid point, the grid point of the next poll. */
 export interface PollPlan {
