@@ -1,14 +1,12 @@
 /**
  * The benchmark's standard scenario: 8 sources of 3, 5, 8, 2, 6, 4, 7 and 5 minutes, a 20-minute
  * data product update, a 4-minute search-index update and publishes of 3 and 2 minutes, on a
- * tenant that runs at most 5 jobs at once. Time is scaled: one simulated minute is one real second.
+ * tenant that runs at most 5 jobs at once. The bench runs it in-process on virtual time.
  */
 import type { PlanInput } from "../lib/kit/run/plan.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import type { PipelineDurations } from "./bound.ts";
 
-/** Simulated time per real time: one simulated minute per real second. */
-export const TIME_SCALE = 60;
 export const MINUTE = 60_000;
 /** The tenant's limit of jobs at once. */
 export const SLOTS = 5;
@@ -34,10 +32,11 @@ export const STANDARD_DURATIONS: PipelineDurations = {
 
 /**
  * The simulated tenant for the standard scenario: no queueing and no faults; each duration exact,
- * or varied by up to ±`jitter` (a fraction) from a PRNG seeded with `seed`.
+ * or varied by up to ±`jitter` (a fraction) from a PRNG seeded with `seed`; with `pastRuns`
+ * earlier runs' jobs left on it (their durations varied the same way, from their own draws).
  */
 export function standardScenario(
-  options: { timeScale?: number; jitter?: number; seed?: number } = {},
+  options: { timeScale?: number; jitter?: number; seed?: number; pastRuns?: number } = {},
 ): Scenario {
   const durations: Record<string, number> = {};
   STANDARD_PLAN.sources.forEach((s, i) => durations[`load:${s}`] = SOURCE_MINUTES[i]! * MINUTE);
@@ -47,12 +46,13 @@ export function standardScenario(
     durations[`publish:${d}`] = PUBLISH_MINUTES[i]! * MINUTE
   );
   return {
-    timeScale: options.timeScale ?? TIME_SCALE,
+    timeScale: options.timeScale ?? 1,
     pendingMs: 0,
     stoppingMs: 0,
     jobLimit: SLOTS,
     durations,
     jitter: options.jitter ?? 0,
     seed: options.seed ?? 1,
+    ...(options.pastRuns ? { pastRuns: options.pastRuns } : {}),
   };
 }

@@ -1,48 +1,53 @@
 /**
- * The strategies the benchmark compares, each run against its own simulated tenant:
- * tamr-refresh's runner (in process, with its default settings time-scaled) and the walkthrough's
- * strategy (one job after another, a poll at once and then every 30 seconds).
+ * The strategies the benchmark compares, each against its own simulated tenant, in-process on
+ * virtual time (exact, deterministic and fast: a 35-minute run takes a fraction of a second):
+ * tamr-refresh's runner with its default settings, and the walkthrough's strategy (one job after
+ * another, a poll at once and then every 30 seconds).
  */
 import { createJobClient } from "../lib/kit/api/client.ts";
 import { DEFAULTS } from "../lib/app/settings/config.ts";
 import { parseDuration } from "../lib/kit/duration.ts";
+import { type DurationStats, durationStats } from "../lib/kit/history/duration_stats.ts";
+import { learnDurations } from "../lib/kit/history/learn.ts";
+import { TenantClock } from "../lib/kit/job/tenant_clock.ts";
 import type { RunEvent } from "../lib/kit/run/events.ts";
-import { expectedDurations, journalReduce, newJournal } from "../lib/app/journal/journal.ts";
 import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
+import type { RunOptions } from "../lib/kit/run/run_options.ts";
 import { runPipeline } from "../lib/kit/run/runner.ts";
+import { createInProcessTenant, type InProcessTenant } from "../lib/sim/in_process.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
-import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
-import type { Job } from "../lib/kit/api/types.ts";
-import { type PipelineBound, pipelineBound } from "./bound.ts";
+import { VirtualClock } from "../lib/sim/virtual_clock.ts";
+import { mulberry32 } from "../lib/sim/_prng.ts";
+import { type RequestCounts, tenantMetrics } from "./_tenant_metrics.ts";
+import type { PipelineDurations } from "./bound.ts";
 
-/** What one strategy's run measured. Times are simulated milliseconds. */
+export { countRequests, type RequestCounts } from "./_tenant_metrics.ts";
+
+/** What one strategy's run measured (virtual milliseconds). */
 export interface RunMetrics {
   label: string;
   outcome: string;
-  wallSimMs: number;
+  wallMs: number;
   jobs: number;
   requests: RequestCounts;
   /** Per job: from DONE on the tenant to the strategy noticing it. */
-  lagsSimMs: number[];
-  /** The journal's duration history after the run (tamr-refresh only). */
+  lagsMs: number[];
+  /** Per job: the lag as a share of that job's own duration (creation to DONE), in %. */
+  lagPcts: number[];
+  /** Each job's duration on the tenant, by phase: what the run's own lower bound is made of. */
+  durations: PipelineDurations;
+  /**
+   * The durations known after the run, by step (what a next run's history holds): those it began
+   * with (its own or learned from the tenant) and its own jobs'.
+   */
   history: Record<string, number[]>;
-  /** The lower bound for the jobs as they ran on this tenant (simulated ms). */
-  bound: PipelineBound;
-}
-
-export interface RequestCounts {
-  total: number;
-  create: number;
-  get: number;
-  list: number;
-  stop: number;
+  /** Whether the run learned its durations from the tenant's earlier jobs. */
+  learned: boolean;
 }
 
 /** The walkthrough's `polling_interval_seconds`. */
 export const WALKTHROUGH_POLL_MS = 30_000;
-/** tamr-refresh's defaults that are times: scaled like the tenant's clock. */
-const FIRST_POLL_MS = 1_000;
-const SLOT_WAIT_MS = 5_000;
+const KEY = "bench_key";
 
 export interface OursOptions {
   label: string;
@@ -50,54 +55,85 @@ export interface OursOptions {
   plan: PlanInput;
   /** Default: tamr-refresh's default (4). */
   concurrency?: number;
-  /** The journal history of earlier runs (duration-aware polling); none for a first run. */
+  /** Earlier durations by step (a local history); none for a first run. */
   history?: Record<string, number[]>;
+  /** With no local history: learn durations from the tenant's earlier jobs, as the CLI does. */
+  learn?: boolean;
+  /** More options for the runner (a store to watch the run, for instance). */
+  run?: Partial<RunOptions>;
+  /** Called on virtual time once the run has started (to look at it while it goes). */
+  during?: (clock: VirtualClock, sim: InProcessTenant) => Promise<void>;
+}
+
+/** A simulated tenant on its own virtual clock, and a job client for it. */
+function virtualTenant(scenario: Scenario) {
+  const clock = new VirtualClock();
+  const sim = createInProcessTenant({ scenario, apiKey: KEY, clock });
+  const tenantClock = new TenantClock(clock.now);
+  const fetch = tenantClock.watch(sim.fetch);
+  const client = createJobClient({
+    baseUrl: sim.baseUrl,
+    apiKey: KEY,
+    fetch,
+    createFetch: fetch,
+    clock,
+    random: mulberry32(scenario.seed ?? 1),
+  });
+  return { clock, sim, client, tenantClock };
 }
 
 /**
- * tamr-refresh's runner with its default settings, every duration divided by the scenario's time
- * scale: `--poll-interval 30s`, the first poll after a second, 5 s between tries for a slot.
+ * tamr-refresh's runner with its default settings (`--poll-interval 30s`, the first poll after a
+ * second, 5 s between tries for a slot, looking for jobs to attach to), its expectations from
+ * `history`, or else (with `learn`) from the tenant's earlier jobs.
  */
 export async function runOurs(o: OursOptions): Promise<RunMetrics> {
-  const scale = o.scenario.timeScale ?? 1;
-  const sim = await startSimTenant({ scenario: o.scenario });
+  const { clock, sim, client, tenantClock } = virtualTenant(o.scenario);
   try {
     const plan = buildPlan(o.plan);
-    const client = createJobClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
-    const where = { tenant: "bench", baseUrl: sim.baseUrl };
-    let journal = newJournal(plan, where, new Date().toISOString(), o.history ?? {});
-    const expected = expectedDurations(journal);
     const events: RunEvent[] = [];
-    const result = await runPipeline({
-      client,
-      plan,
-      ...where,
-      emit: (e) => {
-        events.push(e);
-        journal = journalReduce(journal, e);
-      },
-      concurrency: o.concurrency ?? DEFAULTS.concurrency,
-      pollIntervalMs: parseDuration(DEFAULTS.pollInterval, "poll interval") / scale,
-      firstPollMs: FIRST_POLL_MS / scale,
-      slotWaitMs: SLOT_WAIT_MS / scale,
-      timeoutMs: parseDuration(DEFAULTS.timeout, "timeout") / scale,
-      attach: true,
-      ...(expected.size > 0 ? { expected } : {}),
+    const began = clock.now();
+    const local = o.history ?? {};
+    const hasLocal = Object.values(local).some((ds) => ds.length > 0);
+    const result = await clock.run(async () => {
+      const known = hasLocal || !o.learn
+        ? local
+        : Object.fromEntries(await learnDurations(client, plan, { before: clock.now() }));
+      const expected = statsOf(known);
+      const running = runPipeline({
+        client,
+        plan,
+        tenant: "bench",
+        baseUrl: sim.baseUrl,
+        emit: (e) => events.push(e),
+        concurrency: o.concurrency ?? DEFAULTS.concurrency,
+        pollIntervalMs: parseDuration(DEFAULTS.pollInterval, "poll interval"),
+        firstPollMs: 1_000,
+        slotWaitMs: 5_000,
+        timeoutMs: parseDuration(DEFAULTS.timeout, "timeout"),
+        attach: true,
+        clock,
+        tenantClock,
+        ...(expected.size > 0 ? { expected } : {}),
+        ...o.run,
+      });
+      await o.during?.(clock, sim);
+      return { run: await running, known };
     });
-    const start = events.find((e) => e.type === "start");
-    const finish = events.find((e) => e.type === "finish");
     const noticed = new Map<string, number>();
     for (const e of events) {
       if (e.type === "step" && e.state === "succeeded" && e.jobId) {
         noticed.set(e.jobId, Date.parse(e.time));
       }
     }
+    const metrics = tenantMetrics(sim, noticed);
     return {
       label: o.label,
-      outcome: result.outcome,
-      wallSimMs: (Date.parse(finish!.time) - Date.parse(start!.time)) * scale,
-      ...tenantMetrics(sim, noticed, scale),
-      history: journal.history,
+      outcome: result.run.outcome,
+      wallMs: clock.now() - began,
+      ...metrics,
+      history: merged(result.known, metrics.byStep),
+      learned: !hasLocal && o.learn === true,
     };
   } finally {
     await sim.close();
@@ -111,96 +147,55 @@ export async function runOurs(o: OursOptions): Promise<RunMetrics> {
 export async function runWalkthrough(
   o: { label: string; scenario: Scenario; plan: PlanInput },
 ): Promise<RunMetrics> {
-  const scale = o.scenario.timeScale ?? 1;
-  const sim = await startSimTenant({ scenario: o.scenario });
+  const { clock, sim, client } = virtualTenant(o.scenario);
   try {
-    const client = createJobClient({ baseUrl: sim.baseUrl, apiKey: sim.apiKey });
     const noticed = new Map<string, number>();
-    const began = Date.now();
-    for (const step of buildPlan(o.plan).steps) {
-      const { jobId } = await client.createJob(step.configuration);
-      for (;;) {
-        const job = await client.getJob(jobId);
-        if (job.status.state === "DONE") {
-          noticed.set(jobId, Date.now());
-          if (job.status.error) throw new Error(`${step.id} failed in the walkthrough run`);
-          break;
+    const began = clock.now();
+    await clock.run(async () => {
+      for (const step of buildPlan(o.plan).steps) {
+        const { jobId } = await client.createJob(step.configuration);
+        for (;;) {
+          const job = await client.getJob(jobId);
+          if (job.status.state === "DONE") {
+            noticed.set(jobId, clock.now());
+            if (job.status.error) throw new Error(`${step.id} failed in the walkthrough run`);
+            break;
+          }
+          await clock.sleep(WALKTHROUGH_POLL_MS);
         }
-        await new Promise((resolve) => setTimeout(resolve, WALKTHROUGH_POLL_MS / scale));
       }
-    }
+    });
+    const metrics = tenantMetrics(sim, noticed);
     return {
       label: o.label,
       outcome: "succeeded",
-      wallSimMs: (Date.now() - began) * scale,
-      ...tenantMetrics(sim, noticed, scale),
+      wallMs: clock.now() - began,
+      ...metrics,
       history: {},
+      learned: false,
     };
   } finally {
     await sim.close();
   }
 }
 
-/** Requests the tenant received and each job's lag, from the tenant's own records. */
-function tenantMetrics(
-  sim: SimTenant,
-  noticed: ReadonlyMap<string, number>,
-  scale: number,
-): Pick<RunMetrics, "jobs" | "requests" | "lagsSimMs" | "bound"> {
-  const jobs = sim.creates();
-  const lagsSimMs: number[] = [];
-  for (const job of jobs) {
-    const done = doneAt(job);
-    const seen = noticed.get(job.jobId);
-    if (done !== null && seen !== undefined) lagsSimMs.push(Math.max(0, seen - done) * scale);
+/** The expectations of a history: each step's duration stats. */
+export function statsOf(history: Record<string, number[]>): Map<string, DurationStats> {
+  const out = new Map<string, DurationStats>();
+  for (const [step, ds] of Object.entries(history)) {
+    const stats = durationStats(ds);
+    if (stats) out.set(step, stats);
   }
-  return {
-    jobs: jobs.length,
-    requests: countRequests(sim.requests),
-    lagsSimMs,
-    bound: boundOf(sim, jobs, scale),
-  };
+  return out;
 }
 
-/**
- * The lower bound for the jobs exactly as the tenant ran them: each job's time on the tenant
- * (created to DONE, from its statusHistory), by phase, on the tenant's job limit.
- */
-function boundOf(sim: SimTenant, jobs: readonly Job[], scale: number): PipelineBound {
-  const loads: number[] = [];
-  const after: number[] = [];
-  let update = 0;
-  for (const job of jobs) {
-    const done = doneAt(job);
-    const created = Date.parse(job.statusHistory?.[0]?.stateStartTime ?? "");
-    if (done === null || !Number.isFinite(created)) continue;
-    const ms = (done - created) * scale;
-    const step = sim.tenant.stepOf(job.jobId) ?? "";
-    if (step.startsWith("load:")) loads.push(ms);
-    else if (step.startsWith("update:")) update = Math.max(update, ms);
-    else after.push(ms);
-  }
-  return pipelineBound({ loads, update, after }, sim.tenant.scenario.jobLimit ?? 5);
-}
-
-/** When the tenant moved the job to DONE (ms since the epoch), from its statusHistory. */
-export function doneAt(job: Job): number | null {
-  const entry = job.statusHistory?.find((h) => h.state === "DONE");
-  const t = entry?.stateStartTime ? Date.parse(entry.stateStartTime) : NaN;
-  return Number.isFinite(t) ? t : null;
-}
-
-/** Requests by kind, from a simulated tenant's request log. */
-export function countRequests(
-  requests: readonly { method: string; path: string }[],
-): RequestCounts {
-  const counts: RequestCounts = { total: 0, create: 0, get: 0, list: 0, stop: 0 };
-  for (const r of requests) {
-    counts.total++;
-    if (r.method === "POST" && r.path.endsWith(":stop")) counts.stop++;
-    else if (r.method === "POST") counts.create++;
-    else if (/\/jobs\/[^/]+$/.test(r.path)) counts.get++;
-    else counts.list++;
-  }
-  return counts;
+/** The history after a run: what it knew, then its own jobs' durations. */
+function merged(
+  known: Record<string, number[]>,
+  own: ReadonlyMap<string, number>,
+): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [step, ds] of Object.entries(known)) out[step] = [...ds];
+  for (const [step, ms] of own) out[step] = [...(out[step] ?? []), ms];
+  return out;
 }

@@ -18,7 +18,7 @@ export { createJobClient } from "./kit/api/client.ts";
 export type { ClientOptions } from "./kit/api/client.ts";
 export type { PollRetry, RetryPolicy } from "./kit/api/retry.ts";
 export { waitForJob } from "./kit/job/poller.ts";
-export type { WaitOptions } from "./kit/job/poller.ts";
+export type { ExpectedEnd, WaitOptions } from "./kit/job/poller.ts";
 export {
   pollJob,
   refreshDataProduct,

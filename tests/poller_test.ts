@@ -4,6 +4,7 @@ import { ApiError, JobFailedError, JobTimeoutError } from "../lib/kit/errors.ts"
 import {
   NOT_YET_VISIBLE_MS,
   pollSchedule,
+  type PollScheduleOptions,
   waitForJob,
   type WaitOptions,
 } from "../lib/kit/job/poller.ts";
@@ -95,22 +96,82 @@ Deno.test("pollSchedule() never waits longer than a maxInterval shorter than the
   assert.equal(pollSchedule({ polls: 9, elapsedMs: 0 }, short), 400);
 });
 
-Deno.test("pollSchedule() with an expected duration aligns polls on it, then polls densely and backs off", () => {
-  const options = { ...plain, expectedDurationMs: 600_000 }; // 10 minutes: late polls 18s apart
-  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, options), 30_000); // 20 whole intervals
-  const odd = { ...plain, expectedDurationMs: 100_000 }; // aligned: polls at 10, 40, 70, 100 s
-  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, odd), 10_000);
-  assert.equal(pollSchedule({ polls: 5, elapsedMs: 530_000 }, options), 10_000); // back on the grid
-  assert.equal(pollSchedule({ polls: 6, elapsedMs: 570_000 }, options), 30_000);
-  assert.equal(pollSchedule({ polls: 6, elapsedMs: 599_999.5 }, options), 18_000); // at the end
-  assert.equal(pollSchedule({ polls: 7, elapsedMs: 600_000 }, options), 18_000);
-  assert.equal(pollSchedule({ polls: 8, elapsedMs: 618_000 }, options), 18_000);
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 650_000 }, options), 25_000); // backing off
-  assert.equal(pollSchedule({ polls: 9, elapsedMs: 700_000 }, options), 30_000);
-  // A short job is polled about every firstInterval once it is late.
+/** The poll times of a wait that never ends, up to `untilMs`. */
+function pollTimes(options: PollScheduleOptions, untilMs: number): number[] {
+  const times: number[] = [];
+  let t = 0;
+  for (let polls = 0; t < untilMs; polls++) {
+    const wait = pollSchedule({ polls, elapsedMs: t }, options);
+    assert.ok(wait > 0 && wait <= options.maxIntervalMs, `a wait of ${wait}ms at ${t}ms`);
+    t += wait;
+    times.push(t);
+  }
+  return times;
+}
+
+const gaps = (times: number[]) => times.map((t, i) => t - (times[i - 1] ?? 0));
+
+Deno.test("pollSchedule() with a spread polls maxInterval apart until the likely end, crowds across it and backs off past it", () => {
+  // Nine earlier runs of 4.6 to 5.4 minutes.
+  const expected = { medianMs: 300_000, p10Ms: 276_000, p90Ms: 324_000, samples: 9 };
+  const options = { ...plain, expected };
+  const times = pollTimes(options, 600_000);
+  const before = times.filter((t) => t <= 250_000);
+  assert.ok(gaps(before).every((g) => g === 30_000), `before: ${before}`);
+  const around = times.filter((t) => t > 260_000 && t <= 340_000);
+  assert.ok(around.length >= 8, `${around.length} polls between 4⅓ and 5⅔ minutes: ${around}`);
+  const smallest = Math.min(...gaps(times));
+  const at = times[gaps(times).indexOf(smallest)]!;
+  assert.ok(at > 260_000 && at <= 345_000, `the densest polls are where the end is likely (${at})`);
+  // Past it the job is late: 2% of the median (6 s) apart, backing off to the cap.
+  const late = gaps(times).filter((_, i) => times[i - 1]! > 345_000);
+  assert.ok(late[0]! <= 6_500, `late polls start ${late[0]}ms apart`);
+  assert.equal(late.at(-1), 30_000);
+  // Pure: a fresh options object gives the same schedule.
+  assert.deepEqual(pollTimes({ ...plain, expected: { ...expected } }, 600_000), times);
+});
+
+Deno.test("pollSchedule() with one earlier duration assumes a spread of about ±10% around it", () => {
+  const point = pollTimes({ ...plain, expectedDurationMs: 300_000 }, 600_000);
+  const oneSample = { medianMs: 300_000, p10Ms: 300_000, p90Ms: 300_000, samples: 1 };
+  assert.deepEqual(pollTimes({ ...plain, expected: oneSample }, 600_000), point);
+  const window = point.filter((t) => t >= 270_000 && t <= 330_000);
+  assert.ok(window.length >= 6, `polls across ±10%: ${window}`);
+  assert.ok(gaps(point).filter((g) => g < 30_000).length >= 8);
+  // A wider spread measured from many samples starts crowding earlier.
+  const wide = { medianMs: 300_000, p10Ms: 240_000, p90Ms: 360_000, samples: 20 };
+  const wider = pollTimes({ ...plain, expected: wide }, 600_000);
+  const firstDense = (times: number[]) => times[gaps(times).findIndex((g) => g < 30_000)]!;
+  assert.ok(firstDense(wider) < firstDense(point), `${firstDense(wider)} ${firstDense(point)}`);
+});
+
+Deno.test("pollSchedule() placing polls for a job varying ±10% lags about 2% of the job on average, for polls like fixed 30 s polling", () => {
+  for (const minutes of [2, 5, 8, 20]) {
+    const m = minutes * 60_000;
+    const options = {
+      ...plain,
+      expected: { medianMs: m, p10Ms: m * 0.92, p90Ms: m * 1.08, samples: 20 },
+    };
+    const times = pollTimes(options, 2 * m);
+    let lag = 0;
+    let polls = 0;
+    let fixed = 0;
+    const n = 200;
+    for (let k = 0; k < n; k++) {
+      const d = m * (0.9 + (0.2 * (k + 0.5)) / n);
+      const i = times.findIndex((t) => t >= d);
+      lag += (times[i]! - d) / d / n;
+      polls += (i + 1) / n;
+      fixed += (Math.ceil(d / 30_000) + 1) / n; // at once, then every 30 s
+    }
+    assert.ok(lag <= 0.022, `${minutes} min: mean lag ${(lag * 100).toFixed(2)}%`);
+    assert.ok(polls <= fixed + 0.5, `${minutes} min: ${polls.toFixed(2)} polls, fixed ${fixed}`);
+  }
+});
+
+Deno.test("pollSchedule() polls a short late job about every firstInterval", () => {
   const short = { ...plain, expectedDurationMs: 20_000 };
-  assert.equal(pollSchedule({ polls: 0, elapsedMs: 0 }, short), 20_000);
-  assert.equal(pollSchedule({ polls: 1, elapsedMs: 20_500 }, short), 1_000);
+  assert.equal(pollSchedule({ polls: 3, elapsedMs: 23_000 }, short), 1_000);
 });
 
 // ---- waitForJob: outcomes ----------------------------------------------------------------------
@@ -532,8 +593,8 @@ Deno.test("waitForJob() with an already aborted signal rejects without polling",
 
 // ---- waitForJob: duration-aware polling --------------------------------------------------------
 
-Deno.test("waitForJob() with expectedDurationMs polls on the expected end and fewer times than a short cap", async () => {
-  const finishAt = 600_000; // the job really takes 10 minutes, as expected
+Deno.test("waitForJob() with an expectation polls where the job is likely to end, fewer times than a short cap", async () => {
+  const finishAt = 600_000; // the job really takes 10 minutes, as the last eight runs did
   const run = async (options: WaitOptions) => {
     const t = fakeClock();
     const { client, calls } = scriptedClient(
@@ -543,22 +604,40 @@ Deno.test("waitForJob() with expectedDurationMs polls on the expected end and fe
     await waitForJob(client, "job_1", { clock: t.clock, ...options });
     return { polls: calls.get.length, times: calls.get, latency: t.elapsed() - finishAt };
   };
-  const aware = await run({ maxIntervalMs: 30_000, expectedDurationMs: 600_000 });
+  const expected = { medianMs: 600_000, p10Ms: 600_000, p90Ms: 600_000, samples: 8 };
+  const aware = await run({ maxIntervalMs: 30_000, expected });
   const shortCap = await run({ maxIntervalMs: 6_000 });
   const plainDefault = await run({});
 
-  assert.ok(aware.latency <= 6_000, `noticed the finish within 6s, took ${aware.latency}ms`);
+  assert.ok(aware.latency <= 3_000, `noticed the finish within 3s, took ${aware.latency}ms`);
   assert.ok(
     aware.polls * 2 < shortCap.polls,
     `duration-aware made ${aware.polls} polls, a 6s cap ${shortCap.polls}`,
   );
-  assert.ok(aware.latency <= shortCap.latency + 1_000);
   assert.ok(plainDefault.latency > aware.latency, "plain backoff at 30s notices the finish later");
-  // Aligned on the expected end: 30 s apart, the last exactly at 10 minutes; 20 polls, one fewer
-  // than polling at once and then every 30 s.
-  assert.equal(aware.latency, 0);
-  assert.equal(aware.polls, 20);
-  assert.ok(aware.times.slice(1).every((at, i) => at - aware.times[i]! === 30_000));
+  assert.ok(aware.polls <= 21, `${aware.polls} polls: no more than at once and every 30 s`);
+  assert.ok(aware.times.slice(1).every((at, i) => at - aware.times[i]! <= 30_000));
+});
+
+Deno.test("waitForJob() refuses an expectation that is not one", async () => {
+  const t = fakeClock();
+  const { client, calls } = scriptedClient(() => job("DONE"), t.elapsed);
+  const bad = [
+    [{ medianMs: 0, p10Ms: 0, p90Ms: 0 }, /expected\.medianMs.*positive.*got 0/],
+    [{ medianMs: 60_000, p10Ms: NaN, p90Ms: 60_000 }, /expected\.p10Ms.*got NaN/],
+    [{ medianMs: 60_000, p10Ms: 60_000, p90Ms: -1 }, /expected\.p90Ms.*got -1/],
+    [
+      { medianMs: 60_000, p10Ms: 60_000, p90Ms: 60_000, samples: 0.5 },
+      /expected\.samples.*got 0\.5/,
+    ],
+  ] as const;
+  for (const [expected, message] of bad) {
+    await assert.rejects(
+      waitForJob(client, "job_1", { clock: t.clock, expected }),
+      (e: unknown) => e instanceof RangeError && message.test(e.message),
+    );
+  }
+  assert.equal(calls.get.length, 0);
 });
 
 Deno.test("waitForJob() refuses nonsensical options with a sentence naming the value", async () => {

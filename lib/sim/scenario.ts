@@ -72,7 +72,7 @@ export type FaultKind = Fault["kind"];
 
 /** The simulated tenant's behaviour. Every field is optional. */
 export interface Scenario {
-  /** Seed of the PRNG used for jitter. Default 1. */
+  /** Seed of the jitter: each job's is drawn from it, its step id and how many came before. Default 1. */
   seed?: number;
   /** Simulated time per real time: 60 makes one real second a simulated minute. Default 1. */
   timeScale?: number;

@@ -33,7 +33,6 @@ export interface TenantModelOptions {
 export class TenantModel {
   readonly #now: () => number;
   readonly #newJobId: () => string;
-  readonly #random: () => number;
   readonly #scenario: Scenario;
   readonly #timeScale: number;
   /** Live jobs, oldest first. */
@@ -53,7 +52,6 @@ export class TenantModel {
     const offset = this.#scenario.clockOffsetMs ?? 0;
     this.#now = offset === 0 ? ours : () => ours() + offset;
     this.#newJobId = options.newJobId ?? (() => `job_${randomHex(8)}`);
-    this.#random = mulberry32(this.#scenario.seed ?? SCENARIO_DEFAULTS.seed);
     this.#timeScale = this.#scenario.timeScale ?? SCENARIO_DEFAULTS.timeScale;
     this.#leavePastRuns();
   }
@@ -117,7 +115,7 @@ export class TenantModel {
       seq: ++this.#seq,
       createdAt: t,
       runAt,
-      endAt: runAt + this.#real(this.#duration(stepId)),
+      endAt: runAt + this.#real(this.#duration(stepId, createsBefore)),
       stoppingMs: this.#real(this.#scenario.stoppingMs ?? SCENARIO_DEFAULTS.stoppingMs),
       failure: failureFor(this.#scenario.failures?.[stepId], createsBefore),
     };
@@ -209,12 +207,19 @@ export class TenantModel {
     return record;
   }
 
-  #duration(stepId: string): number {
+  /**
+   * How long the `nth` job of a step runs (from 0): its scenario duration, varied by the jitter
+   * drawn for that step and that job from the seed alone, so that two strategies creating the same
+   * jobs in another order meet the same durations.
+   */
+  #duration(stepId: string, nth: number): number {
     const durations = this.#scenario.durations ?? {};
     const base = durations[stepId] ?? durations["default"] ?? SCENARIO_DEFAULTS.durationMs;
     const jitter = this.#scenario.jitter ?? SCENARIO_DEFAULTS.jitter;
     if (jitter === 0) return base;
-    return Math.max(0, base * (1 + jitter * (2 * this.#random() - 1)));
+    const seed = this.#scenario.seed ?? SCENARIO_DEFAULTS.seed;
+    const draw = mulberry32(seed ^ hashOf(stepId) ^ Math.imul(nth + 1, 0x9e3779b9))();
+    return Math.max(0, base * (1 + jitter * (2 * draw - 1)));
   }
 
   #real(simulatedMs: number): number {
@@ -227,4 +232,11 @@ export class TenantModel {
       if (!this.#createdById.has(id) && !this.#byId.has(id)) return id;
     }
   }
+}
+
+/** FNV-1a of a string: a step id as a seed. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

@@ -28,6 +28,23 @@ export function checkWaitOptions(
   if (options.expectedDurationMs !== undefined) {
     requirePositive("expectedDurationMs", options.expectedDurationMs, false);
   }
+  const e = options.expected;
+  if (e !== undefined) {
+    requirePositive("expected.medianMs", e.medianMs, false);
+    requireDuration("expected.p10Ms", e.p10Ms);
+    requireDuration("expected.p90Ms", e.p90Ms);
+    if (e.samples !== undefined && !(Number.isInteger(e.samples) && e.samples >= 1)) {
+      throw new RangeError(
+        `Cannot poll job: 'expected.samples' must be a whole number of at least 1, got ${e.samples}`,
+      );
+    }
+  }
+}
+
+function requireDuration(name: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(`Cannot poll job: '${name}' must be 0 or more and finite, got ${value}`);
+  }
 }
 
 function requirePositive(name: string, value: number, infinityOk: boolean): void {

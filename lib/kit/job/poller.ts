@@ -13,7 +13,7 @@ import {
 } from "../defaults.ts";
 import { ApiError, JobFailedError } from "../errors.ts";
 import type { Job, JobClient } from "../api/types.ts";
-import { pollSchedule } from "./poll_schedule.ts";
+import { pollSchedule, type PollScheduleOptions } from "./poll_schedule.ts";
 import { pollMayRetry, pollTrouble } from "./_poll_trouble.ts";
 import { checkWaitOptions } from "./_check_wait_options.ts";
 import { jobReader } from "./_job_reader.ts";
@@ -23,7 +23,7 @@ import { DEFAULT_BACKOFF, NOT_YET_VISIBLE_MS, type WaitOptions } from "./wait_op
 export { pollSchedule } from "./poll_schedule.ts";
 export type { PollScheduleOptions, PollScheduleState } from "./poll_schedule.ts";
 export { DEFAULT_BACKOFF, NOT_YET_VISIBLE_MS } from "./wait_options.ts";
-export type { WaitOptions } from "./wait_options.ts";
+export type { ExpectedEnd, WaitOptions } from "./wait_options.ts";
 
 /**
  * Polls a job until it is DONE and returns it.
@@ -126,8 +126,14 @@ function isDone(job: Job): boolean {
   return job.status?.state === "DONE";
 }
 
-function expectedOf(options: WaitOptions): { expectedDurationMs?: number } {
-  return options.expectedDurationMs === undefined
-    ? {}
-    : { expectedDurationMs: options.expectedDurationMs };
+/** What the schedule needs to know of the job's usual duration. */
+function expectedOf(
+  options: WaitOptions,
+): Pick<PollScheduleOptions, "expected" | "expectedDurationMs"> {
+  return {
+    ...(options.expected === undefined ? {} : { expected: { ...options.expected } }),
+    ...(options.expectedDurationMs === undefined
+      ? {}
+      : { expectedDurationMs: options.expectedDurationMs }),
+  };
 }

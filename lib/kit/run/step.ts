@@ -168,7 +168,7 @@ async function pollToEnd(
       leaveRunning: ctx.leaveRunning,
       stopGraceMs: ctx.stopGraceMs,
       clock: ctx.clock,
-      ...(ctx.expected !== undefined ? { expectedDurationMs: ctx.expected.medianMs } : {}),
+      ...(ctx.expected !== undefined ? { expected: ctx.expected } : {}),
       onRetry,
       onPoll: (j: Job) => {
         watch(j);
