@@ -1,5 +1,6 @@
 /** Builders of run events for reporter tests: a time `t(s)` seconds into a run, a start, a step. */
 import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
+import type { Plan } from "../lib/kit/run/plan.ts";
 import { createRunStore, foldEvents } from "../lib/kit/run/run_store.ts";
 import { summarize } from "../lib/kit/run/summary.ts";
 import { type EndView, endView } from "../lib/app/outputs/end_view.ts";
@@ -24,6 +25,40 @@ export const start = (ids: string[]): RunEvent => ({
     body: { configuration: {} },
   })),
 });
+
+/**
+ * The `start` event of a built plan at `time`, each step with its usual duration and p90 (minutes)
+ * where `usual` and `p90` give them.
+ */
+export function startOfPlan(
+  plan: Plan,
+  o: {
+    time: string;
+    concurrency: number;
+    usual?: Record<string, number>;
+    p90?: Record<string, number>;
+  },
+): RunEvent {
+  const MIN = 60_000;
+  return {
+    type: "start",
+    time: o.time,
+    version: 1,
+    tenant: "acme",
+    baseUrl: "https://acme.tamr.cloud",
+    dataProduct: plan.dataProduct,
+    concurrency: o.concurrency,
+    steps: plan.steps.map((s) => ({
+      step: s.id,
+      kind: s.kind,
+      target: s.target,
+      dependsOn: s.dependsOn,
+      body: { configuration: s.configuration },
+      ...(o.usual?.[s.id] !== undefined ? { expectedMs: o.usual[s.id]! * MIN } : {}),
+      ...(o.p90?.[s.id] !== undefined ? { p90Ms: o.p90[s.id]! * MIN } : {}),
+    })),
+  };
+}
 
 /** A `step` event `s` seconds into the run. */
 export const step = (

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { render } from "ink-testing-library";
 import stringWidth from "string-width";
+import { startOfPlan } from "./_events.ts";
 import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
 import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
@@ -55,25 +56,10 @@ const USUAL: Record<string, number> = {
 function running(usual: Record<string, number> = USUAL): RunEvent[] {
   const plan = buildPlan(PLAN);
   const time = (m: number) => new Date(at(m)).toISOString();
-  const events: RunEvent[] = [{
-    type: "start",
-    time: time(0),
-    version: 1,
-    tenant: "acme",
-    baseUrl: "https://acme.tamr.cloud",
-    dataProduct: "customers",
-    concurrency: 2,
-    steps: plan.steps.map((s) => ({
-      step: s.id,
-      kind: s.kind,
-      target: s.target,
-      dependsOn: s.dependsOn,
-      body: { configuration: s.configuration },
-      ...(usual[s.id] !== undefined
-        ? { expectedMs: usual[s.id]! * MIN, p90Ms: usual[s.id]! * 1.2 * MIN }
-        : {}),
-    })),
-  }];
+  const p90 = Object.fromEntries(Object.entries(usual).map(([id, m]) => [id, m * 1.2]));
+  const events: RunEvent[] = [
+    startOfPlan(plan, { time: time(0), concurrency: 2, usual, p90 }),
+  ];
   const step = (
     m: number,
     id: string,

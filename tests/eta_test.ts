@@ -9,6 +9,7 @@ import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
 import type { RunState } from "../lib/kit/run/run_state.ts";
 import { isSlowerThanUsual, slowAfterMs } from "../lib/kit/run/slower_than_usual.ts";
+import { startOfPlan } from "./_events.ts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -24,24 +25,9 @@ function stateOf(
   p90: Record<string, number> = {},
 ): RunState {
   const plan = buildPlan(input);
-  const out: RunEvent[] = [{
-    type: "start",
-    time: iso(0),
-    version: 1,
-    tenant: "acme",
-    baseUrl: "https://acme.tamr.cloud",
-    dataProduct: input.dataProduct,
-    concurrency,
-    steps: plan.steps.map((s) => ({
-      step: s.id,
-      kind: s.kind,
-      target: s.target,
-      dependsOn: s.dependsOn,
-      body: { configuration: s.configuration },
-      ...(minutes[s.id] !== undefined ? { expectedMs: minutes[s.id]! * MIN } : {}),
-      ...(p90[s.id] !== undefined ? { p90Ms: p90[s.id]! * MIN } : {}),
-    })),
-  }];
+  const out: RunEvent[] = [
+    startOfPlan(plan, { time: iso(0), concurrency, usual: minutes, p90 }),
+  ];
   for (const e of events) {
     const s = plan.steps.find((p) => p.id === e.step)!;
     out.push({
