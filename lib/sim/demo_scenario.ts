@@ -23,6 +23,7 @@ export const DEMO_POLL_INTERVAL_MS = 2_000;
  * about 5 s, the index and publishes about 2 s (each plus 1/3 s PENDING). The jobs alone take
  * about 12.3 s at concurrency 4; with the demo's polling (every 2 s at most) the run takes about
  * 14 s. The durations sit just under the demo's poll times, so polling adds little.
+ * Five earlier runs' jobs are on the tenant (`pastRuns`), for the run to learn durations from.
  * With `fail`, the `web_signups` load ends with PLANNING_FAILED. With `speed` N, everything runs
  * N times faster (timeScale 60 N; the demo divides its poll interval by N too).
  */
@@ -34,6 +35,9 @@ export function demoScenario(options: { fail?: boolean; speed?: number } = {}): 
     stoppingMs: 15_000,
     jobLimit: 5,
     jitter: 0.03,
+    // Last week's runs are on the tenant: the first run learns how long each step takes, so it
+    // starts the longest sources first and shows the expected end from the start.
+    pastRuns: 5,
     durations: {
       default: 150_000,
       "load:crm_accounts": 210_000,
