@@ -69,3 +69,21 @@ export function planWait(plan: PollPlan, t: number, sliverMs: number): number {
   const i = Math.min(plan.next.length - 2, Math.max(0, Math.floor((t + sliverMs) / h)));
   return Math.max(sliverMs, plan.next[i]! * h - t);
 }
+
+/**
+ * The mean lag of a plan under its model (ms): how long after the job's end the poll that sees it
+ * comes, on average over where the end falls.
+ */
+export function planLag(model: EndModel, plan: PollPlan): number {
+  const h = plan.stepMs;
+  let lag = 0;
+  let below = massAndMomentBelow(model, 0);
+  for (let i = 0; i < plan.next.length - 1;) {
+    const j = plan.next[i]!;
+    const upTo = massAndMomentBelow(model, j * h);
+    lag += j * h * (upTo.mass - below.mass) - (upTo.moment - below.moment);
+    below = upTo;
+    i = j;
+  }
+  return lag;
+}
