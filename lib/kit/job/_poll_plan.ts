@@ -25,15 +25,19 @@ export interface PollPlan {
   next: Int32Array;
 }
 
-/** The optimal plan from the wait's start to the end of the likely window (null: nothing to plan). */
+/**
+ * The optimal plan from the wait's start to the end of the likely window (null: nothing to plan),
+ * on a grid of at least `steps` steps up to the window's end.
+ */
 export function pollPlan(
   model: EndModel,
   capMs: number,
   lagWeight: number = LAG_WEIGHT,
+  steps: number = STEPS,
 ): PollPlan | null {
   const closes = model.knots[model.knots.length - 1]!;
   if (!(closes > 0) || !(capMs > 0)) return null;
-  const reach = Math.ceil((capMs * STEPS) / closes);
+  const reach = Math.ceil((capMs * steps) / closes);
   const h = capMs / reach;
   const n = Math.ceil(closes / h - 1e-9);
   const mass = new Float64Array(n + 1);
