@@ -43,6 +43,8 @@ export interface RunMetrics {
   history: Record<string, number[]>;
   /** Whether the run learned its durations from the tenant's earlier jobs. */
   learned: boolean;
+  /** The run's events, in order (none for the walkthrough, which is not tamr-refresh). */
+  events: RunEvent[];
 }
 
 /** The walkthrough's `polling_interval_seconds`. */
@@ -134,6 +136,7 @@ export async function runOurs(o: OursOptions): Promise<RunMetrics> {
       ...metrics,
       history: merged(result.known, metrics.byStep),
       learned: !hasLocal && o.learn === true,
+      events,
     };
   } finally {
     await sim.close();
@@ -173,6 +176,7 @@ export async function runWalkthrough(
       ...metrics,
       history: {},
       learned: false,
+      events: [],
     };
   } finally {
     await sim.close();

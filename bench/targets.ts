@@ -16,6 +16,7 @@ import {
 } from "./standard_section.ts";
 import { INTERACTIVE_ONLY, type StartupResult } from "./startup.ts";
 import type { PollingCost } from "./frontier.ts";
+import { etaLine, type EtaSummary, etaWords } from "./eta.ts";
 
 /** Everything the benchmark measured, for its verdicts. */
 export interface Measured {
@@ -25,8 +26,12 @@ export interface Measured {
   bound4: PipelineBound;
   /** The best any per-job polling can do at the walkthrough's requests, knowing the distribution. */
   frontier: PollingCost;
+  /** The same at the walkthrough's requests less our list requests per job. */
+  frontierAfterLists: PollingCost;
   scale: ScaleResults;
   startup: StartupResult;
+  /** The ETA 10% into each trial's second run against its actual end. */
+  eta: EtaSummary;
   /** How long the benchmark took until the targets, in seconds. */
   benchSeconds: number;
 }
@@ -43,6 +48,7 @@ export function headline(standard: StandardRuns) {
     secondOverBound: mean(trials.map((t) => overBound(t.second, c))),
     walkthroughOverBound: mean(trials.map((t) => overBound(t.walk, c))),
     requestsPerJob: mean(ours.map(perJob)),
+    listsPerJob: mean(ours.map((m) => m.requests.list / m.jobs)),
     walkthroughRequestsPerJob: mean(trials.flatMap((t) => [perJob(t.walkFirst), perJob(t.walk)])),
     lagPct: mean(ours.map(lagPct)),
   };
@@ -54,6 +60,10 @@ export function printTargets(m: Measured): void {
   say("Targets:");
   for (const line of targetLines(m, h)) say(`  ${line}`);
   say();
+  say(`The expected end (runEta) 10% into each trial's run 2, against the run's actual end:`);
+  say(`  ${etaWords(m.eta.runs[0]!)}; within 5% in ${m.eta.within5} of ${m.eta.runs.length}`);
+  say(etaLine(m.eta));
+  say();
   say(`The last line: over the ${m.standard.trials.length} trials of durations varying ±10%, the`);
   say(`mean of run 1 (learned from the tenant) and of run 2 (the history of run 1) over the bound`);
   say(`of their own jobs at concurrency ${DEFAULT_CONCURRENCY}, the walkthrough's over its own;`);
@@ -63,7 +73,7 @@ export function printTargets(m: Measured): void {
 
 /** One line a target: the runs against the bound and polling, memory, CPU, start-up. */
 function targetLines(
-  { standard, bound, frontier, scale, startup, benchSeconds }: Measured,
+  { standard, bound, frontier, frontierAfterLists, eta, scale, startup, benchSeconds }: Measured,
   h: ReturnType<typeof headline>,
 ): string[] {
   const { c5b } = standard.exact;
@@ -84,7 +94,11 @@ function targetLines(
       atMost(2),
     ),
     `  (knowing each job's distribution exactly, the best per-job polling at the walkthrough's ` +
-    `${frontier.requestsPerJob.toFixed(2)} requests/job lags ${frontier.lagPct.toFixed(2)}%)`,
+    `${frontier.requestsPerJob.toFixed(2)} requests/job lags ${frontier.lagPct.toFixed(2)}%;`,
+    `   with ${h.listsPerJob.toFixed(2)} of them spent on lists (learning, the look for jobs to ` +
+    `attach to), at ${frontierAfterLists.requestsPerJob.toFixed(2)} it lags ` +
+    `${frontierAfterLists.lagPct.toFixed(2)}%)`,
+    verdict("ETA 10% into run 2: mean |error|, % of the run", eta.meanPct, 5, "%", atMost(1)),
     verdict(
       "exact, run 2, concurrency 5: wall / bound",
       c5b.wallMs / bound.ms,

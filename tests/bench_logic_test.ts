@@ -8,6 +8,7 @@ import { listMakespan, optimalMakespan, pipelineBound } from "../bench/bound.ts"
 import { finalLine, verdict } from "../bench/report.ts";
 import { frontierAt, optimalCost, walkthroughCost } from "../bench/frontier.ts";
 import { overBound, PAST_RUNS, runTrial } from "../bench/standard_section.ts";
+import { etaLine, etaOff, etaSummary } from "../bench/eta.ts";
 import { MINUTE, SLOTS, STANDARD_DURATIONS, STANDARD_PLAN } from "../bench/standard.ts";
 import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 import type { RunEvent } from "../lib/kit/run/events.ts";
@@ -358,6 +359,26 @@ Deno.test("a trial's run 1 learns from the tenant's earlier runs and starts the 
   ];
   const ours = all(trial.second);
   all(trial.walk).forEach((ms, i) => assert.ok(Math.abs(ms - ours[i]!) <= 1, `${ms} ${ours[i]}`));
+});
+
+Deno.test("the ETA of a trial's run 2, replayed to 10% of the run, against its actual end", async () => {
+  const { second } = await runTrial(1);
+  const m = etaOff(second.events, 1);
+  const start = Date.parse(second.events[0]!.time);
+  const end = Date.parse(second.events.at(-1)!.time);
+  assert.equal(m.runMs, end - start);
+  assert.equal(m.lowerBound, false, "every step has an expectation from run 1's history");
+  assert.equal(m.offPct, (100 * Math.abs(m.offMs)) / m.runMs);
+  // Durations vary ±10%: the ETA cannot be exact, but it is of the run's size.
+  assert.ok(m.offPct < 20, `${m.offPct}%`);
+  // Replayed to the end, the ETA is the run's end.
+  assert.equal(etaOff(second.events, 1, 1).offMs, 0);
+  const s = etaSummary([m, { ...m, seed: 2, offPct: 2 * m.offPct }]);
+  assert.equal(s.meanPct, 1.5 * m.offPct);
+  assert.match(
+    etaLine(s),
+    /^eta: at 10% of the second run the ETA was off by \d+\.\d% on average \(worst \d+\.\d%\) over 2 trials$/,
+  );
 });
 
 Deno.test("the polling reference: knowing the distribution, the optimum at the walkthrough's requests lags far less than it", () => {

@@ -1,10 +1,12 @@
 /**
  * runEta() on small graphs, against answers computed by hand (every duration in whole minutes,
- * counted from the run's start).
+ * counted from the run's start, each end seen at once: `pollIntervalMs: 0`); then the poller's lag
+ * in seeing each end, added on top.
  */
 import assert from "node:assert/strict";
 import type { RunEvent, StepEvent } from "../lib/kit/run/events.ts";
 import { runEta } from "../lib/kit/run/eta.ts";
+import { expectedLagMs } from "../lib/kit/job/poll_schedule.ts";
 import { buildPlan, type PlanInput } from "../lib/kit/run/plan.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
 import type { RunState } from "../lib/kit/run/run_state.ts";
@@ -15,6 +17,8 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const at = (minutes: number) => T0 + minutes * MIN;
 const iso = (minutes: number) => new Date(at(minutes)).toISOString();
+/** Each end seen the moment it happens: the hand-computed schedules. */
+const AT_ONCE = { pollIntervalMs: 0 };
 
 /** A run of `input` with each step's expected minutes (absent: unknown), then `events`. */
 function stateOf(
@@ -45,7 +49,7 @@ function stateOf(
 
 /** Minutes from the run's start to the expected end, or null. */
 function endMinute(state: RunState, now: number, jobLimit?: number): number | null {
-  const eta = runEta(state, at(now), jobLimit === undefined ? {} : { jobLimit });
+  const eta = runEta(state, at(now), jobLimit === undefined ? AT_ONCE : { ...AT_ONCE, jobLimit });
   return eta.endsAt === null ? null : (eta.endsAt - T0) / MIN;
 }
 
@@ -70,7 +74,7 @@ Deno.test("runEta() list-schedules the whole plan longest first under the concur
   // Concurrency 2, longest first: 8 and 7 start; 7 ends at 7 and 6 starts (7–13); 8 ends at 8
   // and 5 starts (8–13); the data product 13–33; the index and publishes side by side 33–37.
   const state = stateOf(STANDARD, STANDARD_MINUTES, [], 2);
-  const eta = runEta(state, at(0));
+  const eta = runEta(state, at(0), AT_ONCE);
   assert.equal(eta.remainingMs, 37 * MIN);
   assert.equal(eta.endsAt, at(37));
   assert.deepEqual([eta.lowerBound, eta.unknownSteps], [false, 0]);
@@ -145,6 +149,40 @@ Deno.test("runEta() leaves out the steps that can no longer run after a failure"
   assert.equal(endMinute(state, 2), 5);
 });
 
+Deno.test("runEta() adds the poller's mean lag in seeing each end: the next step starts only then", () => {
+  const input = { sources: ["s1"], dataProduct: "dp" };
+  const minutes = { "load:s1": 5, "update:dp": 10 };
+  const state = stateOf(input, minutes, [], 4, { "load:s1": 5.5, "update:dp": 11 });
+  // The poller's own mean lag for each step (median and p90 as the state has them).
+  const lag = (m: number, p90: number, cap: number) =>
+    expectedLagMs(
+      { medianMs: m * MIN, p10Ms: (2 * m - p90) * MIN, p90Ms: p90 * MIN, samples: 5 },
+      cap,
+    );
+  const bothLags = (cap: number) => lag(5, 5.5, cap) + lag(10, 11, cap);
+  // Default: polls at most 30 s apart. A few seconds a step, under half the interval.
+  const eta = runEta(state, at(0));
+  assert.equal(eta.endsAt, at(15) + bothLags(30_000));
+  assert.ok(lag(5, 5.5, 30_000) > 1_000 && lag(5, 5.5, 30_000) < 15_000);
+  assert.ok(lag(10, 11, 30_000) > 1_000 && lag(10, 11, 30_000) < 15_000);
+  // Polls closer together see ends sooner; 0 sees them at once.
+  assert.equal(runEta(state, at(0), { pollIntervalMs: 10_000 }).endsAt, at(15) + bothLags(10_000));
+  assert.ok(bothLags(10_000) < bothLags(30_000));
+  assert.equal(runEta(state, at(0), AT_ONCE).endsAt, at(15));
+  // A running step: its remaining time, then the lag.
+  const running = stateOf(
+    input,
+    minutes,
+    [
+      { at: 0, step: "load:s1", state: "creating" },
+      { at: 0, step: "load:s1", state: "running", jobId: "job_1" },
+    ],
+    4,
+    { "load:s1": 5.5, "update:dp": 11 },
+  );
+  assert.equal(runEta(running, at(2)).endsAt, at(15) + bothLags(30_000));
+});
+
 Deno.test("runEta() says the end is unknown when no step still to run has an expectation", () => {
   const state = stateOf({ sources: ["s1"], dataProduct: "dp" }, {});
   const eta = runEta(state, at(0));
@@ -157,7 +195,7 @@ Deno.test("runEta() gives a lower bound, marked so, when only some steps are kno
     "load:s1": 5,
     "update:dp": 10,
   });
-  const eta = runEta(state, at(0));
+  const eta = runEta(state, at(0), AT_ONCE);
   assert.equal(eta.endsAt, at(15));
   assert.equal(eta.lowerBound, true);
   assert.equal(eta.unknownSteps, 1);

@@ -96,6 +96,38 @@ Deno.test("learnDurations() reads at most maxPages pages, keeping the newest job
   await sim.close();
 });
 
+Deno.test("learnDurations() asks for no further page once every step has enough durations", async () => {
+  // Two steps, two jobs a run: five jobs a page. Eight durations each (the default) are the
+  // newest eight runs: 16 jobs, so the fourth page is the last asked for, though ten are allowed.
+  const plan = buildPlan({ sources: ["s1"], dataProduct: "dp" });
+  const scenario: Scenario = { durations: DURATIONS, pastRuns: 20, jitter: 0.1 };
+  const { sim, client, clock } = tenantOf(scenario);
+  const learned = await clock.run(() =>
+    learnDurations(client, plan, { maxPages: 10, pageSize: 5 })
+  );
+  assert.equal(lists(sim).length, 4);
+  assert.deepEqual([learned.get("load:s1")?.length, learned.get("update:dp")?.length], [8, 8]);
+  // Three are enough: two pages.
+  const few = tenantOf(scenario);
+  const three = await few.clock.run(() =>
+    learnDurations(few.client, plan, { maxPages: 10, pageSize: 5, enoughSamples: 3 })
+  );
+  assert.equal(lists(few.sim).length, 2);
+  assert.ok([...three.values()].every((ds) => ds.length >= 3));
+  // A step the tenant never ran: every page of the budget is read for it.
+  const unknown = tenantOf(scenario);
+  const withNew = buildPlan({ sources: ["s1", "s_new"], dataProduct: "dp" });
+  await unknown.clock.run(() =>
+    learnDurations(unknown.client, withNew, { maxPages: 6, pageSize: 5 })
+  );
+  assert.equal(lists(unknown.sim).length, 6);
+  await assert.rejects(
+    () => learnDurations(client, plan, { enoughSamples: 0 }),
+    /'enoughSamples' must be a whole number of at least 1, got 0/,
+  );
+  for (const t of [sim, few.sim, unknown.sim]) await t.close();
+});
+
 Deno.test("learnDurations() scans the newest jobs within the same budget when the tenant refuses the filter", async () => {
   const { sim, client, clock } = tenantOf({
     durations: DURATIONS,
@@ -106,6 +138,7 @@ Deno.test("learnDurations() scans the newest jobs within the same budget when th
   const learned = await clock.run(() =>
     learnDurations(client, buildPlan({ sources: ["s1"], dataProduct: "dp" }), {
       onWarning: (m) => warnings.push(m),
+      enoughSamples: 20, // more than there are: the budget ends the scan
     })
   );
   const statuses = lists(sim).map((r) => r.status);

@@ -4,8 +4,8 @@
  * history, whoever started them (another machine, a colleague, the walkthrough's script).
  *
  * One list, narrowed by the documented `filter` (the plan's configurations OR-ed, DONE, no error)
- * and read for a few pages at most; each job is still checked on our side (`matchesSent`, its
- * state, its times). A tenant that refuses the filter (400) is scanned instead: its newest jobs,
+ * and read for a few pages at most, no further once every step has enough durations; each job is
+ * still checked on our side (`matchesSent`, its state, its times). A tenant that refuses the filter (400) is scanned instead: its newest jobs,
  * within the same page budget.
  */
 import { ApiError } from "../errors.ts";
@@ -43,6 +43,11 @@ export interface LearnOptions {
   maxPages?: number | undefined;
   /** Jobs per page, 1 to 30. Default 30. */
   pageSize?: number | undefined;
+  /**
+   * Once every step of the plan has this many durations, no further page is asked for (a small
+   * plan's first page often holds enough). Default 8.
+   */
+  enoughSamples?: number | undefined;
   /** Abort: rejects at once with `signal.reason`. */
   signal?: AbortSignal | undefined;
   /** Called before each retry of a list request. */
@@ -55,6 +60,13 @@ export interface LearnOptions {
 export const DEFAULT_LEARN_PAGES = 3;
 /** Jobs per page when `pageSize` is not given: the API's most. */
 export const DEFAULT_LEARN_PAGE_SIZE = 30;
+/**
+ * Durations per step that are enough when `enoughSamples` is not given. With eight, the poller's
+ * model of where a job ends is mostly measured rather than assumed: on the standard scenario, 8
+ * earlier durations pace the polls nearly as well as 60 (about 0.1 request a job more), while
+ * each further page costs a request.
+ */
+export const DEFAULT_ENOUGH_SAMPLES = 8;
 /**
  * A filter longer than this (a plan of hundreds of sources) is not sent as one OR of every
  * configuration: the kinds' presence tests narrow it instead, and our own check decides.
@@ -91,12 +103,21 @@ export async function learnDurations(
       `Cannot learn durations: 'maxPages' must be a whole number of at least 1, got ${maxPages}`,
     );
   }
+  const enoughSamples = options.enoughSamples ?? DEFAULT_ENOUGH_SAMPLES;
+  if (!Number.isInteger(enoughSamples) || enoughSamples < 1) {
+    throw new RangeError(
+      `Cannot learn durations: 'enoughSamples' must be a whole number of at least 1, got ${enoughSamples}`,
+    );
+  }
   options.signal?.throwIfAborted();
   const found = new Map<string, { step: string; created: number; ms: number }>();
   if (plan.steps.length === 0) return new Map();
+  const enough = enoughCounter(plan, enoughSamples);
   const take = (job: Job) => {
     const got = learned(job, plan, options.before);
-    if (got && !found.has(job.jobId)) found.set(job.jobId, got);
+    if (!got || found.has(job.jobId)) return enough.all();
+    found.set(job.jobId, got);
+    return enough.add(got.step);
   };
   const budget = maxPages * pageSize;
   const list = { pageSize, signal: options.signal, onRetry: options.onRetry };
@@ -119,17 +140,34 @@ export async function learnDurations(
   return out;
 }
 
-/** Takes at most `budget` jobs of the list: no page is asked for past the budget. */
+/**
+ * Takes at most `budget` jobs of the list, and none after `take` says it has enough: no page is
+ * asked for past either.
+ */
 async function readSome(
   jobs: AsyncIterable<Job>,
   budget: number,
-  take: (job: Job) => void,
+  take: (job: Job) => boolean,
 ): Promise<void> {
   let seen = 0;
   for await (const job of jobs) {
-    take(job);
-    if (++seen >= budget) return;
+    if (take(job) || ++seen >= budget) return;
   }
+}
+
+/** Counts durations per step; `add` and `all` say whether every step of the plan has `enough`. */
+function enoughCounter(plan: Plan, enough: number) {
+  const counts = new Map<string, number>();
+  let short = plan.steps.length;
+  return {
+    add(step: string): boolean {
+      const n = (counts.get(step) ?? 0) + 1;
+      counts.set(step, n);
+      if (n === enough) short--;
+      return short <= 0;
+    },
+    all: () => short <= 0,
+  };
 }
 
 /**

@@ -25,15 +25,19 @@ export interface PollPlan {
   next: Int32Array;
 }
 
-/** The optimal plan from the wait's start to the end of the likely window (null: nothing to plan). */
+/**
+ * The optimal plan from the wait's start to the end of the likely window (null: nothing to plan),
+ * on a grid of at least `steps` steps up to the window's end.
+ */
 export function pollPlan(
   model: EndModel,
   capMs: number,
   lagWeight: number = LAG_WEIGHT,
+  steps: number = STEPS,
 ): PollPlan | null {
   const closes = model.knots[model.knots.length - 1]!;
   if (!(closes > 0) || !(capMs > 0)) return null;
-  const reach = Math.ceil((capMs * STEPS) / closes);
+  const reach = Math.ceil((capMs * steps) / closes);
   const h = capMs / reach;
   const n = Math.ceil(closes / h - 1e-9);
   const mass = new Float64Array(n + 1);
@@ -68,4 +72,22 @@ export function planWait(plan: PollPlan, t: number, sliverMs: number): number {
   const h = plan.stepMs;
   const i = Math.min(plan.next.length - 2, Math.max(0, Math.floor((t + sliverMs) / h)));
   return Math.max(sliverMs, plan.next[i]! * h - t);
+}
+
+/**
+ * The mean lag of a plan under its model (ms): how long after the job's end the poll that sees it
+ * comes, on average over where the end falls.
+ */
+export function planLag(model: EndModel, plan: PollPlan): number {
+  const h = plan.stepMs;
+  let lag = 0;
+  let below = massAndMomentBelow(model, 0);
+  for (let i = 0; i < plan.next.length - 1;) {
+    const j = plan.next[i]!;
+    const upTo = massAndMomentBelow(model, j * h);
+    lag += j * h * (upTo.mass - below.mass) - (upTo.moment - below.moment);
+    below = upTo;
+    i = j;
+  }
+  return lag;
 }

@@ -2,9 +2,11 @@
  * When the whole run is expected to end, from its state now: the running steps' remaining time,
  * then the steps still to run list-scheduled the way the runner starts them (the scheduler's
  * order, the limits per kind of step, the tenant's limit of jobs at once, the dependencies), each
- * taking its expected duration (the median of earlier runs). Pure: the same state and time give
- * the same answer.
+ * taking its expected duration (the median of earlier runs) and the poller's mean lag in noticing
+ * its end. Pure: the same state and time give the same answer.
  */
+import { DEFAULT_POLL_INTERVAL_MS } from "../defaults.ts";
+import { noticeLagOf } from "./_notice_lag.ts";
 import type { StepKind } from "./plan.ts";
 import { isFinalState, type RunState, type StepView } from "./run_state.ts";
 import { type KindLimits, longestFirst } from "./scheduler.ts";
@@ -33,6 +35,11 @@ export interface EtaOptions {
   limits?: KindLimits | undefined;
   /** How many jobs the tenant runs at once; default 5. */
   jobLimit?: number | undefined;
+  /**
+   * The longest wait between two polls (`--poll-interval`; default 30 s): each step's end is
+   * expected to be seen as late as the poller's plan for it makes on average. 0: seen at once.
+   */
+  pollIntervalMs?: number | undefined;
 }
 
 /**
@@ -65,7 +72,8 @@ export interface RunEta {
  * The expected end of the run at `now` (ms since the epoch).
  *
  * A running step is expected to end at its median; past it, after another tenth of its time so
- * far (`OVERRUN_SHARE`), so the estimate keeps moving while it runs. Steps still to run start as
+ * far (`OVERRUN_SHARE`), so the estimate keeps moving while it runs. Each end is seen the poller's
+ * mean lag later (a few seconds: about 2% of a short job, less of a long one). Steps still to run start as
  * the runner would start them: ready (every dependency succeeded), in the scheduler's order
  * (sources with known durations longest first), while their kind is under its limit and the
  * tenant under its job limit. A step that can no longer run (a dependency failed) is left out.
@@ -85,9 +93,12 @@ export interface RunEta {
  *     dependsOn: s.dependsOn, body: { configuration: s.configuration },
  *     expectedMs: minutes[s.id]! * 60_000 })),
  * });
- * // One source at a time: 5 + 3 minutes, then the data product's 10.
- * const eta = runEta(store.state, Date.parse("2026-01-01T12:00:00Z"));
- * assert.equal(eta.remainingMs, 18 * 60_000);
+ * // One source at a time: 5 + 3 minutes, then the data product's 10, each end seen at once.
+ * const t0 = Date.parse("2026-01-01T12:00:00Z");
+ * assert.equal(runEta(store.state, t0, { pollIntervalMs: 0 }).remainingMs, 18 * 60_000);
+ * // Polled at most 30 s apart (the default), each end is seen a few seconds after it happens.
+ * const eta = runEta(store.state, t0);
+ * assert.ok(eta.remainingMs! > 18 * 60_000 && eta.remainingMs! < 19 * 60_000);
  * assert.equal(eta.lowerBound, false);
  * ```
  */
@@ -98,7 +109,7 @@ export function runEta(state: RunState, now: number, options: EtaOptions = {}): 
   if (state.startedAt === null) return unknown(0);
   const limits = options.limits ?? { load: state.concurrency };
   const jobLimit = Math.max(1, options.jobLimit ?? DEFAULT_TENANT_JOB_LIMIT);
-  const work = workOf(state, now);
+  const work = workOf(state, now, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
   if (work.known === 0 && work.unknown > 0) return unknown(work.unknown);
   const endsAt = Math.max(now, listSchedule(work, now, limits, jobLimit));
   return {
@@ -154,8 +165,8 @@ interface Work {
   unknown: number;
 }
 
-/** The run's remaining work at `now`. */
-function workOf(state: RunState, now: number): Work {
+/** The run's remaining work at `now`, each end seen as late as polls `capMs` apart make it. */
+function workOf(state: RunState, now: number, capMs: number): Work {
   const order = longestFirst(state.steps, mediansOf(state.steps));
   const doomed = doomedSteps(state);
   const nodes = new Map<string, Node>();
@@ -168,10 +179,11 @@ function workOf(state: RunState, now: number): Work {
     nodes.set(view.id, node);
     if (view.expectedMs === null) work.unknown++;
     else work.known++;
-    const expected = view.expectedMs ?? 0;
+    const lag = noticeLagOf(view, capMs);
+    const expected = view.expectedMs === null ? 0 : view.expectedMs + lag;
     if (started && view.jobId !== null) {
       const elapsed = now - (view.startedAt ?? now);
-      const left = view.expectedMs === null ? 0 : remainingOf(expected, elapsed);
+      const left = view.expectedMs === null ? 0 : remainingOf(view.expectedMs, elapsed) + lag;
       work.running.push({ node, end: now + left });
     } else if (started) {
       node.duration = expected;
