@@ -12,6 +12,8 @@ export interface JournalStep {
   outcome?: StepOutcome;
   startedAt?: string;
   endedAt?: string;
+  /** Its job's phases from Tamr's statusHistory (RFC 3339), once the step ended and Tamr said. */
+  jobTimes?: { createdAt?: string; runningAt?: string; doneAt?: string };
 }
 
 /** The run journal: enough to continue a run after a crash, and never the API key. */
@@ -109,17 +111,19 @@ export function applyToJournal(j: JournalData, e: RunEvent): boolean {
   const prev = j.steps[e.step] ?? {};
   const next: JournalStep = { ...prev };
   if (e.jobId && e.jobId !== prev.jobId) next.jobId = e.jobId;
-  if (e.state === "creating" && !prev.startedAt) next.startedAt = e.time;
   const final = e.state === "succeeded" || e.state === "failed" || e.state === "stopped" ||
     e.state === "timed_out" || e.state === "skipped";
   if (final) {
     next.outcome = e.state as StepOutcome;
-    next.endedAt = e.time;
-  } else if (e.state === "creating" || e.state === "queued") {
-    // A step run again after an earlier failure starts without its old outcome and job.
-    delete next.outcome;
-    if (prev.outcome) delete next.jobId;
+    next.endedAt = e.endedAt ?? e.time;
+    if (e.jobTimes) next.jobTimes = e.jobTimes;
+  } else if ((e.state === "creating" || e.state === "queued") && prev.outcome) {
+    // A step run again after an earlier failure starts afresh: no old outcome, job or times.
+    for (const k of ["outcome", "jobId", "startedAt", "endedAt", "jobTimes"] as const) {
+      delete next[k];
+    }
   }
+  if (e.state === "creating" && !next.startedAt) next.startedAt = e.time;
   if (
     next.jobId === prev.jobId && next.outcome === prev.outcome &&
     next.startedAt === prev.startedAt

@@ -68,6 +68,12 @@ const journalStep = z.looseObject({
   outcome: z.enum(STEP_OUTCOMES, must("a step outcome")).exactOptional(),
   startedAt: time.exactOptional(),
   endedAt: time.exactOptional(),
+  // Kept since the run history: older journals have none.
+  jobTimes: z.object({
+    createdAt: time.exactOptional(),
+    runningAt: time.exactOptional(),
+    doneAt: time.exactOptional(),
+  }, must("an object of times")).exactOptional(),
 }, must("an object"));
 
 const pacing = z.object({

@@ -1,6 +1,6 @@
 /** How a run begins: the `start` event, and the steps a resumed run already finished. */
 import type { DurationStats } from "../history/duration_stats.ts";
-import type { RunEvent } from "./events.ts";
+import type { RunEvent, StepEvent } from "./events.ts";
 import type { Plan } from "./plan.ts";
 import type { RunOptions } from "./run_options.ts";
 import type { PriorStep } from "./step.ts";
@@ -25,6 +25,7 @@ export function startEvent(options: RunOptions, concurrency: number, time: strin
       dependsOn: s.dependsOn,
       body: { configuration: s.configuration },
       ...expectationOf(options.expected?.get(s.id)),
+      ...(options.prior?.get(s.id)?.outcome === "succeeded" ? { succeededBefore: true } : {}),
     })),
   };
 }
@@ -35,7 +36,10 @@ function expectationOf(stats: DurationStats | undefined): { expectedMs?: number;
   return { expectedMs: Math.round(stats.medianMs), p90Ms: Math.round(stats.p90Ms) };
 }
 
-/** Steps a resumed run already finished: said once, never started again. */
+/**
+ * Steps a resumed run already finished: said once, with their times then (began, ended, and the
+ * job's phases when the journal kept them), never started again.
+ */
 export function seedFinishedSteps(
   plan: Plan,
   prior: ReadonlyMap<string, PriorStep> | undefined,
@@ -55,7 +59,23 @@ export function seedFinishedSteps(
       target: step.target,
       state: "succeeded",
       ...(p.jobId ? { jobId: p.jobId } : {}),
+      ...timesThen(p),
     });
   }
   return started;
 }
+
+/** A finished step's times from the earlier run, those that are times. */
+function timesThen(p: PriorStep): Pick<StepEvent, "startedAt" | "endedAt" | "jobTimes"> {
+  const time = (t: string | undefined) => t !== undefined && Number.isFinite(Date.parse(t));
+  const jobTimes = Object.fromEntries(
+    Object.entries(p.jobTimes ?? {}).filter(([k, t]) => PHASES.has(k) && time(t)),
+  ) as NonNullable<StepEvent["jobTimes"]>;
+  return {
+    ...(time(p.startedAt) ? { startedAt: p.startedAt! } : {}),
+    ...(time(p.endedAt) ? { endedAt: p.endedAt! } : {}),
+    ...(Object.keys(jobTimes).length > 0 ? { jobTimes } : {}),
+  };
+}
+
+const PHASES: ReadonlySet<string> = new Set(["createdAt", "runningAt", "doneAt"]);

@@ -159,11 +159,13 @@ function foldStart(inside: Inside, event: StartEvent, t: number): void {
   byId.clear();
   Object.assign(counts, emptyCounts());
   for (const s of event.steps) {
-    const view = newStepView(s);
+    // A step a resumed run finished before counts as done from the start (the ETA, the counts).
+    const fresh = newStepView(s);
+    const view: StepView = s.succeededBefore ? { ...fresh, state: "succeeded" } : fresh;
     index.set(view.id, steps.length);
     steps.push(view);
     byId.set(view.id, view);
-    counts.waiting++;
+    counts[view.state]++;
   }
   Object.assign(inside.state, {
     tenant: event.tenant,

@@ -35,6 +35,11 @@ export interface PlanStepSummary {
   expectedMs?: number;
   /** The 90th percentile of its earlier durations (ms): past it the step is slower than usual. */
   p90Ms?: number;
+  /**
+   * True when the step succeeded in the run's earlier part (`--resume`): it is not run again, and
+   * a `step` event right after this one says it `succeeded` with its times then.
+   */
+  succeededBefore?: true;
 }
 
 /**

@@ -35,7 +35,12 @@ export type StepEnd =
  *
  * // load:s1 finished in the earlier run; load:s2's job was created and is polled again.
  * const prior = new Map<string, PriorStep>([
- *   ["load:s1", { jobId: "job_1", outcome: "succeeded" }],
+ *   ["load:s1", {
+ *     jobId: "job_1",
+ *     outcome: "succeeded",
+ *     startedAt: "2026-01-01T12:00:00Z",
+ *     endedAt: "2026-01-01T12:05:00Z",
+ *   }],
  *   ["load:s2", { jobId: "job_2" }],
  * ]);
  * ```
@@ -45,6 +50,12 @@ export interface PriorStep {
   jobId?: string | undefined;
   /** How the step ended in the earlier run, when it did. */
   outcome?: string | undefined;
+  /** When the step began in the earlier run (RFC 3339), when known. */
+  startedAt?: string | undefined;
+  /** When it ended in the earlier run (RFC 3339), when known. */
+  endedAt?: string | undefined;
+  /** Its job's phases from Tamr's statusHistory (RFC 3339), when the earlier run saw them. */
+  jobTimes?: { createdAt?: string; runningAt?: string; doneAt?: string } | undefined;
 }
 
 /** What running one step needs from the run. */

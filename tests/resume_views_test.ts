@@ -1,0 +1,68 @@
+/**
+ * What a resumed run shows of the steps its earlier part finished: their real times (began,
+ * ended, the job's phases) in the finish event's durations and timeline, and the expected end
+ * counting them as done. The `run` command on virtual time against the in-process tenant.
+ */
+import assert from "node:assert/strict";
+import { InterruptedError } from "../lib/kit/errors.ts";
+import type { FinishEvent, RunEvent } from "../lib/kit/run/events.ts";
+import { runEta } from "../lib/kit/run/eta.ts";
+import { foldEvents } from "../lib/kit/run/run_store.ts";
+import { appOnSim } from "./_app_on_sim.ts";
+import { MINUTE } from "./_pipeline.ts";
+
+const DURATIONS = {
+  "load:s1": 3 * MINUTE,
+  "load:s2": 2 * MINUTE,
+  "load:s3": 6 * MINUTE,
+  "update:dp": 20 * MINUTE,
+  "index:wf": 4 * MINUTE,
+  "publish:d1": 3 * MINUTE,
+  "publish:d2": 2 * MINUTE,
+};
+const LOADS = ["load:s1", "load:s2", "load:s3"];
+const finishOf = (events: RunEvent[]) => events.find((e) => e.type === "finish") as FinishEvent;
+const dpRunning = (events: RunEvent[]) =>
+  events.some((e) => e.type === "step" && e.step === "update:dp" && e.state === "running");
+
+Deno.test("--resume shows the steps finished before with their real times, and counts them done in the ETA", async () => {
+  const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
+  try {
+    assert.equal((await app.run()).code, 0); // a run before: each step's usual duration is known
+    const first = await app.run({}, {
+      during: async (events, abort) => {
+        await app.clock.until(() => dpRunning(events), "the data product running");
+        abort(new InterruptedError("SIGINT"));
+      },
+    });
+    assert.equal(first.code, 130);
+    await app.clock.run(() => app.clock.sleep(60 * MINUTE));
+    const second = await app.run({ resume: true });
+    assert.equal(second.code, 0);
+    const [before, after] = [finishOf(first.events), finishOf(second.events)];
+    for (const step of LOADS) {
+      const was = before.steps.find((s) => s.step === step)!;
+      const now = after.steps.find((s) => s.step === step)!;
+      assert.ok(was.durationMs! > 0);
+      assert.equal(now.durationMs, was.durationMs, `${step}: its duration then, not 0`);
+      assert.deepEqual(
+        after.timeline!.find((t) => t.step === step),
+        before.timeline!.find((t) => t.step === step),
+        `${step}: its timeline entry as the earlier part saw it`,
+      );
+    }
+    // The expected end said at the start counts only what is left: not the loads.
+    const start = Date.parse(second.events[0]!.time);
+    const seeded = second.events.findLastIndex((e) =>
+      e.type === "step" && LOADS.includes(e.step) && e.state === "succeeded"
+    );
+    const left = runEta(foldEvents(second.events.slice(0, seeded + 1)), start);
+    const eta = second.events.find((e) => (e as { type: string }).type === "eta") as unknown as {
+      remainingMs: number;
+    };
+    assert.equal(eta.remainingMs, left.remainingMs);
+    assert.ok(left.remainingMs! < 30 * MINUTE, "the data product, the index and publishes");
+  } finally {
+    await app.close();
+  }
+});
