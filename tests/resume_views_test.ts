@@ -4,7 +4,10 @@
  * counting them as done. The `run` command on virtual time against the in-process tenant.
  */
 import assert from "node:assert/strict";
+import { parseHistory } from "../lib/app/history/store.ts";
+import { parseJournal } from "../lib/app/journal/journal.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
+import { awaitRunEnd } from "../lib/app/commands/_run_views.ts";
 import type { FinishEvent, RunEvent } from "../lib/kit/run/events.ts";
 import { runEta } from "../lib/kit/run/eta.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
@@ -65,4 +68,63 @@ Deno.test("--resume shows the steps finished before with their real times, and c
   } finally {
     await app.close();
   }
+});
+
+Deno.test("after a detach, --resume records the loads' real wait and run, and the parts' time without the gap", async () => {
+  const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
+  try {
+    // A detach leaves the jobs running and the journal on disk, with no finish and no record:
+    // the journal as it was while the data product ran, the run then left to go on without us.
+    let left = new Map<string, string>();
+    const first = await app.run({ leaveRunning: true }, {
+      during: async (events, abort) => {
+        await app.clock.until(() => {
+          const j = app.files.get("j.json");
+          return dpRunning(events) && j !== undefined &&
+            LOADS.every((s) => parseJournal(j, "j.json").steps[s]?.outcome === "succeeded");
+        }, "the data product running, the loads journaled");
+        left = new Map([...app.files].filter(([path]) => !/\.lock$|history/.test(path)));
+        abort(new InterruptedError("SIGINT"));
+      },
+    });
+    assert.equal(first.code, 130);
+    app.files.clear();
+    for (const [path, text] of left) app.files.set(path, text);
+    const journal = parseJournal(left.get("j.json")!, "j.json");
+    const firstPart = Date.parse(journal.updatedAt) - Date.parse(journal.partStartedAt!);
+    await app.clock.run(() => app.clock.sleep(60 * MINUTE)); // the data product ends meanwhile
+    const second = await app.run({ resume: true });
+    assert.equal(second.code, 0);
+    const [record, ...others] = parseHistory(app.files.get("j.history.jsonl")!).runs;
+    assert.deepEqual(others, []);
+    for (const step of LOADS) {
+      const t = record!.timeline.find((t) => t.step === step)!;
+      assert.equal(t.waitMs, 300, `${step} waited for its slot`);
+      assert.equal(t.runMs, DURATIONS[step as keyof typeof DURATIONS], `${step} ran`);
+    }
+    const start2 = Date.parse(second.events[0]!.time);
+    assert.equal(
+      record!.durationMs,
+      firstPart + Date.parse(finishOf(second.events).time) - start2,
+      "both parts' time, not the hour between them",
+    );
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a detach ends this part of the run in the journal before it is flushed", async () => {
+  const calls: string[] = [];
+  const journal = {
+    detach: () => void calls.push("detach"),
+    flush: () => Promise.resolve(void calls.push("flush")),
+    finish: () => Promise.resolve(void calls.push("finish")),
+  };
+  const code = await awaitRunEnd(
+    new Promise(() => {}),
+    Promise.resolve({ detached: true }),
+    journal,
+  );
+  assert.equal(code, 0);
+  assert.deepEqual(calls, ["detach", "flush"]);
 });

@@ -111,6 +111,9 @@ const journalSchema: z.ZodType<JournalData> = z.looseObject({
   ).default({}),
   settings: pacing.exactOptional(),
   runId: nonEmpty.exactOptional(),
+  partStartedAt: time.exactOptional(),
+  earlierMs: z.number(must("a duration in milliseconds"))
+    .nonnegative(must("a duration in milliseconds")).exactOptional(),
   idsThrough: z.number(must("a whole number")).int(must("a whole number"))
     .nonnegative(must("a whole number")).exactOptional(),
 }, must("a JSON object"));
