@@ -128,3 +128,27 @@ Deno.test("a detach ends this part of the run in the journal before it is flushe
   assert.equal(code, 0);
   assert.deepEqual(calls, ["detach", "flush"]);
 });
+
+Deno.test("the expected end of a resume counts the job it watches again as running since it began", async () => {
+  const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
+  try {
+    assert.equal((await app.run()).code, 0); // a run before: each step's usual duration is known
+    const first = await app.run({ leaveRunning: true }, {
+      during: async (events, abort) => {
+        await app.clock.until(() => dpRunning(events), "the data product running");
+        await app.clock.sleep(15 * MINUTE);
+        abort(new InterruptedError("SIGINT"));
+      },
+    });
+    assert.equal(first.code, 130);
+    const second = await app.run({ resume: true });
+    assert.equal(second.code, 0);
+    const eta = second.events.find((e) => (e as { type: string }).type === "eta") as unknown as {
+      remainingMs: number;
+    };
+    // 15 of its usual 20 minutes gone: about 5 left, then the index (4) and publishes (3).
+    assert.ok(eta.remainingMs < 10 * MINUTE, `expected end in ${eta.remainingMs / MINUTE} min`);
+  } finally {
+    await app.close();
+  }
+});

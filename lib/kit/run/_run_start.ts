@@ -1,6 +1,6 @@
 /** How a run begins: the `start` event, and the steps a resumed run already finished. */
 import type { DurationStats } from "../history/duration_stats.ts";
-import type { RunEvent, StepEvent } from "./events.ts";
+import type { PlanStepSummary, RunEvent, StepEvent } from "./events.ts";
 import type { Plan } from "./plan.ts";
 import type { RunOptions } from "./run_options.ts";
 import type { PriorStep } from "./step.ts";
@@ -25,7 +25,7 @@ export function startEvent(options: RunOptions, concurrency: number, time: strin
       dependsOn: s.dependsOn,
       body: { configuration: s.configuration },
       ...expectationOf(options.expected?.get(s.id)),
-      ...(options.prior?.get(s.id)?.outcome === "succeeded" ? { succeededBefore: true } : {}),
+      ...priorOf(options.prior?.get(s.id)),
     })),
   };
 }
@@ -78,4 +78,16 @@ function timesThen(p: PriorStep): Pick<StepEvent, "startedAt" | "endedAt" | "job
   };
 }
 
+const RUN_AGAIN: ReadonlySet<string> = new Set(["failed", "timed_out", "stopped"]);
 const PHASES: ReadonlySet<string> = new Set(["createdAt", "runningAt", "doneAt"]);
+
+/** What the start event says of a step the run's earlier part knew: done, or its job still to watch. */
+function priorOf(
+  p: PriorStep | undefined,
+): Pick<PlanStepSummary, "succeededBefore" | "resumedJobId" | "resumedSince"> {
+  if (p?.outcome === "succeeded") return { succeededBefore: true };
+  // As the step decides: a job whose step did not fail, stop or time out is polled again.
+  if (!p?.jobId || RUN_AGAIN.has(p.outcome ?? "")) return {};
+  const since = p.startedAt !== undefined && Number.isFinite(Date.parse(p.startedAt));
+  return { resumedJobId: p.jobId, ...(since ? { resumedSince: p.startedAt! } : {}) };
+}

@@ -40,6 +40,13 @@ export interface PlanStepSummary {
    * a `step` event right after this one says it `succeeded` with its times then.
    */
   succeededBefore?: true;
+  /**
+   * For a step whose job the run's earlier part created and did not see end (`--resume`): that
+   * job, polled again rather than created anew. The step counts as running from the start.
+   */
+  resumedJobId?: string;
+  /** For such a step: when it began in the earlier part (RFC 3339), when known. */
+  resumedSince?: string;
 }
 
 /**
