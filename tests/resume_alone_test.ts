@@ -6,6 +6,7 @@ import { journalText } from "../lib/app/journal/store.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import { UsageError } from "../lib/kit/errors.ts";
 import { fakeIo } from "./_io.ts";
+import { childEnv, runCli } from "./_cli.ts";
 
 const dir = "/state/tamr-refresh";
 const journalFor = (
@@ -61,4 +62,54 @@ Deno.test("run --resume alone with no unfinished run says so, not 'No tenant giv
     () => resolveRunSettings({ resume: true }, fakeIo(files, { env })),
     (e: unknown) => e instanceof UsageError && /no unfinished run to resume in/.test(e.message),
   );
+});
+
+Deno.test("run --resume alone with TAMR_BASE_URL set finds the unfinished run on that tenant", async () => {
+  const files = new Map([
+    [`${dir}/127.0.0.1_9001--dp1.json`, journalFor("dp1", "http://127.0.0.1:9001", false)],
+    [`${dir}/127.0.0.1_9002--dp2.json`, journalFor("dp2", "http://127.0.0.1:9002", false)],
+  ]);
+  const io = fakeIo(files, { env: { ...env, TAMR_BASE_URL: "http://127.0.0.1:9002" } });
+  const { settings, journal } = await resolveRunSettings({ resume: true }, io);
+  assert.equal(journal?.path, `${dir}/127.0.0.1_9002--dp2.json`);
+  assert.equal(settings.baseUrl, "http://127.0.0.1:9002");
+  assert.equal(settings.dataProduct, "dp2");
+  assert.deepEqual(settings.sources, ["s1"]);
+});
+
+Deno.test("run --resume alone with TAMR_BASE_URL naming another tenant says so, not 'No source given'", async () => {
+  const files = new Map([
+    [`${dir}/127.0.0.1_9001--dp1.json`, journalFor("dp1", "http://127.0.0.1:9001", false)],
+  ]);
+  const io = fakeIo(files, { env: { ...env, TAMR_BASE_URL: "http://127.0.0.1:9009" } });
+  await assert.rejects(
+    () => resolveRunSettings({ resume: true }, io),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      /no unfinished run on http:\/\/127\.0\.0\.1:9009 to resume/.test(e.message) &&
+      e.message.includes(`--state ${dir}/127.0.0.1_9001--dp1.json`) &&
+      /TAMR_BASE_URL/.test(e.hint ?? ""),
+  );
+});
+
+Deno.test("the CLI: `run --resume` alone with TAMR_BASE_URL exported resumes the run in the state folder", async () => {
+  const home = await Deno.makeTempDir();
+  try {
+    const folder = `${home}/tamr-refresh`;
+    await Deno.mkdir(folder);
+    const baseUrl = "http://127.0.0.1:9001";
+    await Deno.writeTextFile(
+      `${folder}/127.0.0.1_9001--dp1.json`,
+      journalFor("dp1", baseUrl, false),
+    );
+    const result = await runCli(
+      ["run", "--resume", "--dry-run", "--headless"],
+      childEnv({ XDG_STATE_HOME: home, TAMR_BASE_URL: baseUrl }),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /dp1/);
+    assert.doesNotMatch(result.stderr, /No source given/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });

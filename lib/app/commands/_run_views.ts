@@ -47,7 +47,7 @@ export async function showRun(
 export async function awaitRunEnd(
   runPromise: Promise<RunResult>,
   dashboard: Promise<{ detached: boolean }> | null,
-  journal: { flush(): Promise<void>; finish(): Promise<void> },
+  journal: { detach(): void; flush(): Promise<void>; finish(): Promise<void> },
 ): Promise<number> {
   if (dashboard) {
     const outcome = await Promise.race([
@@ -56,6 +56,7 @@ export async function awaitRunEnd(
     ]);
     if (outcome?.detached) {
       // The dashboard said what happens next (the jobs go on, later steps wait for --resume).
+      journal.detach(); // this part of the run ends now: a --resume adds its time, not the gap
       await journal.flush();
       return 0;
     }

@@ -15,6 +15,8 @@ export interface JournalForHistory {
   path: string;
   /** When the journal's run began (RFC 3339). */
   startedAt: string;
+  /** With `--resume`: the time of the run's earlier parts, without the gaps between them. */
+  earlierMs?: number | undefined;
   /** The id chosen for it before (a `--resume`), if any. */
   readonly runId: string | undefined;
   /** With `--resume`: what the journal knew of each step. */
@@ -70,7 +72,11 @@ export async function openRunHistory(o: {
     async record(finish, state) {
       if (!(finish.timeline ?? []).some((t) => t.jobId !== null)) return;
       const earlier = o.resumed
-        ? { record: runs.find((r) => r.runId === runId), seeded: seededOf(journal.prior) }
+        ? {
+          record: runs.find((r) => r.runId === runId),
+          seeded: seededOf(journal.prior),
+          earlierMs: journal.earlierMs,
+        }
         : undefined;
       try {
         await appendRun(path, runRecordOf(id, finish, state, earlier), io);

@@ -31,13 +31,18 @@ export interface EarlierPart {
   record: RunRecord | undefined;
   /** The steps it had finished, said `succeeded` again at the start without running. */
   seeded: ReadonlyMap<string, SeededStep>;
+  /**
+   * The time of its parts (ms), without the gaps between them, as its journal kept it: each part
+   * from its start to its end (a finish, a detach, or its last event before a crash).
+   */
+  earlierMs?: number | undefined;
 }
 
 /**
  * The record of a run that just finished. With `earlier` (a `--resume`), the steps its earlier
  * part finished keep their entries from that part's record (or the journal's times when it wrote
- * none: a crash), and `durationMs` adds this part to the earlier one's, leaving out the time
- * between them.
+ * none: a crash, a detach), and `durationMs` adds this part to the earlier ones', leaving out the
+ * time between them (the journal's account of the parts, else the earlier record's).
  */
 export function runRecordOf(
   id: RunIdentity,
@@ -49,7 +54,9 @@ export function runRecordOf(
   const partStart = state.startedAt ?? Date.parse(id.startedAt);
   const thisPart = Math.max(0, Date.parse(finish.time) - partStart);
   const before = earlier?.record;
-  const durationMs = before !== undefined
+  const durationMs = earlier?.earlierMs !== undefined
+    ? earlier.earlierMs + thisPart
+    : before !== undefined
     ? before.durationMs + thisPart
     : earlier !== undefined
     ? Math.max(0, Date.parse(finish.time) - Date.parse(id.startedAt))
@@ -79,8 +86,9 @@ function mergedTimeline(
   const out: TimelineEntry[] = [];
   for (const s of state.steps) {
     const seeded = earlier.seeded.get(s.id);
+    // The state has a seeded step's times from the journal (with its job's phases, when kept).
     const entry = seeded
-      ? old.get(s.id) ?? journalEntry(s, seeded)
+      ? old.get(s.id) ?? now.get(s.id) ?? journalEntry(s, seeded)
       : now.get(s.id) ?? old.get(s.id);
     if (entry) out.push(entry);
   }

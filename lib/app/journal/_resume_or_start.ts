@@ -60,7 +60,21 @@ export function resumeJournal({ path, existing, plan, run, now }: JournalChoice)
     updatedAt: now,
   };
   delete journal.outcome;
+  delete journal.partStartedAt;
+  const earlierMs = earlierPartsMs(existing);
+  if (earlierMs !== undefined) journal.earlierMs = earlierMs;
   return { journal, prior: priorSteps(existing) };
+}
+
+/**
+ * The time of a journal's parts so far, without the gaps between them: the earlier ones', and
+ * the last one's from its start to its last update (its finish, its detach, or the last event
+ * before a crash). Undefined for a journal of an older version, which did not say.
+ */
+function earlierPartsMs(j: JournalData): number | undefined {
+  const last = Date.parse(j.updatedAt) - Date.parse(j.partStartedAt ?? "");
+  if (!Number.isFinite(last)) return j.earlierMs;
+  return (j.earlierMs ?? 0) + Math.max(0, last);
 }
 
 /**

@@ -68,6 +68,12 @@ const journalStep = z.looseObject({
   outcome: z.enum(STEP_OUTCOMES, must("a step outcome")).exactOptional(),
   startedAt: time.exactOptional(),
   endedAt: time.exactOptional(),
+  // Kept since the run history: older journals have none.
+  jobTimes: z.object({
+    createdAt: time.exactOptional(),
+    runningAt: time.exactOptional(),
+    doneAt: time.exactOptional(),
+  }, must("an object of times")).exactOptional(),
 }, must("an object"));
 
 const pacing = z.object({
@@ -105,6 +111,9 @@ const journalSchema: z.ZodType<JournalData> = z.looseObject({
   ).default({}),
   settings: pacing.exactOptional(),
   runId: nonEmpty.exactOptional(),
+  partStartedAt: time.exactOptional(),
+  earlierMs: z.number(must("a duration in milliseconds"))
+    .nonnegative(must("a duration in milliseconds")).exactOptional(),
   idsThrough: z.number(must("a whole number")).int(must("a whole number"))
     .nonnegative(must("a whole number")).exactOptional(),
 }, must("a JSON object"));

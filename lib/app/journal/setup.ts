@@ -29,6 +29,11 @@ export interface RunJournal extends AsyncDisposable {
   resumedSince: number | undefined;
   /** When the journal's run began (RFC 3339): now, or the start of the run `--resume` continues. */
   startedAt: string;
+  /**
+   * With `--resume`: the time of the run's earlier parts, without the gaps between them (ms);
+   * undefined for a new run, or a journal of an older version.
+   */
+  earlierMs: number | undefined;
   /** The run's id in the run history, once chosen (a `--resume` finds the one chosen before). */
   readonly runId: string | undefined;
   /**
@@ -44,6 +49,8 @@ export interface RunJournal extends AsyncDisposable {
   resumeCommand: string;
   /** Keeps the journal up to date with the run's events; returns a function that stops it. */
   attach(events: RunEventSource): () => void;
+  /** This process stops following the run, which goes on (a detach): its part ends now. */
+  detach(): void;
   /** Resolves once every change so far is on disk. */
   flush(): Promise<void>;
   /**
@@ -131,15 +138,17 @@ export async function openRunJournal(options: OpenRunJournalOptions): Promise<Ru
   return runJournalOf(store, lock, {
     prior: chosen.prior,
     resumedSince: flags.resume ? Date.parse(chosen.journal.startedAt) : undefined,
+    earlierMs: chosen.journal.earlierMs,
     resumeCommand: resumeCommand(path),
-  });
+  }, () => new Date(io.clock.now()).toISOString());
 }
 
 /** The open journal's handle: listens to a run's events, and lets go of the lock at the end. */
 function runJournalOf(
   store: JournalStore,
   lock: FileLock,
-  known: Pick<RunJournal, "prior" | "resumedSince" | "resumeCommand">,
+  known: Pick<RunJournal, "prior" | "resumedSince" | "earlierMs" | "resumeCommand">,
+  now: () => string,
 ): RunJournal {
   const listening = new Set<() => void>();
   let closed: Promise<void> | null = null;
@@ -180,6 +189,11 @@ function runJournalOf(
         unsubscribe();
       };
     },
+    detach: () =>
+      store.update((j) => {
+        j.updatedAt = now();
+        return "paced";
+      }),
     flush: () => store.flush(),
     finish,
     [Symbol.asyncDispose]: finish,

@@ -75,12 +75,13 @@ export async function resolveRunSettings(
   const settings = settingsFrom(above, config);
   if (!flags.resume) return { settings, journal: undefined };
   const { tenant, baseUrl, dataProduct } = settings;
-  // `--resume` alone: the one unfinished run in the default folder (several are listed).
+  // `--resume` alone: the one unfinished run in the default folder (several are listed); on the
+  // tenant the settings name, when they name one (TAMR_BASE_URL set in the environment).
   const path = flags.state ??
     (baseUrl !== undefined && dataProduct !== undefined
       ? journalPath({}, io.env, baseUrl, dataProduct)
-      : baseUrl === undefined && dataProduct === undefined
-      ? await theUnfinishedJournal(io)
+      : dataProduct === undefined
+      ? await theUnfinishedJournal(io, { baseUrl })
       : undefined);
   if (path === undefined) return { settings, journal: undefined };
   const journal = await readJournal(path, io);

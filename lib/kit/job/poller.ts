@@ -81,11 +81,15 @@ export async function waitForJob(
   const read = jobReader(client, jobId, options, { clock, deadline, notFoundUntil, trouble });
 
   const schedule = { firstIntervalMs, maxIntervalMs, backoff, ...expectedOf(options) };
+  const began = beganAt(options.jobStartedAt, clock.now());
+  let origin = began(null);
   let polls = 0;
   for (;;) {
     const remaining = deadline - clock.now();
     if (remaining <= 0) break;
-    const delay = pollSchedule({ polls, elapsedMs: clock.now() - start }, schedule);
+    const delay = polls === 0 && options.pollAtOnce
+      ? 0
+      : pollSchedule({ polls, elapsedMs: clock.now() - origin }, schedule);
     await clock.sleep(Math.min(delay, remaining), signal);
     let job: Job;
     try {
@@ -101,6 +105,7 @@ export async function waitForJob(
     }
     polls++;
     if (isDone(job)) return finished(job, jobId);
+    origin = began(job);
   }
 
   return await stopAtDeadline(client, jobId, options, {
@@ -109,6 +114,24 @@ export async function waitForJob(
     stopGraceMs,
     maxIntervalMs,
   });
+}
+
+/**
+ * When the job began, on our clock: `jobStartedAt` when a number, else read from the job polled
+ * (kept once known); never later than the wait's start.
+ */
+function beganAt(
+  given: WaitOptions["jobStartedAt"],
+  start: number,
+): (job: Job | null) => number {
+  let known = typeof given === "number" && Number.isFinite(given) ? Math.min(given, start) : null;
+  return (job) => {
+    if (known === null && job !== null && typeof given === "function") {
+      const t = given(job);
+      if (t !== null && Number.isFinite(t)) known = Math.min(t, start);
+    }
+    return known ?? start;
+  };
 }
 
 /** A DONE job: returned when it succeeded, else `JobFailedError` with Tamr's reason and message. */

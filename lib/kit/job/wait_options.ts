@@ -45,6 +45,17 @@ export interface WaitOptions {
    * not show yet and it is polled again; after that (or without this) a 404 ends the wait.
    */
   justCreated?: boolean;
+  /**
+   * The job already existed (found running, or a resumed run's): poll it at once rather than
+   * after `firstIntervalMs`, since it may have ended already. Default false.
+   */
+  pollAtOnce?: boolean;
+  /**
+   * When the job began, on `clock` (ms since the epoch), if not at the call: a number when known,
+   * or read from each job polled (null: it cannot tell). The schedule then counts the job's time
+   * from it rather than from the call, so a job found halfway is polled where its end is likely.
+   */
+  jobStartedAt?: number | ((job: Job) => number | null) | undefined;
   /** Past the deadline, leave the job running instead of stopping it. */
   leaveRunning?: boolean;
   /** After stopping the job at the deadline, how long to keep polling for DONE (one grace for every stop). */

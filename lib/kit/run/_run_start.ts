@@ -1,6 +1,6 @@
 /** How a run begins: the `start` event, and the steps a resumed run already finished. */
 import type { DurationStats } from "../history/duration_stats.ts";
-import type { RunEvent } from "./events.ts";
+import type { PlanStepSummary, RunEvent, StepEvent } from "./events.ts";
 import type { Plan } from "./plan.ts";
 import type { RunOptions } from "./run_options.ts";
 import type { PriorStep } from "./step.ts";
@@ -25,6 +25,7 @@ export function startEvent(options: RunOptions, concurrency: number, time: strin
       dependsOn: s.dependsOn,
       body: { configuration: s.configuration },
       ...expectationOf(options.expected?.get(s.id)),
+      ...priorOf(options.prior?.get(s.id)),
     })),
   };
 }
@@ -35,7 +36,10 @@ function expectationOf(stats: DurationStats | undefined): { expectedMs?: number;
   return { expectedMs: Math.round(stats.medianMs), p90Ms: Math.round(stats.p90Ms) };
 }
 
-/** Steps a resumed run already finished: said once, never started again. */
+/**
+ * Steps a resumed run already finished: said once, with their times then (began, ended, and the
+ * job's phases when the journal kept them), never started again.
+ */
 export function seedFinishedSteps(
   plan: Plan,
   prior: ReadonlyMap<string, PriorStep> | undefined,
@@ -55,7 +59,35 @@ export function seedFinishedSteps(
       target: step.target,
       state: "succeeded",
       ...(p.jobId ? { jobId: p.jobId } : {}),
+      ...timesThen(p),
     });
   }
   return started;
+}
+
+/** A finished step's times from the earlier run, those that are times. */
+function timesThen(p: PriorStep): Pick<StepEvent, "startedAt" | "endedAt" | "jobTimes"> {
+  const time = (t: string | undefined) => t !== undefined && Number.isFinite(Date.parse(t));
+  const jobTimes = Object.fromEntries(
+    Object.entries(p.jobTimes ?? {}).filter(([k, t]) => PHASES.has(k) && time(t)),
+  ) as NonNullable<StepEvent["jobTimes"]>;
+  return {
+    ...(time(p.startedAt) ? { startedAt: p.startedAt! } : {}),
+    ...(time(p.endedAt) ? { endedAt: p.endedAt! } : {}),
+    ...(Object.keys(jobTimes).length > 0 ? { jobTimes } : {}),
+  };
+}
+
+const RUN_AGAIN: ReadonlySet<string> = new Set(["failed", "timed_out", "stopped"]);
+const PHASES: ReadonlySet<string> = new Set(["createdAt", "runningAt", "doneAt"]);
+
+/** What the start event says of a step the run's earlier part knew: done, or its job still to watch. */
+function priorOf(
+  p: PriorStep | undefined,
+): Pick<PlanStepSummary, "succeededBefore" | "resumedJobId" | "resumedSince"> {
+  if (p?.outcome === "succeeded") return { succeededBefore: true };
+  // As the step decides: a job whose step did not fail, stop or time out is polled again.
+  if (!p?.jobId || RUN_AGAIN.has(p.outcome ?? "")) return {};
+  const since = p.startedAt !== undefined && Number.isFinite(Date.parse(p.startedAt));
+  return { resumedJobId: p.jobId, ...(since ? { resumedSince: p.startedAt! } : {}) };
 }

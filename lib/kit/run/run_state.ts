@@ -228,9 +228,9 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     state: event.state,
     jobId: event.jobId ?? (again && event.state === "creating" ? null : step.jobId),
     jobState: event.jobState ?? step.jobState,
-    startedAt: createdBefore(event, starting ? t : step.startedAt),
+    startedAt: timeOf(event.startedAt) ?? createdBefore(event, starting ? t : step.startedAt),
     endedAt: isFinalState(event.state) && event.state !== "skipped"
-      ? t
+      ? timeOf(event.endedAt) ?? t
       : again
       ? null
       : step.endedAt,
@@ -242,6 +242,12 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     jobTimes: event.jobTimes ? phasesOf(event.jobTimes) : again ? null : step.jobTimes,
     expectedMs: event.expectedMs ?? step.expectedMs,
   };
+}
+
+/** An RFC 3339 time as ms; null when absent or not a time. */
+function timeOf(text: string | undefined): number | null {
+  const v = Date.parse(text ?? "");
+  return Number.isFinite(v) ? v : null;
 }
 
 /** The phases of a step event (RFC 3339) as ms. */

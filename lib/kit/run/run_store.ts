@@ -159,11 +159,12 @@ function foldStart(inside: Inside, event: StartEvent, t: number): void {
   byId.clear();
   Object.assign(counts, emptyCounts());
   for (const s of event.steps) {
-    const view = newStepView(s);
+    // A step a resumed run finished before counts as done from the start (the ETA, the counts).
+    const view = resumedView(newStepView(s), s, t);
     index.set(view.id, steps.length);
     steps.push(view);
     byId.set(view.id, view);
-    counts.waiting++;
+    counts[view.state]++;
   }
   Object.assign(inside.state, {
     tenant: event.tenant,
@@ -200,4 +201,20 @@ function replace(inside: Inside, i: number, next: StepView): void {
   inside.counts[next.state]++;
   inside.steps[i] = next;
   inside.byId.set(next.id, next);
+}
+
+/**
+ * A step as a resumed run starts it: one its earlier part finished counts as done, one whose job
+ * it watches again counts as running since it began (the ETA, the counts, the dashboard).
+ */
+function resumedView(fresh: StepView, s: StartEvent["steps"][number], t: number): StepView {
+  if (s.succeededBefore) return { ...fresh, state: "succeeded" };
+  if (s.resumedJobId === undefined) return fresh;
+  const since = Date.parse(s.resumedSince ?? "");
+  return {
+    ...fresh,
+    state: "running",
+    jobId: s.resumedJobId,
+    startedAt: Number.isFinite(since) ? Math.min(since, t) : t,
+  };
 }

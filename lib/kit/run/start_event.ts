@@ -35,6 +35,18 @@ export interface PlanStepSummary {
   expectedMs?: number;
   /** The 90th percentile of its earlier durations (ms): past it the step is slower than usual. */
   p90Ms?: number;
+  /**
+   * True when the step succeeded in the run's earlier part (`--resume`): it is not run again, and
+   * a `step` event right after this one says it `succeeded` with its times then.
+   */
+  succeededBefore?: true;
+  /**
+   * For a step whose job the run's earlier part created and did not see end (`--resume`): that
+   * job, polled again rather than created anew. The step counts as running from the start.
+   */
+  resumedJobId?: string;
+  /** For such a step: when it began in the earlier part (RFC 3339), when known. */
+  resumedSince?: string;
 }
 
 /**

@@ -3,16 +3,19 @@
  * event naming the step. Never throws for an expected failure: it ends with a `StepEnd`.
  */
 import type { DurationStats } from "../history/duration_stats.ts";
-import { jobPhases } from "../job/job_times.ts";
 import type { Clock } from "../clock.ts";
 import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
 import type { Job, RetryInfo } from "../api/types.ts";
 import { waitForJob } from "../job/poller.ts";
+import type { WaitOptions } from "../job/wait_options.ts";
 import { stopAndConfirm } from "../job/stop.ts";
 import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
 import { slowWatch } from "./slower_than_usual.ts";
+import { createdOnOurClock, jobCreatedAt, jobDuration, timesOf } from "./_step_job.ts";
+
+export { jobDuration } from "./_step_job.ts";
 
 /**
  * How a step ended for the scheduler: with its job's outcome, on an error outside any job's
@@ -32,7 +35,12 @@ export type StepEnd =
  *
  * // load:s1 finished in the earlier run; load:s2's job was created and is polled again.
  * const prior = new Map<string, PriorStep>([
- *   ["load:s1", { jobId: "job_1", outcome: "succeeded" }],
+ *   ["load:s1", {
+ *     jobId: "job_1",
+ *     outcome: "succeeded",
+ *     startedAt: "2026-01-01T12:00:00Z",
+ *     endedAt: "2026-01-01T12:05:00Z",
+ *   }],
  *   ["load:s2", { jobId: "job_2" }],
  * ]);
  * ```
@@ -42,6 +50,12 @@ export interface PriorStep {
   jobId?: string | undefined;
   /** How the step ended in the earlier run, when it did. */
   outcome?: string | undefined;
+  /** When the step began in the earlier run (RFC 3339), when known. */
+  startedAt?: string | undefined;
+  /** When it ended in the earlier run (RFC 3339), when known. */
+  endedAt?: string | undefined;
+  /** Its job's phases from Tamr's statusHistory (RFC 3339), when the earlier run saw them. */
+  jobTimes?: { createdAt?: string; runningAt?: string; doneAt?: string } | undefined;
 }
 
 /** What running one step needs from the run. */
@@ -88,6 +102,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
 
   let job: Pick<Job, "jobId"> & { status?: Job["status"] };
   let attached: boolean;
+  let found: Job | null = null; // a job found running, as the search read it
   let otherRun = false;
   const prior = ctx.prior;
   if (prior?.jobId && !RUN_AGAIN.has(prior.outcome ?? "")) {
@@ -124,6 +139,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
     }
     job = got.job;
     attached = got.attached;
+    if (attached) found = got.job;
     otherRun = got.otherRun === true;
   }
   const jobId = job.jobId;
@@ -138,7 +154,8 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
   const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
   const watch = slowWatch(step.id, ctx.expected, { attached, now: () => ctx.clock.now(), warn });
-  return await pollToEnd(jobId, firstState ?? "", pollCtx, { say, warn, onRetry, watch }, attached);
+  const speech = { say, warn, onRetry, watch };
+  return await pollToEnd(jobId, firstState ?? "", pollCtx, speech, attached ? { found } : null);
 }
 
 interface Speech {
@@ -153,8 +170,9 @@ async function pollToEnd(
   firstState: string,
   ctx: StepContext,
   { say, warn, onRetry, watch }: Speech,
-  attached: boolean,
+  existing: { found: Job | null } | null,
 ): Promise<StepEnd> {
+  const attached = existing !== null;
   let lastState = firstState;
   // A job found rather than created: its elapsed time counts from when Tamr created it.
   let createdUnsaid = attached;
@@ -162,6 +180,7 @@ async function pollToEnd(
     const job = await waitForJob(ctx.client, jobId, {
       signal: ctx.signal,
       justCreated: !attached,
+      ...(existing ? existingJob(existing.found, ctx) : {}),
       timeoutMs: ctx.timeoutMs,
       maxIntervalMs: ctx.pollIntervalMs,
       ...(ctx.firstPollMs !== undefined ? { firstIntervalMs: ctx.firstPollMs } : {}),
@@ -227,6 +246,19 @@ async function pollToEnd(
 }
 
 /**
+ * How to poll a job this step did not just create: one a resumed run knew is polled at once (it
+ * may have ended meanwhile); either is paced from the job's own creation, not from our wait.
+ */
+function existingJob(
+  found: Job | null,
+  ctx: StepContext,
+): Pick<WaitOptions, "pollAtOnce" | "jobStartedAt"> {
+  const tenantClock = ctx.search.tenantClock;
+  if (found) return { jobStartedAt: createdOnOurClock(found, tenantClock) ?? undefined };
+  return { pollAtOnce: true, jobStartedAt: (j: Job) => createdOnOurClock(j, tenantClock) };
+}
+
+/**
  * After polling a job gave up: stops it (unless the run leaves jobs running, or the job is gone)
  * and says whether it is known not to be running any more.
  */
@@ -259,38 +291,4 @@ async function stopUnwatched(
 export function isRunWide(error: Error | null): boolean {
   return error instanceof ApiError &&
     (error.status === 401 || error.status === 403 || error.status === null);
-}
-
-/** When Tamr created a job: the earliest time of its statusHistory (in any order), RFC 3339. */
-function jobCreatedAt(job: Job): string | undefined {
-  const ms = createdMs(job);
-  return ms === undefined ? undefined : new Date(ms).toISOString();
-}
-
-function createdMs(job: Job): number | undefined {
-  const times = (job.statusHistory ?? [])
-    .filter((h) => h.state !== "DONE")
-    .map((h) => Date.parse(h.stateStartTime ?? ""))
-    .filter(Number.isFinite);
-  return times.length === 0 ? undefined : Math.min(...times);
-}
-
-/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
-export function jobDuration(job: Job): { jobDurationMs?: number } {
-  const created = createdMs(job);
-  if (created === undefined) return {};
-  const ms = Date.parse(job.status.stateStartTime ?? "") - created;
-  return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
-}
-
-/** The job's phases from its statusHistory, for the step's final event (when Tamr said any). */
-function timesOf(job: Job): Pick<StepEvent, "jobTimes"> {
-  const p = jobPhases(job);
-  const iso = (ms: number | null) => ms === null ? undefined : new Date(ms).toISOString();
-  const times = {
-    ...(p.createdAt !== null ? { createdAt: iso(p.createdAt)! } : {}),
-    ...(p.runningAt !== null ? { runningAt: iso(p.runningAt)! } : {}),
-    ...(p.doneAt !== null ? { doneAt: iso(p.doneAt)! } : {}),
-  };
-  return Object.keys(times).length > 0 ? { jobTimes: times } : {};
 }

@@ -59,4 +59,11 @@ export interface StepEvent {
   jobTimes?: { createdAt?: string; runningAt?: string; doneAt?: string };
   /** How long the step's job usually takes (the median of earlier runs), when known. */
   expectedMs?: number;
+  /**
+   * For a step a resumed run had finished before (said again at its start, never run again):
+   * when it began then (RFC 3339), not this event's time.
+   */
+  startedAt?: string;
+  /** For such a step: when it ended then (RFC 3339), not this event's time. */
+  endedAt?: string;
 }

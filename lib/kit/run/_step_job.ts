@@ -1,0 +1,50 @@
+/** What a step reads from its job: when Tamr created it, how long it took, its phases. */
+import type { Job } from "../api/types.ts";
+import { jobPhases } from "../job/job_times.ts";
+import type { TenantClock } from "../job/tenant_clock.ts";
+import type { StepEvent } from "./events.ts";
+
+/** When Tamr created a job: the earliest time of its statusHistory (in any order), RFC 3339. */
+export function jobCreatedAt(job: Job): string | undefined {
+  const ms = createdMs(job);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+export function createdMs(job: Job): number | undefined {
+  const times = (job.statusHistory ?? [])
+    .filter((h) => h.state !== "DONE")
+    .map((h) => Date.parse(h.stateStartTime ?? ""))
+    .filter(Number.isFinite);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
+export function jobDuration(job: Job): { jobDurationMs?: number } {
+  const created = createdMs(job);
+  if (created === undefined) return {};
+  const ms = Date.parse(job.status.stateStartTime ?? "") - created;
+  return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
+}
+
+/** The job's phases from its statusHistory, for the step's final event (when Tamr said any). */
+export function timesOf(job: Job): Pick<StepEvent, "jobTimes"> {
+  const p = jobPhases(job);
+  const iso = (ms: number | null) => ms === null ? undefined : new Date(ms).toISOString();
+  const times = {
+    ...(p.createdAt !== null ? { createdAt: iso(p.createdAt)! } : {}),
+    ...(p.runningAt !== null ? { runningAt: iso(p.runningAt)! } : {}),
+    ...(p.doneAt !== null ? { doneAt: iso(p.doneAt)! } : {}),
+  };
+  return Object.keys(times).length > 0 ? { jobTimes: times } : {};
+}
+
+/**
+ * When a job was created, on our clock: its creation by the tenant's clock, moved by the best
+ * estimate of how far that clock is from ours (none when the estimate has no bounds).
+ */
+export function createdOnOurClock(job: Job, tenantClock: TenantClock): number | null {
+  const created = createdMs(job);
+  if (created === undefined) return null;
+  const { lo, hi } = tenantClock.offset();
+  return Number.isFinite(lo) && Number.isFinite(hi) ? created - (lo + hi) / 2 : created;
+}
