@@ -257,3 +257,17 @@ Deno.test("a step is slower than usual past its p90 (and a tenth past its median
   );
   assert.equal(isSlowerThanUsual(done.byId.get("load:s1")!, at(10)), false);
 });
+
+Deno.test("runEta() allows for the run's own --poll-interval, from its start event, when not told one", () => {
+  const plan = buildPlan(STANDARD);
+  const at = (pollIntervalMs: number) => {
+    const start = startOfPlan(plan, { time: iso(0), concurrency: 4, usual: STANDARD_MINUTES });
+    const state = foldEvents([{ ...start, pollIntervalMs } as RunEvent]);
+    return runEta(state, T0).endsAt!;
+  };
+  const seenAtOnce = runEta(stateOf(STANDARD, STANDARD_MINUTES), T0, { pollIntervalMs: 0 }).endsAt!;
+  assert.equal(at(0), seenAtOnce);
+  // A longer interval means ends noticed later on average, so a later expected end.
+  assert.ok(at(5 * MIN) > at(30_000));
+  assert.ok(at(30_000) > at(0));
+});

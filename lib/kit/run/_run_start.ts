@@ -18,6 +18,7 @@ export function startEvent(options: RunOptions, concurrency: number, time: strin
     baseUrl: options.baseUrl,
     dataProduct: options.plan.dataProduct,
     concurrency,
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     steps: options.plan.steps.map((s) => ({
       step: s.id,
       kind: s.kind,

@@ -36,7 +36,8 @@ export interface EtaOptions {
   /** How many jobs the tenant runs at once; default 5. */
   jobLimit?: number | undefined;
   /**
-   * The longest wait between two polls (`--poll-interval`; default 30 s): each step's end is
+   * The longest wait between two polls (`--poll-interval`; default the run's, from its start
+   * event, else 30 s): each step's end is
    * expected to be seen as late as the poller's plan for it makes on average. 0: seen at once.
    */
   pollIntervalMs?: number | undefined;
@@ -109,7 +110,11 @@ export function runEta(state: RunState, now: number, options: EtaOptions = {}): 
   if (state.startedAt === null) return unknown(0);
   const limits = options.limits ?? { load: state.concurrency };
   const jobLimit = Math.max(1, options.jobLimit ?? DEFAULT_TENANT_JOB_LIMIT);
-  const work = workOf(state, now, options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+  const work = workOf(
+    state,
+    now,
+    options.pollIntervalMs ?? state.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+  );
   if (work.known === 0 && work.unknown > 0) return unknown(work.unknown);
   const endsAt = Math.max(now, listSchedule(work, now, limits, jobLimit));
   return {

@@ -97,6 +97,8 @@ export interface RunState {
   readonly dataProduct: string;
   /** Source jobs at once. */
   readonly concurrency: number;
+  /** The longest wait between two polls (`--poll-interval`), ms; null when the start did not say. */
+  readonly pollIntervalMs: number | null;
   /** When the run started, ms since the epoch. */
   readonly startedAt: number | null;
   /** When it finished, ms since the epoch. */

@@ -76,6 +76,8 @@ export interface StartEvent {
   dataProduct: string;
   /** Source jobs at once. */
   concurrency: number;
+  /** The longest wait between two polls of a job (`--poll-interval`), ms. */
+  pollIntervalMs?: number;
   /** Every step of the plan, in order. */
   steps: PlanStepSummary[];
 }
