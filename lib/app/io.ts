@@ -22,6 +22,12 @@ export interface Io {
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;
   /**
+   * Writes an output file the user named (`report -o`) through its path, as any program would:
+   * follows symbolic links, writes to devices and pipes, keeps an existing file's mode, creates a
+   * new one with the umask's mode (making its missing folders). Not atomic.
+   */
+  writeOutputFile: (path: string, text: string) => Promise<void>;
+  /**
    * Appends to a file (creating it) and flushes it to disk before resolving: a crash after that
    * keeps the text. A crash during it may leave part of it at the end of the file.
    */
