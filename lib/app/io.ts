@@ -16,8 +16,11 @@ export interface Io {
   out: (text: string) => void;
   /** Writes to standard error. */
   err: (text: string) => void;
-  /** Whether stdin and stdout are terminals. */
-  terminal: { stdin: boolean; stdout: boolean };
+  /**
+   * Whether stdin and stdout are terminals, and the terminal's columns now (undefined when it
+   * cannot be told).
+   */
+  terminal: { stdin: boolean; stdout: boolean; columns?: () => number | undefined };
   readTextFile: (path: string) => Promise<string>;
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;

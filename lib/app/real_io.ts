@@ -178,6 +178,17 @@ export async function fileExists(path: string): Promise<boolean> {
   }
 }
 
+/** The terminal's columns, or undefined when no standard stream is a terminal. */
+function terminalColumns(): number | undefined {
+  try {
+    return Deno.consoleSize().columns || undefined;
+  } catch (e) {
+    // Not a terminal (ENOTTY) on any of stdin, stdout and stderr.
+    if (e instanceof Error) return undefined;
+    throw e;
+  }
+}
+
 /** The real effects: Deno's streams, files, fetch and clock. */
 export function createRealIo(
   signal: AbortSignal,
@@ -195,7 +206,11 @@ export function createRealIo(
     out: (text) => out(redact(text, [...secrets])),
     // Nobody is left to tell when stderr is gone.
     err: (text) => err(redact(text, [...secrets])),
-    terminal: { stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() },
+    terminal: {
+      stdin: Deno.stdin.isTerminal(),
+      stdout: Deno.stdout.isTerminal(),
+      columns: terminalColumns,
+    },
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
     writeOutputFile: writeThrough,
