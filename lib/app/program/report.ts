@@ -11,7 +11,7 @@ export function addReportCommand(program: Command, ctx: CommandContext): void {
     .option("--tenant <name>", "tenant name (env TAMR_TENANT)")
     .option("--base-url <url>", "default https://<tenant>.tamr.cloud (env TAMR_BASE_URL)")
     .option("--data-product <id>", "the data product whose runs to report")
-    .option("--state <file>", "the plan's run journal (its history is kept beside it)")
+    .option("--state <file>", "the plan's run journal (j.json: its history is j.history.jsonl)")
     .option("--env-file <file>", "read variables from this file (.env is read when present)")
     .option("--run <id>", "the run to report, by its id (default: the latest)")
     .option(
