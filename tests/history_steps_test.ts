@@ -1,7 +1,7 @@
 /**
  * `history --output json` lists every step of the plan, those that never began too (skipped
  * behind a failure, not started when interrupted) with null times; an older record, which kept
- * only the steps that began, still reads.
+ * only the steps that began, still reads. A failed step's entry keeps Tamr's message.
  */
 import assert from "node:assert/strict";
 import { cli } from "../lib/app/program.ts";
@@ -46,6 +46,11 @@ Deno.test("history --output json lists the steps skipped behind a failure, with 
     const record = parseHistory(app.files.get("j.history.jsonl")!).runs[0]!;
     assert.deepEqual(record.timeline.map((t) => t.step), ["load:s1", "load:s2", "load:s3"]);
     assert.equal(record.steps?.length, 7);
+    // With Tamr's reason and message of the failure.
+    const failed = record.timeline.find((t) => t.step === "load:s2")!;
+    assert.equal(failed.reason, "PLANNING_FAILED");
+    assert.equal(failed.message, "Column id is missing");
+    assert.equal(record.timeline.find((t) => t.step === "load:s1")!.message, null);
   } finally {
     await app.close();
   }

@@ -119,6 +119,22 @@ Deno.test("reportHtml() says each trouble in words and Tamr's reason, not only i
   );
 });
 
+Deno.test("reportHtml() says Tamr's message of a failed step, escaped", () => {
+  const message = `Column <b>id</b> & "name" missing`;
+  const failed: RunRecord = {
+    ...run,
+    timeline: run.timeline.map((t) => t.outcome === "failed" ? { ...t, message } : t),
+  };
+  const html = reportHtml(failed, [failed]);
+  assert.match(
+    html,
+    /failed \(<code>PLANNING_FAILED<\/code>\): <span class="message" data-message>Column &lt;b&gt;id&lt;\/b&gt; &amp; &quot;name&quot; missing<\/span>/,
+  );
+  assert.ok(!html.includes(message), "never raw");
+  // A timeline recorded before messages were kept reads as before.
+  assert.doesNotMatch(reportHtml(run, [run]), /data-message/);
+});
+
 Deno.test("reportHtml() shows the header: data product, tenant, run id, start and total time", () => {
   const html = reportHtml(run, [run]);
   assert.match(html, /data-field="tenant">acme</);
