@@ -37,6 +37,10 @@ export function fakeIo(files: Map<string, string>, overrides: Partial<Io> = {}):
       files.set(p, text);
       return Promise.resolve();
     },
+    writeOutputFile: (p, text) => {
+      files.set(p, text);
+      return Promise.resolve();
+    },
     appendTextFile: (p, text) => {
       files.set(p, (files.get(p) ?? "") + text);
       return Promise.resolve();

@@ -220,3 +220,27 @@ Deno.test("a bare --help loads no npm package before it prints (no commander, zo
   const { staticPackages } = await import("../bench/startup.ts");
   assert.deepEqual(await staticPackages(`${ROOT}main.ts`), []);
 });
+
+Deno.test("history's help and the README name the history file as historyPathOf() does", async () => {
+  const { historyPathOf } = await import("../lib/app/history/store.ts");
+  const history = (await helps()).find((h) => h.cmd.join(" ") === "history")!.result.stdout;
+  const report = (await helps()).find((h) => h.cmd.join(" ") === "report")!.result.stdout;
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.equal(historyPathOf("runs/j.json"), "runs/j.history.jsonl");
+  assert.match(
+    history.replaceAll("\n", " "),
+    /--state runs\/j\.json keeps them in runs\/j\.history\.jsonl/,
+  );
+  assert.equal(historyPathOf("j.json"), "j.history.jsonl");
+  assert.match(report, /j\.json: its history is j\.history\.jsonl/);
+  assert.equal(historyPathOf("j.state"), "j.state.history.jsonl");
+  assert.match(
+    history.replaceAll("\n", " "),
+    /a journal not ending in \.json gets \.history\.jsonl added/,
+  );
+  assert.match(
+    readme.replaceAll("\n", " "),
+    /`--state runs\/j\.json` keeps it in `runs\/j\.history\.jsonl`/,
+  );
+  for (const text of [history, readme]) assert.doesNotMatch(text, /<journal>\.history\.jsonl/);
+});

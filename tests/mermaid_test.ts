@@ -88,11 +88,26 @@ Deno.test("mermaidGantt() shows the wait for a slot and the running apart, troub
 });
 
 Deno.test("no task name holds a character Mermaid's gantt grammar reads as syntax", () => {
-  const nasty = ["a:b", "x#y", "p;q", "100%%", "c,d", "e`f", "tab\there", "nl\nhere"];
+  const nasty = [
+    "a:b",
+    "x#y",
+    "p;q",
+    "100%%",
+    "c,d",
+    "e`f",
+    "tab\there",
+    "nl\nhere",
+    "load <img>",
+    "<b>bold</b>",
+    "a &lt; b",
+  ];
   const block = mermaidGantt(nasty.map((t, i) => entry("load", t, [i, i + 1, i + 2])));
   for (const [name] of tasks(block)) {
-    assert.doesNotMatch(name, /[:#;%,`\n\t]/, name);
+    assert.doesNotMatch(name, /[:#;%,`\n\t<>&]/, name);
   }
+  assert.doesNotMatch(block, /[<>&]/, "nothing in the block is read as HTML");
+  assert.equal(mermaidStepName({ kind: "load", target: "load <img>" }), "load load ＜img＞");
+  assert.equal(mermaidText("a &lt; b"), "a ＆lt； b");
   // Each id still shows whole (only swapped characters differ).
   assert.equal(mermaidStepName({ kind: "load", target: "a:b" }), "load a∶b");
   assert.equal(mermaidText("nl\nhere"), "nl here");

@@ -141,11 +141,10 @@ Deno.test("report, as a command: no history, no tenant, a path it cannot write, 
       dir,
     );
     assert.equal(through.code, 2, through.stderr);
-    // (mkdir finds the file where the folder should be.)
     assert.equal(
       through.stderr,
-      `error: Cannot write the report to ${dir}/nightly.history.jsonl/r.html: something else is ` +
-        "already there\nMove it away, or pass -o with another path.\n",
+      `error: Cannot write the report to ${dir}/nightly.history.jsonl/r.html: ` +
+        `${dir}/nightly.history.jsonl is a file, not a folder\nPass -o with another path.\n`,
     );
     const folder = await runCli(["report", "--state", state, "-o", dir], env, dir);
     assert.equal(folder.code, 2, folder.stderr);

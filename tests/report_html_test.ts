@@ -119,6 +119,22 @@ Deno.test("reportHtml() says each trouble in words and Tamr's reason, not only i
   );
 });
 
+Deno.test("reportHtml() says Tamr's message of a failed step, escaped", () => {
+  const message = `Column <b>id</b> & "name" missing`;
+  const failed: RunRecord = {
+    ...run,
+    timeline: run.timeline.map((t) => t.outcome === "failed" ? { ...t, message } : t),
+  };
+  const html = reportHtml(failed, [failed]);
+  assert.match(
+    html,
+    /failed \(<code>PLANNING_FAILED<\/code>\): <span class="message" data-message>Column &lt;b&gt;id&lt;\/b&gt; &amp; &quot;name&quot; missing<\/span>/,
+  );
+  assert.ok(!html.includes(message), "never raw");
+  // A timeline recorded before messages were kept reads as before.
+  assert.doesNotMatch(reportHtml(run, [run]), /data-message/);
+});
+
 Deno.test("reportHtml() shows the header: data product, tenant, run id, start and total time", () => {
   const html = reportHtml(run, [run]);
   assert.match(html, /data-field="tenant">acme</);
@@ -171,7 +187,10 @@ Deno.test("trends cover the runs up to the one reported, and flag a step past it
     assert.ok(html.includes(`data-sparkline="${t.step}"`), t.step);
   }
   const publish = html.slice(html.indexOf('<tr data-trend="publish:dest_2">'));
-  assert.match(publish.slice(0, publish.indexOf("</tr>")), /✗ failed after 1m\d\ds.*spark-trouble/);
+  assert.match(
+    publish.slice(0, publish.indexOf("</tr>")),
+    /✗ failed after \dm\d\ds.*spark-trouble/,
+  );
   // Reporting the third night leaves the later nights out of its trends.
   const third = nights[2]!;
   assert.deepEqual(
@@ -181,8 +200,10 @@ Deno.test("trends cover the runs up to the one reported, and flag a step past it
   const trends = stepTrends(trendRuns(last, nights));
   const src1 = trends.find((t) => t.step === "load:src_1")!;
   assert.equal(src1.values.length, 7);
-  assert.ok(src1.values.every((v) => v !== null && v > 150_000 && v < 210_000), `${src1.values}`);
-  // "Slower than usual" exactly where this run's time is past the earlier runs' 90th percentile.
+  assert.ok(src1.values.every((v) => v !== null && v > 150_000 && v < 240_000), `${src1.values}`);
+  // "Slower than usual" exactly where the run would say it: this run's time on Tamr past the
+  // earlier runs' 90th percentile and a tenth past their median.
+  assert.match(html, /Time on Tamr of each step, from its job's creation to its end/);
   for (const t of trends) {
     const earlier = t.values.slice(0, -1).filter((v): v is number => v !== null)
       .sort((a, b) => a - b);
@@ -192,9 +213,33 @@ Deno.test("trends cover the runs up to the one reported, and flag a step past it
     const rank = (earlier.length - 1) * 0.9;
     const lo = earlier[Math.floor(rank)]!;
     const hi = earlier[Math.ceil(rank)]!;
-    const limit = lo + (hi - lo) * (rank - Math.floor(rank));
+    const p90 = lo + (hi - lo) * (rank - Math.floor(rank));
+    const mid = (earlier.length - 1) / 2;
+    const median = (earlier[Math.floor(mid)]! + earlier[Math.ceil(mid)]!) / 2;
+    const limit = Math.max(p90, 1.1 * median);
     assert.equal(slower, now !== null && now !== undefined && now > limit, t.step);
   }
+});
+
+Deno.test("the report calls a step slower than usual by the run's rule: not 2.04s against 2.0s", () => {
+  // Three earlier nights where the publish took 2.0s on Tamr, tonight 2.04s, then 2.3s.
+  const night = (i: number, ms: number): RunRecord => ({
+    ...run,
+    runId: `2026120${i}T081500Z`,
+    startedAt: new Date(T0 + i * 86_400_000).toISOString(),
+    outcome: "succeeded",
+    timeline: [entry("publish:d1", 0, 0, 0, { waitMs: 500, runMs: ms - 500 })],
+  });
+  const earlier = [1, 2, 3].map((i) => night(i, 2000));
+  const row = (html: string) =>
+    html.slice(html.indexOf('<tr data-trend="publish:d1">')).split("</tr>")[0]!;
+  const near = night(4, 2040);
+  assert.doesNotMatch(row(reportHtml(near, [...earlier, near])), /slower than usual/);
+  const slow = night(4, 2300);
+  assert.match(
+    row(reportHtml(slow, [...earlier, slow])),
+    /2\.3s <span class="slower" data-slower="true">slower than usual/,
+  );
 });
 
 Deno.test("the recent runs list the newest first, the reported one marked, with its slowest step", async () => {

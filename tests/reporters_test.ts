@@ -196,8 +196,8 @@ function etaRun(s1EndsAt: number): RunEvent[] {
           time: m(6.5),
           step: "load:s1",
           jobId: "job_1",
-          message: "load:s1 is slower than usual: running for 6m30s, while 90% of earlier runs " +
-            "took at most 6m00s.",
+          message: "Slower than usual: running for 6m30s, while 90% of earlier runs took at most " +
+            "6m00s.",
         } as const,
       ]
       : []),
@@ -242,7 +242,7 @@ Deno.test("the text reporter says the expected end again when it moved a lot, an
     lines.find((l) => /load:s1 .*STOPPING/.test(l))!,
     /usually ~5m, slower than usual$/,
   );
-  assert.ok(lines.some((l) => /warning: load:s1 is slower than usual: running for 6m30s/.test(l)));
+  assert.ok(lines.some((l) => /warning: load:s1: Slower than usual: running for 6m30s/.test(l)));
 });
 
 Deno.test("the text reporter says a lower bound, and how many steps are unknown, with part of the history", () => {

@@ -16,11 +16,20 @@ export interface Io {
   out: (text: string) => void;
   /** Writes to standard error. */
   err: (text: string) => void;
-  /** Whether stdin and stdout are terminals. */
-  terminal: { stdin: boolean; stdout: boolean };
+  /**
+   * Whether stdin and stdout are terminals, and the terminal's columns now (undefined when it
+   * cannot be told).
+   */
+  terminal: { stdin: boolean; stdout: boolean; columns?: () => number | undefined };
   readTextFile: (path: string) => Promise<string>;
   /** Writes a file atomically (temporary file, flush, rename). */
   writeTextFile: (path: string, text: string) => Promise<void>;
+  /**
+   * Writes an output file the user named (`report -o`) through its path, as any program would:
+   * follows symbolic links, writes to devices and pipes, keeps an existing file's mode, creates a
+   * new one with the umask's mode (making its missing folders). Not atomic.
+   */
+  writeOutputFile: (path: string, text: string) => Promise<void>;
   /**
    * Appends to a file (creating it) and flushes it to disk before resolving: a crash after that
    * keeps the text. A crash during it may leave part of it at the end of the file.

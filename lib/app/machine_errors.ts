@@ -46,6 +46,16 @@ function fileOnTheWay(path: string): string | undefined {
   return undefined;
 }
 
+/** True when `path` is a folder that is there (a file system that refuses a new file in it). */
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch (e) {
+    if (errnoOf(e) !== undefined) return false;
+    throw e;
+  }
+}
+
 /** `instead`: what else the user can do, as a phrase ("pass --state with another path"). */
 function problemOf(errno: string, path: string, instead = "use another path"): Problem | null {
   const Instead = `${instead.charAt(0).toUpperCase()}${instead.slice(1)}`;
@@ -53,6 +63,9 @@ function problemOf(errno: string, path: string, instead = "use another path"): P
   switch (errno) {
     case "ENOENT":
       return { problem: "there is no such file", fix: `Check the path, or ${instead}.` };
+    case "ENOENT_CREATE":
+      // A folder that is there but takes no new file: /proc, /sys.
+      return { problem: `no file can be made in ${folder}`, fix: `${Instead}.` };
     case "EACCES":
     case "EPERM":
       return {
@@ -141,13 +154,18 @@ export function machineProblem(e: unknown, path: string): string {
  * A failed file operation as a UsageError (exit 2, for failures before anything was created):
  * `Cannot <doing> <path>: <problem>`, with the fix as its hint. `instead` is what else the user
  * can do, for the fix ("pass --state with another path"); `hint` is the hint when the error is
- * not the machine's, or the file is missing.
+ * not the machine's, or the file is missing. `creating`: the operation made the file, so "no such
+ * file" in a folder that is there means the folder takes none (/proc), not a wrong path.
  */
 export function machineError(
   e: unknown,
-  what: { doing: string; path: string; instead?: string; hint?: string },
+  what: { doing: string; path: string; instead?: string; hint?: string; creating?: boolean },
 ): UsageError {
-  const errno = errnoOf(e);
+  const found = errnoOf(e);
+  const folder = what.path.includes("/")
+    ? what.path.slice(0, what.path.lastIndexOf("/")) || "/"
+    : ".";
+  const errno = found === "ENOENT" && what.creating && isFolder(folder) ? "ENOENT_CREATE" : found;
   const known = errno === undefined ? null : problemOf(errno, what.path, what.instead);
   const problem = known?.problem ?? (e instanceof Error ? e.message : String(e));
   // A missing file is a wrong path, which the caller's hint knows best how to put right.

@@ -68,6 +68,34 @@ export async function atomicWrite(path: string, text: string): Promise<void> {
   }
 }
 
+/** The folder `path` is in ("." for a bare name, "/" for a file at the root). */
+const folderOf = (path: string) =>
+  path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : ".";
+
+/**
+ * Writes `text` through `path` like any program's output file: opened for writing (following a
+ * symbolic link; a device or pipe is written to, not replaced), truncated, created with the
+ * umask's mode when new. A missing folder on the way is made, then the open is tried again.
+ */
+export async function writeThrough(path: string, text: string): Promise<void> {
+  const open = () => Deno.open(path, { write: true, create: true, truncate: true });
+  let file: Deno.FsFile;
+  try {
+    file = await open();
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound) || await fileExists(folderOf(path))) throw e;
+    await Deno.mkdir(folderOf(path), { recursive: true });
+    file = await open();
+  }
+  try {
+    const bytes = new TextEncoder().encode(text);
+    let written = 0;
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
+  } finally {
+    file.close();
+  }
+}
+
 /**
  * Appends to a file (creating it) and flushes its data to disk before resolving (`fdatasync`): the
  * run journal's side log of new job ids, one short line at a time.
@@ -150,6 +178,17 @@ export async function fileExists(path: string): Promise<boolean> {
   }
 }
 
+/** The terminal's columns, or undefined when no standard stream is a terminal. */
+function terminalColumns(): number | undefined {
+  try {
+    return Deno.consoleSize().columns || undefined;
+  } catch (e) {
+    // Not a terminal (ENOTTY) on any of stdin, stdout and stderr.
+    if (e instanceof Error) return undefined;
+    throw e;
+  }
+}
+
 /** The real effects: Deno's streams, files, fetch and clock. */
 export function createRealIo(
   signal: AbortSignal,
@@ -167,9 +206,14 @@ export function createRealIo(
     out: (text) => out(redact(text, [...secrets])),
     // Nobody is left to tell when stderr is gone.
     err: (text) => err(redact(text, [...secrets])),
-    terminal: { stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() },
+    terminal: {
+      stdin: Deno.stdin.isTerminal(),
+      stdout: Deno.stdout.isTerminal(),
+      columns: terminalColumns,
+    },
     readTextFile: (path) => Deno.readTextFile(path),
     writeTextFile: atomicWrite,
+    writeOutputFile: writeThrough,
     appendTextFile: durableAppend,
     removeFile: removeIfThere,
     exists: fileExists,

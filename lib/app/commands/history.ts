@@ -47,7 +47,11 @@ export async function historyCommand(flags: HistoryFlags, io: Io): Promise<numbe
     if (runs.length === 0) io.err(noHistory(historyPath));
     return 0;
   }
-  io.out(runs.length === 0 ? noHistory(historyPath) : historyText(runs, history.runs.length));
+  // A terminal's own width; a file or pipe gets HISTORY_WIDTH.
+  const width = io.terminal.stdout ? io.terminal.columns?.() : undefined;
+  io.out(
+    runs.length === 0 ? noHistory(historyPath) : historyText(runs, history.runs.length, width),
+  );
   return 0;
 }
 

@@ -83,14 +83,19 @@ export async function reportCommand(flags: ReportFlags, io: Io): Promise<number>
   });
   const out = flags.out === undefined || flags.out === "" ? DEFAULT_REPORT_FILE : flags.out;
   const html = reportHtml(run, history.runs, { generatedAt: io.clock.now() });
+  if (out === "-") {
+    io.out(html);
+    return 0;
+  }
   try {
-    await io.writeTextFile(out, html);
+    await io.writeOutputFile(out, html);
   } catch (e) {
     throw machineError(e, {
       doing: "write the report to",
       path: out,
       instead: "pass -o with another path",
       hint: "Check that its folder exists, or pass -o with another path.",
+      creating: true,
     });
   }
   io.out(

@@ -3,6 +3,7 @@
  * beside its journal): who, when, how it ended, and its timeline from Tamr's `statusHistory`.
  */
 import type { RunOutcome } from "../../kit/run/events.ts";
+import type { StepOutcome } from "../../kit/run/step_state.ts";
 import type { TimelineEntry } from "../../kit/run/timeline.ts";
 
 /** A finished run in the history. Times are RFC 3339. */
@@ -23,6 +24,12 @@ export interface RunRecord {
   concurrency: number;
   /** Every step that began, with when it was created, ran and ended (see TimelineEntry). */
   timeline: TimelineEntry[];
+  /**
+   * Every step of the plan, in plan order, with how it ended: those that never began too
+   * (`skipped`, `not_started`). Absent from the records of earlier versions, which kept only
+   * `timeline`.
+   */
+  steps?: { step: string; outcome: StepOutcome }[];
 }
 
 /** The id of a run that started at `startedAt` (ms since the epoch): `20261202T081500Z`. */

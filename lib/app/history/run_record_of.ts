@@ -68,6 +68,7 @@ export function runRecordOf(
     outcome: finish.outcome,
     durationMs,
     timeline: earlier ? mergedTimeline(fresh, state, earlier) : fresh,
+    steps: finish.steps.map((s) => ({ step: s.step, outcome: s.outcome })),
   };
 }
 

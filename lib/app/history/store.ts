@@ -56,7 +56,8 @@ function isRunRecord(r: unknown): r is RunRecord {
   const o = r as Record<string, unknown>;
   return o.version === 1 && typeof o.runId === "string" && typeof o.startedAt === "string" &&
     Number.isFinite(Date.parse(o.startedAt)) && typeof o.outcome === "string" &&
-    typeof o.durationMs === "number" && Array.isArray(o.timeline);
+    typeof o.durationMs === "number" && Array.isArray(o.timeline) &&
+    (o.steps === undefined || Array.isArray(o.steps));
 }
 
 /**

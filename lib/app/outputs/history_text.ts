@@ -1,5 +1,5 @@
 /**
- * `tamr-refresh history` as text, within 80 columns: the recent runs (when, outcome, total time,
+ * `tamr-refresh history` as text, within the terminal's columns (80 when not a terminal): the recent runs (when, outcome, total time,
  * slowest step), then each step's trend (median, 90th percentile, its wait for a slot where it
  * waited, and a sparkline of its durations, oldest to newest).
  */
@@ -8,39 +8,68 @@ import { dateTime } from "./time_text.ts";
 import { busyMs } from "../history/expectations.ts";
 import type { RunRecord } from "../history/record.ts";
 import { sparkline, stepTrends } from "../history/trends.ts";
+import { type Column, fit, fitTable } from "./_fit_table.ts";
 
-/** The text's width, at most. */
+/** The text's width when stdout is not a terminal. */
 export const HISTORY_WIDTH = 80;
+/** The narrowest width laid out; below it lines are cut. */
+const MIN_WIDTH = 20;
 
 /** A wait for a slot shorter than this is not worth a column. */
 const NOTABLE_WAIT_MS = 1_000;
 
-/** Cuts `text` to `width` characters, ending with `…` when it was longer. */
-function fit(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+/** `text` broken between words into lines of at most `width`; a longer word is cut with `…`. */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = "";
+    }
+    line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line].map((l) => fit(l, width));
 }
 
-/** The history's text: `runs` are the ones to show, newest first; `total` how many are kept. */
-export function historyText(runs: readonly RunRecord[], total: number): string {
+/**
+ * The history's text within `width` columns (HISTORY_WIDTH unless told): `runs` are the ones to
+ * show, newest first; `total` how many are kept.
+ */
+export function historyText(
+  runs: readonly RunRecord[],
+  total: number,
+  width = HISTORY_WIDTH,
+): string {
   const newest = runs[0];
   if (!newest) return "";
+  const w = Math.max(MIN_WIDTH, width);
   const shown = runs.length < total ? ` (${runs.length} of ${total})` : "";
-  const head = fit(
+  const head = wrapWords(
     `Runs of ${newest.dataProduct} on ${newest.baseUrl}, newest first${shown}:`,
-    HISTORY_WIDTH,
+    w,
   );
-  return [head, "", ...runsTable(runs), "", ...trendsTable(runs)].join("\n") + "\n";
+  return [...head, "", ...runsTable(runs, w), "", ...trendsTable(runs, w)].join("\n") + "\n";
 }
 
-/** One line per run: started, outcome, total time, its slowest step. */
-function runsTable(runs: readonly RunRecord[]): string[] {
-  const rows = runs.map((r) => [
-    dateTime(r.startedAt),
-    r.outcome.replace("_", " "),
-    formatDuration(r.durationMs),
-    slowest(r),
-  ]);
-  return table(["started", "outcome", "total", "slowest step"], rows, [false, false, true, false]);
+/** `12-02 14:03`: a run's start, short, for a narrow terminal. */
+const shortDateTime = (rfc3339: string) => dateTime(rfc3339).slice(5, 16);
+
+/**
+ * One line per run: started, outcome, total time, its slowest step. When the slowest step would
+ * not fit, the start is shortened to month, day, hours and minutes; then the slowest step goes.
+ */
+function runsTable(runs: readonly RunRecord[], width: number): string[] {
+  const columns = (started: (r: RunRecord) => string): Column[] => [
+    { header: "started", cells: runs.map((r) => started(r)) },
+    { header: "outcome", cells: runs.map((r) => r.outcome.replace("_", " ")) },
+    { header: "total", cells: runs.map((r) => formatDuration(r.durationMs)), right: true },
+    { header: "slowest step", cells: runs.map(slowest), min: 16, dropRank: 1 },
+  ];
+  const full = fitTable(columns((r) => dateTime(r.startedAt)), width);
+  return full.shown.includes("slowest step")
+    ? full.lines
+    : fitTable(columns((r) => shortDateTime(r.startedAt)), width).lines;
 }
 
 /** The run's slowest step and its time: `update:dp (20m03s)`. */
@@ -53,54 +82,58 @@ function slowest(run: RunRecord): string {
   return best ? `${best.step} (${formatDuration(best.ms)})` : "-";
 }
 
-/** One line per step: median, p90, its usual wait for a slot (when any), and the sparkline. */
-function trendsTable(runs: readonly RunRecord[]): string[] {
+/**
+ * One line per step: median, p90, its usual wait for a slot (when any), and the sparkline. Too
+ * wide, the sparkline keeps its newest points and the step is cut; then the wait goes, then p90.
+ */
+function trendsTable(runs: readonly RunRecord[], width: number): string[] {
   const trends = stepTrends(runs);
   const waited = trends.some((t) => (t.waitMedianMs ?? 0) >= NOTABLE_WAIT_MS);
   const ms = (v: number | null) => v === null ? "-" : formatDuration(v);
-  const rows = trends.map((t) => [
-    t.step,
-    ms(t.medianMs),
-    ms(t.p90Ms),
-    ...(waited ? [(t.waitMedianMs ?? 0) >= NOTABLE_WAIT_MS ? ms(t.waitMedianMs) : ""] : []),
-    sparkline(t.points.slice(-SPARK_MAX)),
-  ]);
-  const header = ["step", "median", "p90", ...(waited ? ["waited"] : []), "trend"];
-  const right = [false, true, true, ...(waited ? [true] : []), false];
+  const table = fitTable([
+    { header: "step", cells: trends.map((t) => t.step), min: 12 },
+    { header: "median", cells: trends.map((t) => ms(t.medianMs)), right: true },
+    { header: "p90", cells: trends.map((t) => ms(t.p90Ms)), right: true, dropRank: 2 },
+    ...(waited
+      ? [{
+        header: "waited",
+        cells: trends.map((t) =>
+          (t.waitMedianMs ?? 0) >= NOTABLE_WAIT_MS ? ms(t.waitMedianMs) : ""
+        ),
+        right: true,
+        dropRank: 1,
+      }]
+      : []),
+    {
+      header: "trend",
+      cells: trends.map((t) => sparkline(t.points.slice(-SPARK_MAX))),
+      min: 5,
+      cut: "start" as const,
+    },
+  ], width);
   const n = runs.length;
+  const trendAt = table.shown.indexOf("trend");
+  const spark = Math.min(n, SPARK_MAX, table.widths[trendAt] ?? SPARK_MAX);
   return [
-    `Steps over ${n === 1 ? "this run" : `these ${n} runs`} (median and p90 where they succeeded):`,
-    "",
-    ...table(header, rows, right),
-    "",
-    fit(
-      `trend: oldest to newest${n > SPARK_MAX ? ` (the newest ${SPARK_MAX})` : ""}; ` +
-        `× did not succeed, · did not run`,
-      HISTORY_WIDTH,
+    ...wrapWords(
+      `Steps over ${n === 1 ? "this run" : `these ${n} runs`} (median${
+        table.shown.includes("p90") ? " and p90" : ""
+      } where they succeeded):`,
+      width,
     ),
-    ...(waited ? ["waited: the median wait for a slot (PENDING) before running"] : []),
+    "",
+    ...table.lines,
+    "",
+    ...wrapWords(
+      `trend: oldest to newest${n > spark ? ` (the newest ${spark})` : ""}; ` +
+        `× did not succeed, · did not run`,
+      width,
+    ),
+    ...(table.shown.includes("waited")
+      ? wrapWords("waited: the median wait for a slot (PENDING) before running", width)
+      : []),
   ];
 }
 
 /** The most runs a sparkline shows. */
 const SPARK_MAX = 20;
-
-/**
- * Rows as columns two spaces apart, indented by two; the first column is cut (with `…`) so that
- * every line fits HISTORY_WIDTH, the last is cut if it still does not.
- */
-function table(header: string[], rows: string[][], right: boolean[]): string[] {
-  const all = [header, ...rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  const last = widths.length - 1;
-  const rest = 2 + widths.slice(1).reduce((a, w) => a + w + 2, 0);
-  if (rest + widths[0]! > HISTORY_WIDTH) widths[0] = Math.max(12, HISTORY_WIDTH - rest);
-  const used = 2 + widths.slice(0, last).reduce((a, w) => a + w + 2, 0);
-  widths[last] = Math.min(widths[last]!, HISTORY_WIDTH - used);
-  return all.map((r) =>
-    "  " + r.map((c, i) => {
-      const cell = fit(c, widths[i]!);
-      return right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
-    }).join("  ").trimEnd()
-  );
-}

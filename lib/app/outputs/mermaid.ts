@@ -4,9 +4,10 @@
  * marked `crit` and in words.
  *
  * Mermaid's gantt lexer reads `:` as the end of a task's name, `#` and `%%` as the start of a
- * comment and `;` as the end of a statement: step ids (which users choose) are written with those
- * characters swapped for look-alikes (`load:s1` shows as `load s1`, `a:b` as `a∶b`), so that every
- * id shows whole.
+ * comment and `;` as the end of a statement, and renders a name as HTML (`<`, `>`, `&`): step ids
+ * (which users choose) are written with those characters swapped for look-alikes (`load:s1` shows
+ * as `load s1`, `a:b` as `a∶b`, `load <img>` as `load ＜img＞`), so that every id shows whole and
+ * nothing in one is read as HTML.
  */
 import type { TimelineEntry } from "../../kit/run/timeline.ts";
 
@@ -18,6 +19,11 @@ const LOOK_ALIKE: Record<string, string> = {
   "%": "％", // U+FF05 FULLWIDTH PERCENT SIGN
   ",": "‚", // U+201A SINGLE LOW-9 QUOTATION MARK (data is comma-separated)
   "`": "ˋ", // U+02CB MODIFIER LETTER GRAVE ACCENT (would end the Markdown fence)
+  // Mermaid renders labels as HTML (sanitized): `load <img>` would lose its tag, and `&lt;` would
+  // show as `<`.
+  "<": "＜", // U+FF1C FULLWIDTH LESS-THAN SIGN
+  ">": "＞", // U+FF1E FULLWIDTH GREATER-THAN SIGN
+  "&": "＆", // U+FF06 FULLWIDTH AMPERSAND
 };
 
 /**
@@ -26,7 +32,7 @@ const LOOK_ALIKE: Record<string, string> = {
  */
 export function mermaidText(text: string): string {
   // deno-lint-ignore no-control-regex
-  return text.replace(/[:#;%,`]/g, (c) => LOOK_ALIKE[c]!).replace(/[\u0000-\u001f\u007f]/g, " ")
+  return text.replace(/[:#;%,`<>&]/g, (c) => LOOK_ALIKE[c]!).replace(/[\u0000-\u001f\u007f]/g, " ")
     .trim();
 }
 

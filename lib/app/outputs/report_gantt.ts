@@ -124,7 +124,7 @@ function row(t: TimelineEntry, range: ChartRange): string {
   if (running !== null) {
     const title = `${t.step}: running ${durText(ended - running)}, ${
       OUTCOME_TEXT[t.outcome].words
-    }${t.reason ? ` (${t.reason})` : ""}${job}`;
+    }${t.reason ? ` (${t.reason})` : ""}${t.message ? `: ${t.message}` : ""}${job}`;
     bars.push(segment("running", running, ended, range, title, trouble));
   }
   return `<div class="row outcome-${t.outcome}" data-step="${esc(t.step)}" ` +

@@ -33,7 +33,7 @@ function header(run: RunRecord): string {
       failed.map((t) =>
         `<strong>${esc(t.step)}</strong> ${t.outcome.replace("_", " ")}${
           t.reason ? ` (<code>${esc(t.reason)}</code>)` : ""
-        }`
+        }${t.message ? `: <span class="message" data-message>${esc(t.message)}</span>` : ""}`
       ).join("; ")
     }.</p>`;
   return `<header><h1>tamr-refresh: <span data-field="dataProduct">${

@@ -1,9 +1,12 @@
 /**
- * The report's trends: each step's running time over the plan's recent runs (median, 90th
- * percentile, this run, an inline-SVG sparkline), and the recent runs themselves.
+ * The report's trends: each step's time on Tamr (its job's creation to its end, the duration the
+ * run's "slower than usual" compares) over the plan's recent runs (median, 90th percentile, this
+ * run, an inline-SVG sparkline), and the recent runs themselves.
  */
 import { durationStats } from "../../kit/history/duration_stats.ts";
+import { slowAfterMs } from "../../kit/run/slower_than_usual.ts";
 import type { TimelineEntry } from "../../kit/run/timeline.ts";
+import { busyMs } from "../history/expectations.ts";
 import type { RunRecord } from "../history/record.ts";
 import { durText, esc, isTrouble, OUTCOME_TEXT, utcText } from "./_html.ts";
 
@@ -21,7 +24,10 @@ export function trendRuns(run: RunRecord, runs: readonly RunRecord[]): RunRecord
     .slice(-TREND_RUNS);
 }
 
-/** One step's running times over the trend runs, oldest first: null where it did not succeed. */
+/**
+ * One step's times on Tamr (creation to end, waiting included) over the trend runs, oldest first:
+ * null where it did not succeed.
+ */
 export interface StepTrend {
   step: string;
   values: (number | null)[];
@@ -40,7 +46,7 @@ export function stepTrends(runs: readonly RunRecord[]): StepTrend[] {
     const entries = runs.map((r) => r.timeline.find((t) => t.step === step));
     return {
       step,
-      values: entries.map((t) => (t?.outcome === "succeeded" ? t.runMs : null)),
+      values: entries.map((t) => (t?.outcome === "succeeded" ? busyMs(t) : null)),
       trouble: entries.map((t) => t !== undefined && isTrouble(t.outcome)),
     };
   });
@@ -71,7 +77,7 @@ export function sparklineSvg(trend: StepTrend): string {
   const dot = now === null || now === undefined
     ? ""
     : `<circle class="spark-now" cx="${x(n - 1).toFixed(1)}" cy="${y(now).toFixed(1)}" r="2.5"/>`;
-  const title = `${trend.step}, running time oldest to newest: ${
+  const title = `${trend.step}, time on Tamr oldest to newest: ${
     trend.values.map((v, i) => (v === null ? (trend.trouble[i] ? "failed" : "–") : durText(v)))
       .join(", ")
   }`;
@@ -80,13 +86,22 @@ export function sparklineSvg(trend: StepTrend): string {
     (path ? `<path d="${path.trim()}"/>` : "") + marks + dot + `</svg>`;
 }
 
+/**
+ * True when this run's step took longer than the run itself would have called slower than usual
+ * (`slowAfterMs()`: past the earlier runs' 90th percentile, and a tenth past their median).
+ */
+export function isSlower(nowMs: number | null, earlier: readonly number[]): boolean {
+  const usual = durationStats(earlier);
+  if (nowMs === null || usual === null) return false;
+  return nowMs > slowAfterMs({ expectedMs: usual.medianMs, p90Ms: usual.p90Ms })!;
+}
+
 /** One row of the trends table: the usual (earlier runs) against this run. */
 function trendRow(trend: StepTrend, now: TimelineEntry | undefined): string {
-  const usual = durationStats(
-    trend.values.slice(0, -1).filter((v): v is number => v !== null),
-  );
-  const nowMs = now?.runMs ?? null;
-  const slower = nowMs !== null && usual !== null && usual.samples >= 3 && nowMs > usual.p90Ms;
+  const earlier = trend.values.slice(0, -1).filter((v): v is number => v !== null);
+  const usual = durationStats(earlier);
+  const nowMs = now ? busyMs(now) : null;
+  const slower = isSlower(nowMs, earlier);
   const nowText = now === undefined
     ? "did not run"
     : now.outcome === "succeeded"
@@ -112,10 +127,11 @@ export function trendsHtml(runs: readonly RunRecord[]): string {
     trendRow(t, run.timeline.find((e) => e.step === t.step))
   );
   const earlier = runs.length - 1;
-  return `<table class="trends"><caption>Running time of each step, its wait for a slot left ` +
-    `out: the median and 90th percentile of its successful runs among the ${earlier} earlier ` +
-    `run${earlier === 1 ? "" : "s"}, against this run (past the 90th percentile is slower than ` +
-    `usual). Sparklines oldest to newest, this run the dot.</caption>` +
+  return `<table class="trends"><caption>Time on Tamr of each step, from its job's creation to ` +
+    `its end (its wait for a slot included): the median and 90th percentile of its successful ` +
+    `runs among the ${earlier} earlier run${earlier === 1 ? "" : "s"}, against this run. Past ` +
+    `the 90th percentile, and a tenth past the median, is slower than usual, as the run itself ` +
+    `says it. Sparklines oldest to newest, this run the dot.</caption>` +
     `<thead><tr><th scope="col">Step</th><th scope="col" class="num">Earlier runs</th>` +
     `<th scope="col" class="num">Median</th><th scope="col" class="num">p90</th>` +
     `<th scope="col">This run</th><th scope="col">Trend</th></tr>` +

@@ -60,7 +60,7 @@ function eventLines(
         );
         return;
       case "warning":
-        write(`${time} warning: ${event.message}\n`);
+        write(`${time} warning: ${event.step ? `${event.step}: ` : ""}${event.message}\n`);
         return;
       case "retry":
         if (options.verbose) {

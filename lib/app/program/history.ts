@@ -20,8 +20,9 @@ export function addHistoryCommand(program: Command, ctx: CommandContext): void {
     .addHelpText(
       "after",
       `
-A plan's runs are kept beside its journal (<journal>.history.jsonl, the newest 100): every run
-that created or attached to a job, whatever its outcome. No API key is needed: nothing is asked
+A plan's runs are kept beside its journal, the newest 100: --state runs/j.json keeps them in
+runs/j.history.jsonl (a journal not ending in .json gets .history.jsonl added). Every run that
+created or attached to a job is kept, whatever its outcome. No API key is needed: nothing is asked
 of the tenant. --output json prints
 {"runs":[{"runId","startedAt","outcome","durationMs","steps":[{"step","outcome","waitMs","runMs"}]}]}
 (waitMs: waiting for a slot, PENDING; runMs: running).`,

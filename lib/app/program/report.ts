@@ -11,10 +11,13 @@ export function addReportCommand(program: Command, ctx: CommandContext): void {
     .option("--tenant <name>", "tenant name (env TAMR_TENANT)")
     .option("--base-url <url>", "default https://<tenant>.tamr.cloud (env TAMR_BASE_URL)")
     .option("--data-product <id>", "the data product whose runs to report")
-    .option("--state <file>", "the plan's run journal (its history is kept beside it)")
+    .option("--state <file>", "the plan's run journal (j.json: its history is j.history.jsonl)")
     .option("--env-file <file>", "read variables from this file (.env is read when present)")
     .option("--run <id>", "the run to report, by its id (default: the latest)")
-    .option("-o, --out <file>", "where to write the HTML (default tamr-refresh-report.html)")
+    .option(
+      "-o, --out <file>",
+      "where to write the HTML, - for stdout (default tamr-refresh-report.html)",
+    )
     .addHelpText(
       "after",
       "\nThe plan is found as `run` finds its journal; the history beside it holds the plan's last " +

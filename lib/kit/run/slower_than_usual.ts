@@ -6,7 +6,7 @@
  */
 import type { Job } from "../api/types.ts";
 import type { DurationStats } from "../history/duration_stats.ts";
-import { formatDuration } from "../duration.ts";
+import { durationsApart } from "../duration_apart.ts";
 import { createdAt } from "../job/job_times.ts";
 import type { StepView } from "./run_state.ts";
 
@@ -52,19 +52,24 @@ export function isSlowerThanUsual(step: StepView, now: number): boolean {
   return active && now - step.startedAt > after;
 }
 
-/** The warning's sentence: the step, how long it has run, and what earlier runs took. */
-export function slowerThanUsualMessage(step: string, elapsedMs: number, p90Ms: number): string {
-  return `${step} is slower than usual: running for ${formatDuration(elapsedMs)}, while 90% of ` +
-    `earlier runs took at most ${formatDuration(p90Ms)}.`;
+/**
+ * The warning's sentence: how long the step has run and what earlier runs took, each as precise as
+ * it takes for the two to differ. Without the step's id: the warning event carries it, and every
+ * view puts it in front (`load:s1: Slower than usual: …`).
+ */
+export function slowerThanUsualMessage(elapsedMs: number, p90Ms: number): string {
+  const [elapsed, p90] = durationsApart(elapsedMs, p90Ms);
+  return `Slower than usual: running for ${elapsed}, while 90% of earlier runs took at most ${p90}.`;
 }
 
 /**
  * For a step's poll loop: after each poll, says the warning once when the step has run past its
  * `slowAfterMs()`. Time counts as Tamr counts a job's duration: from the job's creation (for a job
  * this step created, when the create was answered; for one found, its statusHistory's earliest).
+ * The step's id (`_step`) is not in the message: the warning event carries it.
  */
 export function slowWatch(
-  step: string,
+  _step: string,
   expected: DurationStats | undefined,
   options: {
     attached: boolean;
@@ -82,6 +87,6 @@ export function slowWatch(
     const elapsed = options.now() - began;
     if (job.status?.state === "DONE" || elapsed <= after) return;
     said = true;
-    options.warn(slowerThanUsualMessage(step, elapsed, expected.p90Ms), job.jobId);
+    options.warn(slowerThanUsualMessage(elapsed, expected.p90Ms), job.jobId);
   };
 }

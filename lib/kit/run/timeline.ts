@@ -41,6 +41,11 @@ export interface TimelineEntry {
   runMs: number | null;
   /** Tamr's reason when the step did not succeed. */
   reason: string | null;
+  /**
+   * Tamr's message when the step did not succeed (what went wrong, in Tamr's words). Absent from
+   * the timelines an earlier version recorded.
+   */
+  message?: string | null;
 }
 
 /**
@@ -79,6 +84,7 @@ export function timelineOf(state: RunState): TimelineEntry[] {
         : null,
       runMs: running !== null && ended !== null ? Math.max(0, ended - running) : null,
       reason: s.error?.reason ?? null,
+      message: s.error?.message ?? null,
     });
   }
   return out;
