@@ -27,7 +27,7 @@ Deno.test("durationsApart() adds decimals only when the usual text shows the sam
 function warningAt(step: string, p90Ms: number, elapsedMs: number): RunEvent {
   let now = 0;
   let said: RunEvent | undefined;
-  const watch = slowWatch(step, { samples: 3, medianMs: p90Ms * 0.9, p10Ms: 0, p90Ms }, {
+  const watch = slowWatch({ samples: 3, medianMs: p90Ms * 0.9, p10Ms: 0, p90Ms }, {
     attached: false,
     now: () => now,
     warn: (message, jobId) =>

@@ -39,7 +39,7 @@ export interface JournalData {
   /**
    * Durations (ms) of each step's earlier successful runs, newest last: at most 5 of this plan's
    * own runs, or up to LEARNED_LIMIT learned from the tenant's earlier jobs before its first run.
-   * The plan's run history (`<journal>.history.jsonl`) holds more; this is what a journal of an
+   * The plan's run history (`j.json` → `j.history.jsonl`) holds more; this is what a journal of an
    * older version knew, and what was learned from the tenant.
    */
   history: Record<string, number[]>;

@@ -66,10 +66,9 @@ export function slowerThanUsualMessage(elapsedMs: number, p90Ms: number): string
  * For a step's poll loop: after each poll, says the warning once when the step has run past its
  * `slowAfterMs()`. Time counts as Tamr counts a job's duration: from the job's creation (for a job
  * this step created, when the create was answered; for one found, its statusHistory's earliest).
- * The step's id (`_step`) is not in the message: the warning event carries it.
+ * The step's id is not in the message: the warning event carries it.
  */
 export function slowWatch(
-  _step: string,
   expected: DurationStats | undefined,
   options: {
     attached: boolean;

@@ -153,7 +153,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   if (ctx.signal.aborted) return { state: "interrupted" };
   // Another run's job is watched to its end but never stopped by this run, at the deadline neither.
   const pollCtx = otherRun ? { ...ctx, leaveRunning: true } : ctx;
-  const watch = slowWatch(step.id, ctx.expected, { attached, now: () => ctx.clock.now(), warn });
+  const watch = slowWatch(ctx.expected, { attached, now: () => ctx.clock.now(), warn });
   const speech = { say, warn, onRetry, watch };
   return await pollToEnd(jobId, firstState ?? "", pollCtx, speech, attached ? { found } : null);
 }
