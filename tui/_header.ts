@@ -5,7 +5,7 @@ import type { RunState } from "../lib/kit/run/run_state.ts";
 import { BAR_CHARS, type BarPart, barParts, plural } from "./_format.ts";
 import type { Line, Part, Tone } from "./_line.ts";
 import type { RunPhase } from "./_run_phase.ts";
-import { runEta } from "../lib/kit/run/eta.ts";
+import { type RunEta, runEta } from "../lib/kit/run/eta.ts";
 import { endText } from "../lib/app/outputs/eta_text.ts";
 
 /** How long the run has taken, counted to `now` while it goes on. */
@@ -69,7 +69,7 @@ export function header(state: RunState, now: number, columns: number, run: RunPh
  * end is unknown.
  */
 function endPart(state: RunState, now: number, room: number): Part | null {
-  const eta = runEta(state, now);
+  const eta = etaOf(state, now);
   for (const short of [false, true]) {
     const text = endText(eta, { short });
     if (text !== null && stringWidth(` · ends ${text}`) <= room) {
@@ -77,6 +77,23 @@ function endPart(state: RunState, now: number, room: number): Part | null {
     }
   }
   return null;
+}
+
+/** The last expected end worked out for each run state: the second, whether it ended, the answer. */
+const etas = new WeakMap<RunState, { second: number; finished: boolean; eta: RunEta }>();
+
+/**
+ * The run's expected end, worked out at most once a second (and at once when the run ends): with
+ * a thousand steps it is a list schedule of them all, and a frame comes six times a second.
+ */
+function etaOf(state: RunState, now: number): RunEta {
+  const second = Math.floor(now / 1000);
+  const finished = state.finishedAt !== null;
+  const last = etas.get(state);
+  if (last && last.second === second && last.finished === finished) return last.eta;
+  const eta = runEta(state, now);
+  etas.set(state, { second, finished, eta });
+  return eta;
 }
 
 /** The bar, as wide as the counts leave room for (10 to 20 cells), then the counts. */
