@@ -8,7 +8,8 @@ import { TenantClock } from "../../kit/job/tenant_clock.ts";
 import { createHold } from "../../kit/run/hold.ts";
 import { formatPlan } from "../outputs/plan_text.ts";
 import { type Io, isInteractive } from "../io.ts";
-import { openRunJournal } from "../journal/setup.ts";
+import { openRunJournal, type RunJournal } from "../journal/setup.ts";
+import type { JobClient } from "../../kit/api/types.ts";
 import { prepareEndReports } from "../outputs/end_reports.ts";
 import { endView } from "../outputs/end_view.ts";
 import { clientFor } from "../connect.ts";
@@ -115,25 +116,13 @@ export async function executePlan(
     hold,
     resumeCommand,
   });
-  // The plan's earlier runs (and, for steps they never ran, the tenant's): what each step takes.
-  const history = await openRunHistory({
+  const { history, expected } = await historyOf(run, plan, {
     journal,
     resumed: flags.resume === true,
-    run: {
-      tenant: run.tenant,
-      baseUrl: run.baseUrl,
-      dataProduct: plan.dataProduct,
-      concurrency: run.concurrency,
-    },
     io,
     warn,
-  });
-  const expected = await expectedForRun({ runs: history.runs, journal }, {
     client,
-    plan,
     signal: controller.signal,
-    clock: io.clock,
-    warn,
   });
   const runPromise = runPipeline({
     client,
@@ -162,6 +151,44 @@ export async function executePlan(
     },
   });
   return await awaitRunEnd(runPromise, dashboard, journal);
+}
+
+/**
+ * The plan's earlier runs (and, for steps they never ran, the tenant's): the history this run is
+ * recorded in, and what each step takes.
+ */
+async function historyOf(
+  run: RunSettings,
+  plan: Plan,
+  o: {
+    journal: RunJournal;
+    resumed: boolean;
+    io: Io;
+    warn: (message: string) => void;
+    client: JobClient;
+    signal: AbortSignal;
+  },
+) {
+  const history = await openRunHistory({
+    journal: o.journal,
+    resumed: o.resumed,
+    run: {
+      tenant: run.tenant,
+      baseUrl: run.baseUrl,
+      dataProduct: plan.dataProduct,
+      concurrency: run.concurrency,
+    },
+    io: o.io,
+    warn: o.warn,
+  });
+  const expected = await expectedForRun({ runs: history.runs, journal: o.journal }, {
+    client: o.client,
+    plan,
+    signal: o.signal,
+    clock: o.io.clock,
+    warn: o.warn,
+  });
+  return { history, expected };
 }
 
 /** The plan with the exact request bodies, as `--dry-run --output json` prints it. */

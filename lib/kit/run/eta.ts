@@ -5,6 +5,7 @@
  * taking its expected duration (the median of earlier runs) and the poller's mean lag in noticing
  * its end. Pure: the same state and time give the same answer.
  */
+import { ReadyQueues } from "./_ready_queues.ts";
 import { DEFAULT_POLL_INTERVAL_MS } from "../defaults.ts";
 import { noticeLagOf } from "./_notice_lag.ts";
 import type { StepKind } from "./plan.ts";
@@ -267,38 +268,5 @@ function listSchedule(work: Work, now: number, limits: KindLimits, jobLimit: num
       take(r.node.view.kind, -1);
       for (const next of r.node.dependents) if (--next.waitingFor === 0) ready.add(next);
     }
-  }
-}
-
-/** The steps ready to start, one queue per kind, each in the scheduler's order. */
-class ReadyQueues {
-  /** Each kind's queue, and where its first step still to start is. */
-  readonly #byKind = new Map<StepKind, { nodes: Node[]; head: number }>();
-
-  constructor(nodes: readonly Node[]) {
-    for (const n of nodes) this.add(n);
-  }
-
-  add(node: Node): void {
-    let q = this.#byKind.get(node.view.kind);
-    if (q === undefined) this.#byKind.set(node.view.kind, q = { nodes: [], head: 0 });
-    let lo = q.head;
-    let hi = q.nodes.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (q.nodes[mid]!.order < node.order) lo = mid + 1;
-      else hi = mid;
-    }
-    q.nodes.splice(lo, 0, node);
-  }
-
-  /** Takes the first ready step, in order, of a kind that has room; undefined when none can start. */
-  next(hasRoom: (kind: StepKind) => boolean): Node | undefined {
-    let best: { nodes: Node[]; head: number } | undefined;
-    for (const [kind, q] of this.#byKind) {
-      if (q.head >= q.nodes.length || !hasRoom(kind)) continue;
-      if (best === undefined || q.nodes[q.head]!.order < best.nodes[best.head]!.order) best = q;
-    }
-    return best === undefined ? undefined : best.nodes[best.head++];
   }
 }

@@ -3,6 +3,7 @@
  * (`run_store.ts`) folds every event once, as it is emitted; the scheduler, the journal, the
  * reporters, the end reports and the dashboard all read the same state.
  */
+import { createdBefore, phasesOf, timeOf } from "./_step_times.ts";
 import type { FinishEvent, RunEvent, StepEvent, StepState } from "./events.ts";
 import type { StepKind } from "./plan.ts";
 import type { JobError } from "../api/types.ts";
@@ -244,29 +245,6 @@ export function foldStep(step: StepView, event: StepEvent): StepView {
     jobTimes: event.jobTimes ? phasesOf(event.jobTimes) : again ? null : step.jobTimes,
     expectedMs: event.expectedMs ?? step.expectedMs,
   };
-}
-
-/** An RFC 3339 time as ms; null when absent or not a time. */
-function timeOf(text: string | undefined): number | null {
-  const v = Date.parse(text ?? "");
-  return Number.isFinite(v) ? v : null;
-}
-
-/** The phases of a step event (RFC 3339) as ms. */
-function phasesOf(t: NonNullable<StepEvent["jobTimes"]>): JobPhases {
-  const ms = (text: string | undefined) => {
-    const v = Date.parse(text ?? "");
-    return Number.isFinite(v) ? v : null;
-  };
-  return { createdAt: ms(t.createdAt), runningAt: ms(t.runningAt), doneAt: ms(t.doneAt) };
-}
-
-/** A job created earlier than the step's start moves it back; never past the event's own time. */
-function createdBefore(event: StepEvent, startedAt: number | null): number | null {
-  const created = Date.parse(event.jobCreatedAt ?? "");
-  if (!Number.isFinite(created)) return startedAt;
-  const at = Math.min(created, Date.parse(event.time));
-  return startedAt === null ? at : Math.min(startedAt, at);
 }
 
 /**
