@@ -37,13 +37,14 @@ Deno.test("report writes the latest run to tamr-refresh-report.html and says so"
   const latest = runs.at(-1)!;
   assert.match(html, new RegExp(`data-field="runId">${latest.runId}<`));
   assert.match(html, /data-step="publish:dest_2" data-outcome="failed"/);
+  // Said on stderr: the file could be standard output itself (-o /dev/stdout).
   assert.equal(
-    printed.out,
+    printed.err,
     `Wrote the report of run ${latest.runId} (failed, ${
       /data-field="total">([^<]+)</.exec(html)![1]
     }, 12 steps) to ${DEFAULT_REPORT_FILE}\n`,
   );
-  assert.equal(printed.err, "");
+  assert.equal(printed.out, "");
 });
 
 Deno.test("report --run ID -o FILE writes that run, with the trends of the runs before it", async () => {
@@ -94,9 +95,9 @@ Deno.test("report says which lines of the history it could not read, and reports
   const { io, files, printed, history } = await withHistory("/runs/nightly.json", runs);
   files.set(history, files.get(history)! + '{"version": 1, "runId": "torn"');
   assert.equal(await cli(["report", "--state", "/runs/nightly.json"], io), 0);
-  assert.equal(
+  assert.match(
     printed.err,
-    "1 line of /runs/nightly.history.jsonl could not be read as a run and was left out.\n",
+    /^1 line of \/runs\/nightly\.history\.jsonl could not be read as a run and was left out\.\nWrote the report/,
   );
 });
 
@@ -157,8 +158,9 @@ Deno.test("report, as a command: no history, no tenant, a path it cannot write, 
     // Written, in the working directory by default.
     const ok = await runCli(["report", "--state", state], env, dir);
     assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, "");
     assert.match(
-      ok.stdout,
+      ok.stderr,
       /^Wrote the report of run \w+ \(failed, .*\) to tamr-refresh-report\.html\n$/,
     );
     const html = await Deno.readTextFile(`${dir}/tamr-refresh-report.html`);
@@ -166,4 +168,15 @@ Deno.test("report, as a command: no history, no tenant, a path it cannot write, 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("report -o with an empty path is a usage error, and nothing is written", async () => {
+  const runs = await threeNights();
+  const { io, files } = await withHistory("/runs/nightly.json", runs);
+  const before = new Set(files.keys());
+  await assert.rejects(
+    () => cli(["report", "--state", "/runs/nightly.json", "-o", ""], io),
+    (e: unknown) => e instanceof UsageError && e.message === "-o was given an empty path.",
+  );
+  assert.deepEqual(new Set(files.keys()), before);
 });

@@ -131,6 +131,14 @@ Deno.test("reportHtml() says Tamr's message of a failed step, escaped", () => {
     /failed \(<code>PLANNING_FAILED<\/code>\): <span class="message" data-message>Column &lt;b&gt;id&lt;\/b&gt; &amp; &quot;name&quot; missing<\/span>/,
   );
   assert.ok(!html.includes(message), "never raw");
+  // A message that ends its sentence does not make the paragraph end in two full stops.
+  const ended: RunRecord = {
+    ...run,
+    timeline: run.timeline.map((t) => t.outcome === "failed" ? { ...t, message: "Retry." } : t),
+  };
+  const endedHtml = reportHtml(ended, [ended]);
+  assert.match(endedHtml, /data-message>Retry<\/span>/);
+  assert.doesNotMatch(endedHtml, /\.\.<\/p>/);
   // A timeline recorded before messages were kept reads as before.
   assert.doesNotMatch(reportHtml(run, [run]), /data-message/);
 });

@@ -81,7 +81,12 @@ export async function reportCommand(flags: ReportFlags, io: Io): Promise<number>
     path: plan.historyPath,
     exists: history.runs.length > 0 || history.skipped > 0 || await io.exists(plan.historyPath),
   });
-  const out = flags.out === undefined || flags.out === "" ? DEFAULT_REPORT_FILE : flags.out;
+  if (flags.out === "") {
+    throw new UsageError("-o was given an empty path.", {
+      hint: `Pass -o FILE (default ${DEFAULT_REPORT_FILE}), or -o - for standard output.`,
+    });
+  }
+  const out = flags.out ?? DEFAULT_REPORT_FILE;
   const html = reportHtml(run, history.runs, { generatedAt: io.clock.now() });
   if (out === "-") {
     io.out(html);
@@ -98,10 +103,12 @@ export async function reportCommand(flags: ReportFlags, io: Io): Promise<number>
       creating: true,
     });
   }
-  io.out(
+  // On stderr: the file may be standard output itself (-o /dev/stdout).
+  const steps = run.steps?.length ?? run.timeline.length;
+  io.err(
     `Wrote the report of run ${run.runId} (${run.outcome.replace("_", " ")}, ${
       durText(run.durationMs)
-    }, ${run.timeline.length} step${run.timeline.length === 1 ? "" : "s"}) to ${out}\n`,
+    }, ${steps} step${steps === 1 ? "" : "s"}) to ${out}\n`,
   );
   return 0;
 }

@@ -33,7 +33,13 @@ function header(run: RunRecord): string {
       failed.map((t) =>
         `<strong>${esc(t.step)}</strong> ${t.outcome.replace("_", " ")}${
           t.reason ? ` (<code>${esc(t.reason)}</code>)` : ""
-        }${t.message ? `: <span class="message" data-message>${esc(t.message)}</span>` : ""}`
+        }${
+          t.message
+            ? `: <span class="message" data-message>${
+              // The sentence ends with its own full stop, after the last step's.
+              esc(t.message.replace(/\.\s*$/, ""))}</span>`
+            : ""
+        }`
       ).join("; ")
     }.</p>`;
   return `<header><h1>tamr-refresh: <span data-field="dataProduct">${
