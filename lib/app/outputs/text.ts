@@ -78,10 +78,16 @@ function eventLines(
   };
 }
 
-/** On a running line: `, usually ~5m`, and `, slower than usual` once it is. */
+/**
+ * On a running line: `, usually ~5m`, and `, slower than usual` once it is; on a succeeded line,
+ * `, took longer than usual` when its job took longer on Tamr than the same rule allows.
+ */
 function expectation(e: StepEvent, state: RunState): string {
-  if (e.state !== "running") return "";
   const view = state.byId.get(e.step);
+  if (e.state === "succeeded") {
+    return view && isSlowerThanUsual(view, Date.parse(e.time)) ? ", took longer than usual" : "";
+  }
+  if (e.state !== "running") return "";
   const expected = e.expectedMs ?? view?.expectedMs ?? null;
   if (expected === null) return "";
   const slow = view && isSlowerThanUsual(view, Date.parse(e.time)) ? ", slower than usual" : "";

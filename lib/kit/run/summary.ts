@@ -42,8 +42,23 @@ export function summarize(state: RunState): StepSummary[] {
     jobId: s.jobId,
     outcome: stepOutcome(s),
     error: s.error,
-    durationMs: s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null,
+    durationMs: durationOf(s),
   }));
+}
+
+/**
+ * How long a step took: for a job that ended (DONE), Tamr's own time from its statusHistory
+ * (creation to DONE), as the timeline counts it, so that a job watched again after a detach does
+ * not count the time it was already done before the resumed run looked; otherwise (no job, or
+ * Tamr did not say) from when the step began to when it ended.
+ */
+function durationOf(s: StepView): number | null {
+  if (s.state !== "skipped") {
+    const t = s.jobTimes;
+    if (t?.createdAt != null && t.doneAt != null) return Math.max(0, t.doneAt - t.createdAt);
+    if (s.state === "succeeded" && s.jobDurationMs !== null) return s.jobDurationMs;
+  }
+  return s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null;
 }
 
 /**
