@@ -83,3 +83,26 @@ export function progress(
     stopped: c.stopped,
   };
 }
+
+/**
+ * How long a run took at `now` (or at its finish): the whole run (a resumed run's earlier parts
+ * without the gaps between them, plus this part), and this part alone; both equal for a run in
+ * one part. Null before the run started.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldEvents, runTimeMs } from "@tamr-refresh/kit";
+ *
+ * assert.equal(runTimeMs(foldEvents([]), Date.now()), null);
+ * ```
+ */
+export function runTimeMs(
+  state: Pick<RunState, "startedAt" | "finishedAt" | "earlierMs">,
+  now: number,
+): { totalMs: number; partMs: number; resumed: boolean } | null {
+  if (state.startedAt === null) return null;
+  const partMs = Math.max(0, (state.finishedAt ?? now) - state.startedAt);
+  const earlier = state.earlierMs;
+  return { totalMs: (earlier ?? 0) + partMs, partMs, resumed: earlier !== null };
+}
