@@ -37,9 +37,9 @@ export function slowAfterMs(
 
 /**
  * True when the step is running (or being created or stopped) past its `slowAfterMs()` at `now`,
- * or succeeded after its job took longer than that on Tamr (creation to DONE). A job this run has
- * not seen yet (one watched again after a resume, before its first poll) is not judged: it may
- * have ended long ago, while no one looked.
+ * or succeeded after its job took longer than that on Tamr (creation to DONE). A job attached to
+ * that this run has not seen yet (one watched again after a resume, before its first poll) is not
+ * judged: it may have ended long ago, while no one looked.
  *
  * @example
  * ```ts
@@ -52,9 +52,8 @@ export function isSlowerThanUsual(step: StepView, now: number): boolean {
   const after = slowAfterMs(step);
   if (after === null) return false;
   if (step.state === "succeeded") return tookLongerThan(step, after);
-  if (step.startedAt === null || (step.state !== "creating" && step.jobState === null)) {
-    return false;
-  }
+  // A job attached to (a resume watches its job again) is judged once this run has seen it.
+  if (step.startedAt === null || (step.attached && step.jobState === null)) return false;
   const active = step.state === "creating" || step.state === "running" ||
     step.state === "stopping";
   return active && now - step.startedAt > after;
