@@ -57,7 +57,7 @@ export type {
 } from "./kit/run/events.ts";
 export { foldStep, isFinalState, newStepView } from "./kit/run/run_state.ts";
 export { createRunStore, foldEvents } from "./kit/run/run_store.ts";
-export { progress, summarize } from "./kit/run/summary.ts";
+export { progress, runTimeMs, summarize } from "./kit/run/summary.ts";
 export { type TimelineEntry, timelineOf } from "./kit/run/timeline.ts";
 export { type EtaOptions, remainingOf, type RunEta, runEta } from "./kit/run/eta.ts";
 export { isSlowerThanUsual, slowAfterMs } from "./kit/run/slower_than_usual.ts";

@@ -31,6 +31,8 @@ export interface StepRowProps {
 }
 
 const SLOW = "slower than usual";
+/** A step that succeeded after its job took longer than usual on Tamr. */
+const TOOK_LONGER = "took longer than usual";
 
 /** One step: its mark, target, job id, state and elapsed time in columns, then what fits of its details. */
 export const StepRow = memo(function StepRow(p: StepRowProps): JSX.Element {
@@ -44,8 +46,9 @@ export const StepRow = memo(function StepRow(p: StepRowProps): JSX.Element {
   const parts: Part[] = [];
   if (p.slow) {
     // In full where it fits beside the columns, else one word.
-    const full = p.detailWidth >= 2 + SLOW.length;
-    parts.push({ text: full ? SLOW : "slow", tone: "yellow" });
+    const text = p.state === "succeeded" ? TOOK_LONGER : SLOW;
+    const full = p.detailWidth >= 2 + text.length;
+    parts.push({ text: full ? text : "slow", tone: "yellow" });
   }
   if (p.retries > 0) parts.push({ text: `↻${p.retries}`, tone: "yellow" });
   if (p.reason !== null) parts.push({ text: p.reason, tone: "red" });

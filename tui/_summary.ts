@@ -3,7 +3,7 @@ import { formatDuration } from "../lib/kit/duration.ts";
 import type { RunState } from "../lib/kit/run/run_state.ts";
 import { wrapLines } from "./_format.ts";
 import type { Line, Tone } from "./_line.ts";
-import { elapsedOf } from "./_header.ts";
+import { runTimeMs } from "../lib/kit/run/summary.ts";
 
 const OUTCOME_TEXT: Record<string, [string, Tone]> = {
   succeeded: ["✔ Refresh succeeded", "green"],
@@ -23,6 +23,14 @@ const OUTCOME_ORDER: readonly [string, string][] = [
   ["running", "left running"],
 ];
 
+/** `23s`, or for a resumed run the whole run's and this part's: `23s (this part 12s)`. */
+function tookText(state: RunState): string {
+  const t = runTimeMs(state, state.finishedAt ?? 0);
+  if (t === null) return formatDuration(0);
+  const part = t.resumed ? ` (this part ${formatDuration(t.partMs)})` : "";
+  return `${formatDuration(t.totalMs)}${part}`;
+}
+
 /**
  * The summary of the last frame: the outcome and the count of each step outcome, wrapped, never
  * cut. Why the run ended, what failed and how to resume are printed below the frame, whole.
@@ -36,8 +44,7 @@ export function summaryLines(state: RunState, columns: number): Line[] {
     const n = counts.get(key) ?? 0;
     return n > 0 ? [`${n} ${word}`] : [];
   });
-  const took = formatDuration(elapsedOf(state, state.finishedAt ?? 0));
-  const text = [`${title} in ${took}`, ...parts].join(" · ");
+  const text = [`${title} in ${tookText(state)}`, ...parts].join(" · ");
   return wrapLines(text, columns).map((t, i): Line => {
     if (i > 0 || !t.startsWith(title)) return { kind: "text", parts: [{ text: t }] };
     return {

@@ -142,6 +142,7 @@ export async function executePlan(
     prior: journal.prior,
     expected,
     resumedSince: journal.resumedSince,
+    earlierMs: journal.earlierMs,
     tenantClock,
     resumeCommand,
     firstPollMs: mode.firstPollMs,

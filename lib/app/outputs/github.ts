@@ -5,7 +5,7 @@
  */
 import { formatDuration } from "../../kit/duration.ts";
 import type { StepOutcome } from "../../kit/run/events.ts";
-import type { EndView } from "./end_view.ts";
+import { endTookText, type EndView } from "./end_view.ts";
 import { mermaidGantt } from "./mermaid.ts";
 
 /**
@@ -44,9 +44,7 @@ function code(text: string): string {
 
 /** The Markdown appended to `$GITHUB_STEP_SUMMARY`: a heading, the outcome and one row per step. */
 export function stepSummaryMarkdown(view: EndView): string {
-  const total = view.startedAt !== null && view.finishedAt !== null
-    ? ` in ${formatDuration(view.finishedAt - view.startedAt)}`
-    : "";
+  const total = endTookText(view);
   const outcome = view.outcome ?? "ended";
   const lines = [
     `### tamr-refresh: ${cell(view.dataProduct || "run")} on ${cell(view.tenant || "?")}`,

@@ -8,7 +8,7 @@ import type { Clock } from "../../kit/clock.ts";
 import { formatDuration } from "../../kit/duration.ts";
 import { UsageError } from "../../kit/errors.ts";
 import type { RunOutcome, StepSummary } from "../../kit/run/events.ts";
-import type { EndView } from "./end_view.ts";
+import { endTookText, type EndView } from "./end_view.ts";
 
 /** The JSON body posted to the webhook. It never holds the API key. */
 export interface NotifyPayload {
@@ -112,7 +112,7 @@ export function notifyPayload(view: EndView): NotifyPayload {
   const head = `${view.outcome ? ICON[view.outcome] + " " : ""}tamr-refresh: ${
     view.dataProduct || "run"
   } on ${view.tenant || "?"} ${view.outcome ?? "ended"}${
-    durationMs === null ? "" : ` in ${formatDuration(durationMs)}`
+    durationMs === null ? "" : endTookText(view)
   } (exit ${view.exitCode ?? "?"}), ${ok} of ${steps.length} steps succeeded.`;
   const details = steps
     .filter((s) => s.outcome !== "succeeded")

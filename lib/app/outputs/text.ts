@@ -4,6 +4,7 @@ import { sourcesAtOnce } from "./plan_text.ts";
 import type { RunState } from "../../kit/run/run_state.ts";
 import { timeOfDay } from "./time_text.ts";
 import { isSlowerThanUsual } from "../../kit/run/slower_than_usual.ts";
+import { runTimeMs } from "../../kit/run/summary.ts";
 import { endText, expectedText } from "./eta_text.ts";
 import { etaNotes } from "./eta_notes.ts";
 import type { RunEta } from "../../kit/run/eta.ts";
@@ -72,20 +73,33 @@ function eventLines(
         }
         return;
       case "finish":
-        write(summaryTable(event, state.startedAt));
+        write(summaryTable(event, state));
         return;
     }
   };
 }
 
-/** On a running line: `, usually ~5m`, and `, slower than usual` once it is. */
+/**
+ * On a running line: `, usually ~5m`, and `, slower than usual` once it is; on a succeeded line,
+ * `, took longer than usual` when its job took longer on Tamr than the same rule allows.
+ */
 function expectation(e: StepEvent, state: RunState): string {
-  if (e.state !== "running") return "";
   const view = state.byId.get(e.step);
+  if (e.state === "succeeded") {
+    return view && isSlowerThanUsual(view, Date.parse(e.time)) ? ", took longer than usual" : "";
+  }
+  if (e.state !== "running") return "";
   const expected = e.expectedMs ?? view?.expectedMs ?? null;
   if (expected === null) return "";
   const slow = view && isSlowerThanUsual(view, Date.parse(e.time)) ? ", slower than usual" : "";
   return `, usually ${expectedText(expected)}${slow}`;
+}
+
+/** ` in 23s`, or for a resumed run ` in 23s (this part 12s)`; empty when unknown. */
+export function tookText(t: ReturnType<typeof runTimeMs>): string {
+  if (t === null) return "";
+  const part = t.resumed ? ` (this part ${formatDuration(t.partMs)})` : "";
+  return ` in ${formatDuration(t.totalMs)}${part}`;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -97,8 +111,14 @@ function stepLabel(e: StepEvent): string {
   return `${e.state}${tamr}${attached}${err}`;
 }
 
-/** The end-of-run table: each step's outcome and duration, then the outcome sentence. */
-export function summaryTable(finish: FinishEvent, startedAt: number | null): string {
+/**
+ * The end-of-run table: each step's outcome and duration, then the outcome sentence with the
+ * whole run's time (a resumed run's: all its parts, and this one's: `in 23s (this part 12s)`).
+ */
+export function summaryTable(
+  finish: FinishEvent,
+  state: Pick<RunState, "startedAt" | "finishedAt" | "earlierMs">,
+): string {
   const rows = finish.steps.map((s) => [
     s.step,
     s.jobId ?? "-",
@@ -108,9 +128,7 @@ export function summaryTable(finish: FinishEvent, startedAt: number | null): str
   const header = ["step", "job", "outcome", "duration"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  const total = startedAt !== null
-    ? ` in ${formatDuration(Date.parse(finish.time) - startedAt)}`
-    : "";
+  const total = tookText(runTimeMs(state, Date.parse(finish.time)));
   const out = [
     "",
     line(header),

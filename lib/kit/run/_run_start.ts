@@ -19,6 +19,7 @@ export function startEvent(options: RunOptions, concurrency: number, time: strin
     dataProduct: options.plan.dataProduct,
     concurrency,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.earlierMs !== undefined ? { earlierMs: Math.round(options.earlierMs) } : {}),
     steps: options.plan.steps.map((s) => ({
       step: s.id,
       kind: s.kind,

@@ -91,6 +91,11 @@ export interface RunOptions {
    */
   resumedSince?: number | undefined;
   /**
+   * For `--resume`: the time of the run's earlier parts (ms), without the gaps between them; said
+   * in the `start` event so that views give the whole run's time.
+   */
+  earlierMs?: number | undefined;
+  /**
    * The tenant's clock as its answers tell it: give the job client `tenantClock.watch(fetch)` (as
    * `fetch` and `createFetch`) so every `Date` header is noted. Default: one that learns only from
    * the run's own creates and the jobs it sees.

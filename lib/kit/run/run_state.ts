@@ -104,6 +104,11 @@ export interface RunState {
   readonly startedAt: number | null;
   /** When it finished, ms since the epoch. */
   readonly finishedAt: number | null;
+  /**
+   * For a resumed run: the time of its earlier parts (ms), without the gaps between them; null for
+   * a run in one part. See `runTimeMs()`.
+   */
+  readonly earlierMs: number | null;
   /** Every step, in plan order. */
   readonly steps: readonly StepView[];
   /** Every step, by id. */

@@ -8,6 +8,7 @@ import type { Job } from "../api/types.ts";
 import type { DurationStats } from "../history/duration_stats.ts";
 import { durationsApart } from "../duration_apart.ts";
 import { createdAt } from "../job/job_times.ts";
+import { jobDuration } from "./_step_job.ts";
 import type { StepView } from "./run_state.ts";
 
 /** A step is slower than usual only past this multiple of its median too. */
@@ -35,7 +36,10 @@ export function slowAfterMs(
 }
 
 /**
- * True when the step is running (or being created or stopped) past its `slowAfterMs()` at `now`.
+ * True when the step is running (or being created or stopped) past its `slowAfterMs()` at `now`,
+ * or succeeded after its job took longer than that on Tamr (creation to DONE). A job attached to
+ * that this run has not seen yet (one watched again after a resume, before its first poll) is not
+ * judged: it may have ended long ago, while no one looked.
  *
  * @example
  * ```ts
@@ -46,10 +50,22 @@ export function slowAfterMs(
  */
 export function isSlowerThanUsual(step: StepView, now: number): boolean {
   const after = slowAfterMs(step);
-  if (after === null || step.startedAt === null) return false;
+  if (after === null) return false;
+  if (step.state === "succeeded") return tookLongerThan(step, after);
+  // A job attached to (a resume watches its job again) is judged once this run has seen it.
+  if (step.startedAt === null || (step.attached && step.jobState === null)) return false;
   const active = step.state === "creating" || step.state === "running" ||
     step.state === "stopping";
   return active && now - step.startedAt > after;
+}
+
+/** Its job took longer than `after` on Tamr (creation to DONE), by statusHistory. */
+function tookLongerThan(step: StepView, after: number): boolean {
+  const t = step.jobTimes;
+  const took = t?.createdAt != null && t.doneAt != null
+    ? t.doneAt - t.createdAt
+    : step.jobDurationMs;
+  return took !== null && took > after;
 }
 
 /**
@@ -62,9 +78,23 @@ export function slowerThanUsualMessage(elapsedMs: number, p90Ms: number): string
   return `Slower than usual: running for ${elapsed}, while 90% of earlier runs took at most ${p90}.`;
 }
 
+/** The warning's sentence for a step that succeeded after taking longer than usual on Tamr. */
+export function tookLongerMessage(tookMs: number, p90Ms: number): string {
+  const [took, p90] = durationsApart(tookMs, p90Ms);
+  return `Took longer than usual: ${took}, while 90% of earlier runs took at most ${p90}.`;
+}
+
+/** What a step's poll loop calls: after each poll, and once with its job when it succeeded. */
+export interface SlowWatch {
+  (job: Job): void;
+  /** The job succeeded: judged on Tamr's own time (creation to DONE), if no poll said it yet. */
+  succeeded(job: Job): void;
+}
+
 /**
  * For a step's poll loop: after each poll, says the warning once when the step has run past its
- * `slowAfterMs()`. Time counts as Tamr counts a job's duration: from the job's creation (for a job
+ * `slowAfterMs()`; when the job succeeded without it said, judges Tamr's creation-to-DONE time by
+ * the same rule (a job may end between two polls past its threshold). Time counts as Tamr counts a job's duration: from the job's creation (for a job
  * this step created, when the create was answered; for one found, its statusHistory's earliest).
  * The step's id is not in the message: the warning event carries it.
  */
@@ -75,12 +105,12 @@ export function slowWatch(
     now: () => number;
     warn: (message: string, jobId: string) => void;
   },
-): (job: Job) => void {
-  if (!expected) return () => {};
+): SlowWatch {
+  if (!expected) return Object.assign(() => {}, { succeeded: () => {} });
   const after = slowAfterMs({ expectedMs: expected.medianMs, p90Ms: expected.p90Ms })!;
   let said = false;
   let began: number | null = options.attached ? null : options.now();
-  return (job) => {
+  const watch = (job: Job) => {
     if (said) return;
     began ??= Math.min(createdAt(job) ?? options.now(), options.now());
     const elapsed = options.now() - began;
@@ -88,4 +118,12 @@ export function slowWatch(
     said = true;
     options.warn(slowerThanUsualMessage(elapsed, expected.p90Ms), job.jobId);
   };
+  const succeeded = (job: Job) => {
+    if (said) return;
+    const took = jobDuration(job).jobDurationMs;
+    if (took === undefined || took <= after) return;
+    said = true;
+    options.warn(tookLongerMessage(took, expected.p90Ms), job.jobId);
+  };
+  return Object.assign(watch, { succeeded });
 }

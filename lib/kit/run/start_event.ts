@@ -78,6 +78,11 @@ export interface StartEvent {
   concurrency: number;
   /** The longest wait between two polls of a job (`--poll-interval`), ms. */
   pollIntervalMs?: number;
+  /**
+   * For a resumed run: the time of its earlier parts (ms), each from its start to its end, without
+   * the gaps between them. The whole run's time is this plus this part's.
+   */
+  earlierMs?: number;
   /** Every step of the plan, in order. */
   steps: PlanStepSummary[];
 }

@@ -12,7 +12,7 @@ import { stopAndConfirm } from "../job/stop.ts";
 import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
-import { slowWatch } from "./slower_than_usual.ts";
+import { type SlowWatch, slowWatch } from "./slower_than_usual.ts";
 import { createdOnOurClock, jobCreatedAt, jobDuration, timesOf } from "./_step_job.ts";
 
 export { jobDuration } from "./_step_job.ts";
@@ -162,7 +162,7 @@ interface Speech {
   say: (state: StepState, extra?: Partial<StepEvent>) => void;
   warn: (message: string, jobId?: string) => void;
   onRetry: (r: RetryInfo) => void;
-  watch: (job: Job) => void; // says "slower than usual" once
+  watch: SlowWatch; // says "slower than usual" once
 }
 
 async function pollToEnd(
@@ -210,6 +210,7 @@ async function pollToEnd(
       onWarning: (message: string) => warn(message, jobId),
       onStopRequested: () => say("stopping", { jobId }),
     });
+    watch.succeeded(job);
     say("succeeded", { jobId, jobState: job.status.state, ...jobDuration(job), ...timesOf(job) });
     return { state: "succeeded" };
   } catch (e) {

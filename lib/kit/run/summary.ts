@@ -42,8 +42,23 @@ export function summarize(state: RunState): StepSummary[] {
     jobId: s.jobId,
     outcome: stepOutcome(s),
     error: s.error,
-    durationMs: s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null,
+    durationMs: durationOf(s),
   }));
+}
+
+/**
+ * How long a step took: for a job that ended (DONE), Tamr's own time from its statusHistory
+ * (creation to DONE), as the timeline counts it, so that a job watched again after a detach does
+ * not count the time it was already done before the resumed run looked; otherwise (no job, or
+ * Tamr did not say) from when the step began to when it ended.
+ */
+function durationOf(s: StepView): number | null {
+  if (s.state !== "skipped") {
+    const t = s.jobTimes;
+    if (t?.createdAt != null && t.doneAt != null) return Math.max(0, t.doneAt - t.createdAt);
+    if (s.state === "succeeded" && s.jobDurationMs !== null) return s.jobDurationMs;
+  }
+  return s.startedAt !== null && s.endedAt !== null ? s.endedAt - s.startedAt : null;
 }
 
 /**
@@ -67,4 +82,27 @@ export function progress(
     // A stopped job did not fail: this run stopped it when quitting, or someone else did.
     stopped: c.stopped,
   };
+}
+
+/**
+ * How long a run took at `now` (or at its finish): the whole run (a resumed run's earlier parts
+ * without the gaps between them, plus this part), and this part alone; both equal for a run in
+ * one part. Null before the run started.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { foldEvents, runTimeMs } from "@tamr-refresh/kit";
+ *
+ * assert.equal(runTimeMs(foldEvents([]), Date.now()), null);
+ * ```
+ */
+export function runTimeMs(
+  state: Pick<RunState, "startedAt" | "finishedAt" | "earlierMs">,
+  now: number,
+): { totalMs: number; partMs: number; resumed: boolean } | null {
+  if (state.startedAt === null) return null;
+  const partMs = Math.max(0, (state.finishedAt ?? now) - state.startedAt);
+  const earlier = state.earlierMs;
+  return { totalMs: (earlier ?? 0) + partMs, partMs, resumed: earlier !== null };
 }
