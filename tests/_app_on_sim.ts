@@ -5,7 +5,8 @@
  */
 import { runCommand, type RunCommandFlags } from "../lib/app/commands/run.ts";
 import type { Io } from "../lib/app/io.ts";
-import type { RunEvent } from "../lib/kit/run/events.ts";
+import type { FinishEvent, RunEvent } from "../lib/kit/run/events.ts";
+import { InterruptedError } from "../lib/kit/errors.ts";
 import { createInProcessTenant, type InProcessTenant } from "../lib/sim/in_process.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { VirtualClock } from "../lib/sim/virtual_clock.ts";
@@ -36,8 +37,24 @@ export interface AppOnSim {
       during?: (events: RunEvent[], abort: (reason: unknown) => void) => Promise<void>;
     },
   ): Promise<{ code: number; events: RunEvent[]; err: string }>;
+  /**
+   * Runs with `flags` and interrupts it (SIGINT) once the data product update runs, `afterMs`
+   * later; then lets `thenMs` pass (the jobs left running go on), ready for a `--resume`.
+   */
+  interruptedWhileDpRuns(
+    flags?: RunCommandFlags,
+    o?: { afterMs?: number; thenMs?: number },
+  ): Promise<{ code: number; events: RunEvent[]; err: string }>;
   close(): Promise<void>;
 }
+
+/** The `finish` event of a run's events. */
+export const finishOf = (events: RunEvent[]): FinishEvent =>
+  events.find((e) => e.type === "finish") as FinishEvent;
+
+/** True once the data product update (`update:dp`) is running. */
+export const dpRunning = (events: RunEvent[]): boolean =>
+  events.some((e) => e.type === "step" && e.step === "update:dp" && e.state === "running");
 
 /** A simulated tenant with `scenario`, on a virtual clock, and an empty folder of files. */
 export function appOnSim(scenario: Scenario): AppOnSim {
@@ -80,6 +97,17 @@ export function appOnSim(scenario: Scenario): AppOnSim {
         return await running;
       });
       return { code, events, err };
+    },
+    async interruptedWhileDpRuns(flags = {}, { afterMs = 0, thenMs = 0 } = {}) {
+      const result = await this.run(flags, {
+        during: async (events, abort) => {
+          await clock.until(() => dpRunning(events), "the data product running");
+          if (afterMs > 0) await clock.sleep(afterMs);
+          abort(new InterruptedError("SIGINT"));
+        },
+      });
+      if (thenMs > 0) await clock.run(() => clock.sleep(thenMs));
+      return result;
     },
     close: () => sim.close(),
   };

@@ -11,8 +11,7 @@ import { newJournal, parseJournal } from "../lib/app/journal/journal.ts";
 import { journalText } from "../lib/app/journal/store.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
-import type { FinishEvent, RunEvent } from "../lib/kit/run/events.ts";
-import { appOnSim } from "./_app_on_sim.ts";
+import { appOnSim, finishOf } from "./_app_on_sim.ts";
 import { MINUTE } from "./_pipeline.ts";
 
 const DURATIONS = {
@@ -27,7 +26,6 @@ const DURATIONS = {
 const PENDING = 300;
 const HISTORY = "j.history.jsonl";
 
-const finishOf = (events: RunEvent[]) => events.find((e) => e.type === "finish") as FinishEvent;
 const runsIn = (files: Map<string, string>) => parseHistory(files.get(HISTORY) ?? "").runs;
 const createOrder = (configs: { configuration: Record<string, unknown> }[]) =>
   configs.map((j) => JSON.stringify(j.configuration));

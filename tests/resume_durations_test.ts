@@ -4,11 +4,10 @@
  * noticed it; and it is never "slower than usual" for the time it was already done.
  */
 import assert from "node:assert/strict";
-import { InterruptedError } from "../lib/kit/errors.ts";
-import type { FinishEvent, RunEvent, StepEvent } from "../lib/kit/run/events.ts";
+import type { StepEvent } from "../lib/kit/run/events.ts";
 import { createRunStore } from "../lib/kit/run/run_store.ts";
 import { createTextReporter } from "../lib/app/outputs/text.ts";
-import { appOnSim } from "./_app_on_sim.ts";
+import { appOnSim, finishOf } from "./_app_on_sim.ts";
 import { parseHistory } from "../lib/app/history/store.ts";
 import { formatDuration } from "../lib/kit/duration.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
@@ -18,20 +17,12 @@ import { stepSummaryMarkdown } from "../lib/app/outputs/github.ts";
 import { MINUTE } from "./_pipeline.ts";
 
 const DURATIONS = { default: 2 * MINUTE, "load:s1": 5 * MINUTE, "update:dp": 10 * MINUTE };
-const finishOf = (events: RunEvent[]) => events.find((e) => e.type === "finish") as FinishEvent;
-const dpRunning = (events: RunEvent[]) =>
-  events.some((e) => e.type === "step" && e.step === "update:dp" && e.state === "running");
 
 Deno.test("after a detach, a resumed job's duration is Tamr's, and it is not slower than usual", async () => {
   const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
   try {
     assert.equal((await app.run()).code, 0); // a run before: each step's usual duration is known
-    const first = await app.run({ leaveRunning: true }, {
-      during: async (events, abort) => {
-        await app.clock.until(() => dpRunning(events), "the data product running");
-        abort(new InterruptedError("SIGINT"));
-      },
-    });
+    const first = await app.interruptedWhileDpRuns({ leaveRunning: true });
     assert.equal(first.code, 130);
     await app.clock.run(() => app.clock.sleep(60 * MINUTE)); // the data product ends meanwhile
     const second = await app.run({ resume: true });
@@ -67,12 +58,7 @@ Deno.test("after a detach, a resumed job's duration is Tamr's, and it is not slo
 Deno.test("a resumed run's last line gives the whole run's time, as history does, and this part's", async () => {
   const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
   try {
-    const first = await app.run({ leaveRunning: true }, {
-      during: async (events, abort) => {
-        await app.clock.until(() => dpRunning(events), "the data product running");
-        abort(new InterruptedError("SIGINT"));
-      },
-    });
+    const first = await app.interruptedWhileDpRuns({ leaveRunning: true });
     assert.equal(first.code, 130);
     await app.clock.run(() => app.clock.sleep(60 * MINUTE));
     const second = await app.run({ resume: true });

@@ -8,10 +8,9 @@ import { parseHistory } from "../lib/app/history/store.ts";
 import { parseJournal } from "../lib/app/journal/journal.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
 import { awaitRunEnd } from "../lib/app/commands/_run_views.ts";
-import type { FinishEvent, RunEvent } from "../lib/kit/run/events.ts";
 import { runEta } from "../lib/kit/run/eta.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
-import { appOnSim } from "./_app_on_sim.ts";
+import { appOnSim, dpRunning, finishOf } from "./_app_on_sim.ts";
 import { MINUTE } from "./_pipeline.ts";
 
 const DURATIONS = {
@@ -24,20 +23,12 @@ const DURATIONS = {
   "publish:d2": 2 * MINUTE,
 };
 const LOADS = ["load:s1", "load:s2", "load:s3"];
-const finishOf = (events: RunEvent[]) => events.find((e) => e.type === "finish") as FinishEvent;
-const dpRunning = (events: RunEvent[]) =>
-  events.some((e) => e.type === "step" && e.step === "update:dp" && e.state === "running");
 
 Deno.test("--resume shows the steps finished before with their real times, and counts them done in the ETA", async () => {
   const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
   try {
     assert.equal((await app.run()).code, 0); // a run before: each step's usual duration is known
-    const first = await app.run({}, {
-      during: async (events, abort) => {
-        await app.clock.until(() => dpRunning(events), "the data product running");
-        abort(new InterruptedError("SIGINT"));
-      },
-    });
+    const first = await app.interruptedWhileDpRuns();
     assert.equal(first.code, 130);
     await app.clock.run(() => app.clock.sleep(60 * MINUTE));
     const second = await app.run({ resume: true });
@@ -133,12 +124,8 @@ Deno.test("the expected end of a resume counts the job it watches again as runni
   const app = appOnSim({ durations: DURATIONS, pendingMs: 300 });
   try {
     assert.equal((await app.run()).code, 0); // a run before: each step's usual duration is known
-    const first = await app.run({ leaveRunning: true }, {
-      during: async (events, abort) => {
-        await app.clock.until(() => dpRunning(events), "the data product running");
-        await app.clock.sleep(15 * MINUTE);
-        abort(new InterruptedError("SIGINT"));
-      },
+    const first = await app.interruptedWhileDpRuns({ leaveRunning: true }, {
+      afterMs: 15 * MINUTE,
     });
     assert.equal(first.code, 130);
     const second = await app.run({ resume: true });
