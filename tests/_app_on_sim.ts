@@ -12,6 +12,7 @@ import type { Scenario } from "../lib/sim/scenario.ts";
 import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 import { SECRET_KEY } from "./_cli.ts";
 import { fakeIo } from "./_io.ts";
+import { MINUTE } from "./_pipeline.ts";
 
 /** The plan's flags: three sources, a data product, an index and two publishes. */
 export const PLAN_FLAGS: RunCommandFlags = {
@@ -19,6 +20,17 @@ export const PLAN_FLAGS: RunCommandFlags = {
   dataProduct: "dp",
   workflow: "wf",
   destination: ["d1,d2"],
+};
+
+/** How long each job of PLAN_FLAGS' plan takes on the tenant (three sources, an index, two publishes). */
+export const DURATIONS = {
+  "load:s1": 3 * MINUTE,
+  "load:s2": 2 * MINUTE,
+  "load:s3": 6 * MINUTE,
+  "update:dp": 20 * MINUTE,
+  "index:wf": 4 * MINUTE,
+  "publish:d1": 3 * MINUTE,
+  "publish:d2": 2 * MINUTE,
 };
 
 /** One tenant and one folder of files, for several runs of a plan. */

@@ -11,18 +11,9 @@ import { newJournal, parseJournal } from "../lib/app/journal/journal.ts";
 import { journalText } from "../lib/app/journal/store.ts";
 import { buildPlan } from "../lib/kit/run/plan.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
-import { appOnSim, finishOf } from "./_app_on_sim.ts";
+import { appOnSim, DURATIONS, finishOf } from "./_app_on_sim.ts";
 import { MINUTE } from "./_pipeline.ts";
 
-const DURATIONS = {
-  "load:s1": 3 * MINUTE,
-  "load:s2": 2 * MINUTE,
-  "load:s3": 6 * MINUTE,
-  "update:dp": 20 * MINUTE,
-  "index:wf": 4 * MINUTE,
-  "publish:d1": 3 * MINUTE,
-  "publish:d2": 2 * MINUTE,
-};
 const PENDING = 300;
 const HISTORY = "j.history.jsonl";
 

@@ -17,21 +17,22 @@ Deno.test("a mistyped command is named as an unknown command, with the nearest o
   );
 });
 
+/** A dry run of a one-source plan against a tenant that is never reached. */
+const DRY_RUN = [
+  "run",
+  "--base-url",
+  "http://127.0.0.1:9",
+  "--source",
+  "s1",
+  "--data-product",
+  "dp",
+  "--dry-run",
+];
+
 Deno.test("--dry-run --output json prints one plan object with its time and version", async () => {
   let out = "";
   const io = fakeIo(new Map(), { out: (s) => void (out += s) });
-  const code = await cli([
-    "run",
-    "--base-url",
-    "http://127.0.0.1:9",
-    "--source",
-    "s1",
-    "--data-product",
-    "dp",
-    "--dry-run",
-    "--output",
-    "json",
-  ], io);
+  const code = await cli([...DRY_RUN, "--output", "json"], io);
   assert.equal(code, 0);
   const plan = JSON.parse(out);
   assert.equal(plan.type, "plan");
@@ -43,19 +44,7 @@ Deno.test("--dry-run --output json prints one plan object with its time and vers
 Deno.test("--dry-run refuses a --notify URL the real run would refuse", async () => {
   const io = fakeIo(new Map());
   await assert.rejects(
-    () =>
-      cli([
-        "run",
-        "--base-url",
-        "http://127.0.0.1:9",
-        "--source",
-        "s1",
-        "--data-product",
-        "dp",
-        "--dry-run",
-        "--notify",
-        "http://hooks.example.com/x",
-      ], io),
+    () => cli([...DRY_RUN, "--notify", "http://hooks.example.com/x"], io),
     (e: unknown) => e instanceof UsageError && /--notify/.test(e.message),
   );
 });

@@ -10,18 +10,9 @@ import { InterruptedError } from "../lib/kit/errors.ts";
 import { awaitRunEnd } from "../lib/app/commands/_run_views.ts";
 import { runEta } from "../lib/kit/run/eta.ts";
 import { foldEvents } from "../lib/kit/run/run_store.ts";
-import { appOnSim, dpRunning, finishOf } from "./_app_on_sim.ts";
+import { appOnSim, dpRunning, DURATIONS, finishOf } from "./_app_on_sim.ts";
 import { MINUTE } from "./_pipeline.ts";
 
-const DURATIONS = {
-  "load:s1": 3 * MINUTE,
-  "load:s2": 2 * MINUTE,
-  "load:s3": 6 * MINUTE,
-  "update:dp": 20 * MINUTE,
-  "index:wf": 4 * MINUTE,
-  "publish:d1": 3 * MINUTE,
-  "publish:d2": 2 * MINUTE,
-};
 const LOADS = ["load:s1", "load:s2", "load:s3"];
 
 Deno.test("--resume shows the steps finished before with their real times, and counts them done in the ETA", async () => {

@@ -10,20 +10,20 @@ export function jobCreatedAt(job: Job): string | undefined {
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
+/** When Tamr created a job (ms): the earliest time it said of a state before DONE. */
 export function createdMs(job: Job): number | undefined {
-  const times = (job.statusHistory ?? [])
-    .filter((h) => h.state !== "DONE")
-    .map((h) => Date.parse(h.stateStartTime ?? ""))
-    .filter(Number.isFinite);
-  return times.length === 0 ? undefined : Math.min(...times);
+  const p = jobPhases(job);
+  // Only a DONE time said: its creation is unknown (jobPhases falls back to the DONE time).
+  return p.createdAt === null || p.createdAt === p.doneAt ? undefined : p.createdAt;
 }
 
 /** How long a DONE job took on Tamr (creation to DONE, by its statusHistory), when it says. */
 export function jobDuration(job: Job): { jobDurationMs?: number } {
   const created = createdMs(job);
-  if (created === undefined) return {};
-  const ms = Date.parse(job.status.stateStartTime ?? "") - created;
-  return Number.isFinite(ms) && ms >= 0 ? { jobDurationMs: ms } : {};
+  const done = jobPhases(job).doneAt;
+  if (created === undefined || done === null) return {};
+  const ms = done - created;
+  return ms >= 0 ? { jobDurationMs: ms } : {};
 }
 
 /** The job's phases from its statusHistory, for the step's final event (when Tamr said any). */
