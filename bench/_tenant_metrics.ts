@@ -8,20 +8,24 @@ export interface RequestCounts {
   total: number;
   create: number;
   get: number;
+  /** Lists that look for jobs (learning, attaching, a lost create). */
   list: number;
+  /** Lists of the jobs being waited on, by `job_id`: polls, shared. */
+  sharedPoll: number;
   stop: number;
 }
 
 /** Requests by kind, from a simulated tenant's request log. */
 export function countRequests(
-  requests: readonly { method: string; path: string }[],
+  requests: readonly { method: string; path: string; query?: string }[],
 ): RequestCounts {
-  const counts: RequestCounts = { total: 0, create: 0, get: 0, list: 0, stop: 0 };
+  const counts: RequestCounts = { total: 0, create: 0, get: 0, list: 0, sharedPoll: 0, stop: 0 };
   for (const r of requests) {
     counts.total++;
     if (r.method === "POST" && r.path.endsWith(":stop")) counts.stop++;
     else if (r.method === "POST") counts.create++;
     else if (/\/jobs\/[^/]+$/.test(r.path)) counts.get++;
+    else if (r.query?.includes("job_id")) counts.sharedPoll++;
     else counts.list++;
   }
   return counts;

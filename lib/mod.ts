@@ -19,6 +19,8 @@ export type { ClientOptions } from "./kit/api/client.ts";
 export type { PollRetry, RetryPolicy } from "./kit/api/retry.ts";
 export { waitForJob } from "./kit/job/poller.ts";
 export type { ExpectedEnd, WaitOptions } from "./kit/job/poller.ts";
+export { sharedPolls } from "./kit/job/shared_polls.ts";
+export type { SharedPolls, SharedPollsOptions, SharedWait } from "./kit/job/shared_polls.ts";
 export {
   pollJob,
   refreshDataProduct,
@@ -84,6 +86,7 @@ export type {
   JobState,
   JobStatus,
   KnownJobState,
+  ListJobsOptions,
   RequestOptions,
   RetryInfo,
   StatusHistoryEntry,

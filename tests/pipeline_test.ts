@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { InterruptedError } from "../lib/kit/errors.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
+import type { RunOptions } from "../lib/kit/run/run_options.ts";
 import { VIRTUAL_EPOCH } from "../lib/sim/virtual_clock.ts";
 import { assertInvariants, MINUTE, orderOf, runOnSim, runOverHttp, SECOND } from "./_pipeline.ts";
 
@@ -200,7 +201,12 @@ Deno.test("a job past its timeout is stopped, confirmed DONE, and the run exits 
 });
 
 // Every injected fault is survived, with no job created twice.
-const faultCases: { name: string; faults: NonNullable<Scenario["faults"]>; exit: number }[] = [
+const faultCases: {
+  name: string;
+  faults: NonNullable<Scenario["faults"]>;
+  exit: number;
+  run?: Partial<RunOptions>;
+}[] = [
   {
     name: "503 with Retry-After on a poll",
     faults: [{ kind: "status", status: 503, retryAfter: "0", path: "get", times: 3 }],
@@ -263,8 +269,15 @@ const faultCases: { name: string; faults: NonNullable<Scenario["faults"]>; exit:
     exit: 0,
   },
   {
-    name: "a job that vanished (404)",
+    name: "a job that vanished (404), polled alone",
     faults: [{ kind: "vanish", path: "get", step: "load:s2" }],
+    exit: 4,
+    run: { sharePolls: false },
+  },
+  {
+    // Its polls are shared lists that leave it out, and then a GET that is answered 404.
+    name: "a job that vanished (404) just after its create, polled with the others",
+    faults: [{ kind: "vanish", path: "create", step: "load:s2" }],
     exit: 4,
   },
   {
@@ -276,7 +289,7 @@ const faultCases: { name: string; faults: NonNullable<Scenario["faults"]>; exit:
 
 for (const c of faultCases) {
   Deno.test(`fault survived without a duplicate job: ${c.name}`, async () => {
-    const run = await runOnSim({ ...fast, faults: c.faults });
+    const run = await runOnSim({ ...fast, faults: c.faults }, c.run ? { run: c.run } : {});
     assert.equal(run.result.exitCode, c.exit, run.result.message);
     assert.ok(
       run.sim.requests.some((r) => r.fault !== undefined),

@@ -310,12 +310,13 @@ function isKnown(sim: SimTenant, jobId: string): boolean {
  * True when a fault that refuses us for good (401, 403, 404, 400) fired since `since`. A 404 on a
  * poll of a job the run had just created (within NOT_YET_VISIBLE_MS) is taken for a job not
  * visible yet and polled again: not fatal. Nor is a 400 to a list with a filter: it reads as a
- * tenant that takes no filters, and the search scans.
+ * tenant that takes no filters, and the search scans. Nor is any fault on a shared poll (a list
+ * filtered by `job_id`): the poll is made again as a GET, which meets the refusal if it lasts.
  */
 function fatalFired(sim: SimTenant, since: number, events: readonly RunEvent[][]): boolean {
   const created = justCreated(events);
   return sim.requests.some((r) =>
-    r.time >= since && r.fault !== undefined &&
+    r.time >= since && r.fault !== undefined && !isSharedPoll(r) &&
     (r.fault === "unauthorized" ||
       // A vanish on a create the tenant refused (429) forgot nothing.
       (r.fault === "vanish" && (r.status === 200 || r.status === 404)) ||
@@ -323,6 +324,11 @@ function fatalFired(sim: SimTenant, since: number, events: readonly RunEvent[][]
         !(r.status === 404 && r.method === "GET" && notYetVisible(r.path, r.time, created)) &&
         !(r.status === 400 && r.method === "GET" && r.query.includes("filter="))))
   );
+}
+
+/** A list of the jobs being waited on, by `job_id`: the runner's shared poll. */
+function isSharedPoll(r: { method: string; path: string; query: string }): boolean {
+  return r.method === "GET" && r.path === "/api/v1beta1/jobs" && r.query.includes("job_id");
 }
 
 /** When the wait for each job a run created (not attached to) began: its first `running`. */

@@ -48,8 +48,9 @@ Deno.test("--verbose prints one line per HTTP exchange on stderr, with status, d
     durations: { default: 200 },
     faults: [
       { kind: "status", status: 503, path: "get", retryAfter: "0", times: 2 },
-      { kind: "drop", path: "get", after: 3 },
-      { kind: "hang", path: "get", after: 5 },
+      // Polls are GETs of a job or shared lists: either may meet the drop and the hang.
+      { kind: "drop", method: "GET", after: 3 },
+      { kind: "hang", method: "GET", after: 5 },
       { kind: "html", path: "list", times: 1 },
       { kind: "lostCreate", step: "update:dp" },
     ],

@@ -13,10 +13,8 @@ const plan = { sources: ["s1", "s2"], dataProduct: "dp" };
 Deno.test("a key refused mid-run ends it with exit 4, naming the jobs left running and what to check", async () => {
   const scenario: Scenario = {
     ...long,
-    faults: [
-      { kind: "unauthorized", path: "get", after: 4, times: "always" },
-      { kind: "unauthorized", path: "stop", times: "always" },
-    ],
+    // The key is revoked after the first few requests: every request is refused from then on.
+    faults: [{ kind: "outage", status: 401, forMs: 24 * 60 * MINUTE, after: 4 }],
   };
   const run = await runOnSim(scenario, {
     plan,
@@ -38,7 +36,8 @@ Deno.test("a poll refused for good (403) stops the step's job before the run end
     ...long,
     faults: [{ kind: "status", status: 403, path: "get", step: "load:s1", after: 2 }],
   };
-  const run = await runOnSim(scenario, { plan });
+  // Each job polled alone: the refusal is for one job's GET (a shared list would not meet it).
+  const run = await runOnSim(scenario, { plan, run: { sharePolls: false } });
   assert.equal(run.result.exitCode, 4);
   const [s1, s2] = run.sim.creates();
   assert.equal(s1!.status.state, "DONE");

@@ -16,6 +16,8 @@ export interface Call<T> {
   onRetry: ((info: RetryInfo) => void) | undefined;
   /** A GET made while waiting for a job: retried by this instead of the client's policy. */
   poll?: PollRetry | undefined;
+  /** Not retried: the first failed attempt is thrown (a caller with another way to ask). */
+  once?: boolean | undefined;
   /** `false`: a 429 is thrown at once, for a caller that waits for a slot itself. */
   retryTooManyRequests?: boolean | undefined;
   parse: (json: unknown) => Parsed<T>;

@@ -4,12 +4,12 @@ import { parsePage } from "./_client_parse.ts";
 import { API_PREFIX, MAX_PAGE_SIZE } from "./_paths.ts";
 import { request } from "./_request.ts";
 import type { ResolvedOptions } from "./_resolve_options.ts";
-import type { Job, RequestOptions } from "./types.ts";
+import type { Job, ListJobsOptions } from "./types.ts";
 
 /** Every job the server lists (only those `filter` matches, when given), one page at a time. */
 export async function* listJobs(
   cfg: ResolvedOptions,
-  opts: RequestOptions & { pageSize?: number; filter?: string },
+  opts: ListJobsOptions,
 ): AsyncGenerator<Job, void, undefined> {
   const pageSize = opts.pageSize ?? MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1) {
@@ -30,6 +30,7 @@ export async function* listJobs(
       isCreate: false,
       signal: opts.signal,
       onRetry: opts.onRetry,
+      once: opts.once === true,
       parse: parsePage,
     });
     for (const job of page.jobs) yield job;

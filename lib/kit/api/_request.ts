@@ -28,7 +28,7 @@ export async function request<T>(cfg: ResolvedOptions, call: Call<T>): Promise<T
     const fail = (ambiguous: boolean, extra?: string) =>
       failure(call, verdict, attempt, ambiguous, extra);
     const retriable = poll ? pollRidesOut(verdict, poll, clock.now()) : verdict.transient;
-    if (!retriable) throw fail(call.isCreate && verdict.mayHaveCreated);
+    if (!retriable || call.once) throw fail(call.isCreate && verdict.mayHaveCreated);
     if (verdict.status === 429 && call.retryTooManyRequests === false) throw fail(false);
     if (call.isCreate && !(verdict.status === 429 || verdict.notSent)) {
       throw fail(true, "the job may have been created, so the request was not sent again");

@@ -190,6 +190,27 @@ export interface GetJobOptions extends RequestOptions {
 }
 
 /**
+ * What `listJobs()` takes: the per-request options, the page size, the documented `filter`, and
+ * whether a page that fails is tried again.
+ *
+ * @example
+ * ```ts
+ * import type { ListJobsOptions } from "@tamr-refresh/kit";
+ *
+ * // Two jobs in one request, or an error at once: the caller has another way to ask.
+ * const options: ListJobsOptions = { filter: 'job_id = "a" OR job_id = "b"', once: true };
+ * ```
+ */
+export interface ListJobsOptions extends RequestOptions {
+  /** Jobs per page, 1 to 30 (default 30). */
+  pageSize?: number | undefined;
+  /** The documented filter (`job_filter.ts` builds one); sent unchanged on every page. */
+  filter?: string | undefined;
+  /** `true`: a page that fails throws at once instead of being retried by the client's policy. */
+  once?: boolean | undefined;
+}
+
+/**
  * What `createJob()` takes: the per-request options, and whether the client itself retries a 429.
  *
  * @example
@@ -282,9 +303,7 @@ export interface JobClient {
   /** `GET /jobs/{jobId}`: one job as it is now; with `poll`, riding out an outage. */
   getJob(jobId: string, options?: GetJobOptions): Promise<Job>;
   /** Every job, newest first, fetching pages as the iteration goes. */
-  listJobs(
-    options?: RequestOptions & { pageSize?: number; filter?: string },
-  ): AsyncIterable<Job>;
+  listJobs(options?: ListJobsOptions): AsyncIterable<Job>;
   /** `POST /jobs/{jobId}:stop`: asks Tamr to stop the job; it reaches DONE later. */
   stopJob(jobId: string, options?: RequestOptions): Promise<void>;
 }

@@ -105,6 +105,11 @@ export class JobSearch {
     this.#scanLimit = options.scanLimit ?? DEFAULT_SCAN_LIMIT;
   }
 
+  /** Whether the tenant refused a filter (400): it is not sent again. */
+  get filtersRefused(): boolean {
+    return this.#filtersRefused;
+  }
+
   /** The newest (by creation) unfinished job with the configuration, however old; or null. */
   async unfinished(configuration: JobConfiguration, look: LookOptions = {}): Promise<Job | null> {
     const jobs = await this.#collect(

@@ -4,7 +4,7 @@
  * are passed in (a Clock, a JobClient). Its parts: the options (`wait_options.ts`) and their
  * checks, one poll (`_job_reader.ts`) and the stop at the deadline (`_stop_at_deadline.ts`).
  */
-import { realClock } from "../clock.ts";
+import { type Clock, realClock } from "../clock.ts";
 import {
   DEFAULT_FIRST_POLL_MS,
   DEFAULT_POLL_INTERVAL_MS,
@@ -78,34 +78,53 @@ export async function waitForJob(
     until: deadline,
     waitingFor: "it ends or reaches its deadline",
   });
-  const read = jobReader(client, jobId, options, { clock, deadline, notFoundUntil, trouble });
+  const heard = hearing(clock, signal);
+  const shared = options.shared?.join(jobId, (job) => heard.hear(job)) ?? null;
+  const reader = jobReader(client, jobId, options, {
+    clock,
+    deadline,
+    notFoundUntil,
+    trouble,
+    shared,
+  });
 
   const schedule = { firstIntervalMs, maxIntervalMs, backoff, ...expectedOf(options) };
   const began = beganAt(options.jobStartedAt, clock.now());
   let origin = began(null);
   let polls = 0;
-  for (;;) {
-    const remaining = deadline - clock.now();
-    if (remaining <= 0) break;
-    const delay = polls === 0 && options.pollAtOnce
-      ? 0
-      : pollSchedule({ polls, elapsedMs: clock.now() - origin }, schedule);
-    await clock.sleep(Math.min(delay, remaining), signal);
-    let job: Job;
-    try {
-      job = await read();
-    } catch (error) {
-      // Our client gives up on a failing poll only at the deadline; another JobClient may give up
-      // sooner: either way the wait goes on (at the poll schedule's pace) until the deadline.
-      if (signal?.aborted || !(error instanceof ApiError)) throw error;
-      if (!pollMayRetry(error, clock.now() < notFoundUntil)) throw error;
-      if (clock.now() < deadline) trouble.failed(error.message);
+  try {
+    for (;;) {
+      const remaining = deadline - clock.now();
+      if (remaining <= 0) break;
+      const delay = polls === 0 && options.pollAtOnce
+        ? 0
+        : pollSchedule({ polls, elapsedMs: clock.now() - origin }, schedule);
+      const wait = Math.min(delay, remaining);
+      shared?.due(clock.now() + wait);
+      // Another wait's poll may bring this job first: then it is seen without a request of ours.
+      const brought = await heard.nap(wait);
+      let job: Job;
+      try {
+        job = brought === null
+          ? await reader.read()
+          : isDone(brought) && !Array.isArray(brought.statusHistory)
+          ? await reader.get() // its times are read from the job itself
+          : reader.take(brought);
+      } catch (error) {
+        // Our client gives up on a failing poll only at the deadline; another JobClient may give
+        // up sooner: either way the wait goes on (at the poll schedule's pace) until the deadline.
+        if (signal?.aborted || !(error instanceof ApiError)) throw error;
+        if (!pollMayRetry(error, clock.now() < notFoundUntil)) throw error;
+        if (clock.now() < deadline) trouble.failed(error.message);
+        polls++;
+        continue;
+      }
       polls++;
-      continue;
+      if (isDone(job)) return finished(job, jobId);
+      origin = began(job);
     }
-    polls++;
-    if (isDone(job)) return finished(job, jobId);
-    origin = began(job);
+  } finally {
+    shared?.leave();
   }
 
   return await stopAtDeadline(client, jobId, options, {
@@ -114,6 +133,37 @@ export async function waitForJob(
     stopGraceMs,
     maxIntervalMs,
   });
+}
+
+/**
+ * A wait's sleep that news of its job ends early: `hear` is called with the job as another wait's
+ * poll brought it, `nap` sleeps until then or for `ms`, and returns what was heard (null: nothing).
+ */
+function hearing(clock: Clock, signal: AbortSignal | undefined) {
+  let heard: Job | null = null;
+  let wake: AbortController | null = null;
+  return {
+    hear(job: Job) {
+      heard = job;
+      wake?.abort();
+    },
+    async nap(ms: number): Promise<Job | null> {
+      if (heard === null) {
+        wake = new AbortController();
+        const either = signal ? AbortSignal.any([signal, wake.signal]) : wake.signal;
+        try {
+          await clock.sleep(ms, either);
+        } catch (error) {
+          if (signal?.aborted || !wake.signal.aborted) throw error;
+        } finally {
+          wake = null;
+        }
+      }
+      const job = heard;
+      heard = null;
+      return job;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** How `waitForJob()` waits: its options, and the defaults of its own. */
 import type { Clock } from "../clock.ts";
 import type { Job, RetryInfo } from "../api/types.ts";
+import type { SharedPolls } from "./shared_polls.ts";
 
 /**
  * How `waitForJob()` waits. Every field is optional.
@@ -62,6 +63,11 @@ export interface WaitOptions {
   stopGraceMs?: number;
   /** Called before each retry of a request made for this wait. */
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /**
+   * Polls shared with the other waits of a run (`sharedPolls()`): this wait's polls may ask for
+   * their jobs too, in one list request, and their polls may bring this job's state.
+   */
+  shared?: SharedPolls | undefined;
   /** Where time comes from; every sleep goes through `clock.sleep(ms, signal)`. */
   clock?: Clock;
   /** Called with every job read. */

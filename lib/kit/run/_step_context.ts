@@ -7,6 +7,7 @@ import {
 } from "../defaults.ts";
 import { JobSearch } from "../job/find.ts";
 import { matchesSent } from "../job/match.ts";
+import { sharedPolls } from "../job/shared_polls.ts";
 import { TenantClock } from "../job/tenant_clock.ts";
 import type { RunEvent } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
@@ -47,5 +48,8 @@ export function stepContext(
     firstPollMs: options.firstPollMs,
     leaveRunning: options.leaveRunning ?? false,
     stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+    shared: options.sharePolls === false
+      ? undefined
+      : sharedPolls(client, { clock: run.clock, filtersRefused: () => search.filtersRefused }),
   };
 }

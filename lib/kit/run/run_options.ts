@@ -103,6 +103,12 @@ export interface RunOptions {
   tenantClock?: TenantClock | undefined;
   /** The wait before a job's first poll (default 1 second; never more than `pollIntervalMs`). */
   firstPollMs?: number | undefined;
+  /**
+   * Share polls between the run's jobs: one request of the jobs list, filtered by `job_id`, reads
+   * every job being waited on (`sharedPolls()`). Default true; a tenant that does not filter its
+   * list is noticed and polled one job at a time.
+   */
+  sharePolls?: boolean | undefined;
   /** The command that continues this run, shown when it ends early. */
   resumeCommand?: string | undefined;
 }

@@ -8,6 +8,7 @@ import { ApiError, JobFailedError, JobTimeoutError } from "../errors.ts";
 import type { Job, RetryInfo } from "../api/types.ts";
 import { waitForJob } from "../job/poller.ts";
 import type { WaitOptions } from "../job/wait_options.ts";
+import type { SharedPolls } from "../job/shared_polls.ts";
 import { stopAndConfirm } from "../job/stop.ts";
 import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
@@ -73,6 +74,8 @@ export interface StepContext extends Omit<CreateContext, "onState" | "warn" | "o
   leaveRunning: boolean;
   /** After a stop at the deadline, how long to wait for DONE. */
   stopGraceMs: number;
+  /** Polls shared between the run's jobs (none: each job polled alone). */
+  shared?: SharedPolls | undefined;
   /** How long the step's job took in earlier runs (median and spread). */
   expected?: DurationStats | undefined;
   /** What the journal knows of the step (`--resume`). */
@@ -187,6 +190,7 @@ async function pollToEnd(
       leaveRunning: ctx.leaveRunning,
       stopGraceMs: ctx.stopGraceMs,
       clock: ctx.clock,
+      shared: ctx.shared,
       ...(ctx.expected !== undefined ? { expected: ctx.expected } : {}),
       onRetry,
       onPoll: (j: Job) => {

@@ -1,0 +1,291 @@
+/**
+ * Polls shared between waits (`sharedPolls`), against the simulated tenant on virtual time: one
+ * list by `job_id` answers for every job waited on, news of a job ends its wait early, and every
+ * way the list can go wrong costs a GET, never a wait.
+ */
+import assert from "node:assert/strict";
+import { createJobClient } from "../lib/kit/api/client.ts";
+import type { Job, JobClient, ListJobsOptions } from "../lib/kit/api/types.ts";
+import { JobFailedError } from "../lib/kit/errors.ts";
+import { waitForJob } from "../lib/kit/job/poller.ts";
+import { SHARED_POLL_JOBS, SHARED_POLL_REST_MS, sharedPolls } from "../lib/kit/job/shared_polls.ts";
+import { NOT_YET_VISIBLE_MS, type WaitOptions } from "../lib/kit/job/wait_options.ts";
+import { createInProcessTenant, type InProcessTenant } from "../lib/sim/in_process.ts";
+import type { Scenario } from "../lib/sim/scenario.ts";
+import { VirtualClock } from "../lib/sim/virtual_clock.ts";
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+
+function tenantOf(scenario: Scenario) {
+  const clock = new VirtualClock();
+  const sim = createInProcessTenant({ scenario, apiKey: "k", clock });
+  const client = createJobClient({ baseUrl: sim.baseUrl, apiKey: "k", fetch: sim.fetch, clock });
+  return { sim, client, clock };
+}
+
+const gets = (sim: InProcessTenant, jobId?: string) =>
+  sim.requests.filter((r) =>
+    r.method === "GET" && /\/jobs\/[^/]+$/.test(r.path) && (!jobId || r.path.endsWith(jobId))
+  );
+const lists = (sim: InProcessTenant) =>
+  sim.requests.filter((r) => r.method === "GET" && r.path.endsWith("/jobs"));
+const askedIn = (query: string) =>
+  [...(new URLSearchParams(query).get("filter") ?? "").matchAll(/job_id = "([^"]+)"/g)].map((m) =>
+    m[1]!
+  );
+
+/** Creates one job per source and waits for them all; returns when each wait ended. */
+async function waitAll(
+  client: JobClient,
+  clock: VirtualClock,
+  sources: string[],
+  options: (i: number) => WaitOptions,
+): Promise<{ ids: string[]; endedAt: number[]; results: PromiseSettledResult<Job>[] }> {
+  const ids: string[] = [];
+  for (const s of sources) ids.push((await client.createJob({ load: { sourceId: s } })).jobId);
+  const endedAt: number[] = [];
+  const results = await Promise.allSettled(ids.map(async (id, i) => {
+    try {
+      return await waitForJob(client, id, { clock, justCreated: true, ...options(i) });
+    } finally {
+      endedAt[i] = clock.now();
+    }
+  }));
+  return { ids, endedAt, results };
+}
+
+const durations = { "load:a": 3 * MINUTE, "load:b": 5 * MINUTE, "load:c": 7 * MINUTE };
+
+Deno.test("one list by job_id answers for every job waited on together: fewer requests than alone", async () => {
+  const polled = async (share: boolean) => {
+    const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+    const shared = share ? sharedPolls(client, { clock }) : undefined;
+    const t0 = clock.now();
+    const run = await clock.run(() => waitAll(client, clock, ["a", "b", "c"], () => ({ shared })));
+    for (const r of run.results) assert.equal(r.status, "fulfilled");
+    const out = {
+      gets: gets(sim).map((r) => r.path),
+      lists: lists(sim),
+      ended: run.endedAt.map((t) => t - t0),
+      ids: run.ids,
+    };
+    await sim.close();
+    return out;
+  };
+  const alone = await polled(false);
+  const together = await polled(true);
+  assert.equal(alone.lists.length, 0);
+  // Once a and b have ended, c is waited on alone: its polls are GETs.
+  assert.equal(together.gets.filter((p) => !p.endsWith(together.ids[2]!)).length, 0);
+  for (const l of together.lists) {
+    const asked = askedIn(l.query);
+    assert.ok(asked.length >= 2 && asked.length <= 3, l.query);
+    for (const id of asked) {
+      assert.ok(together.ids.includes(id), `asked only for waited jobs: ${id}`);
+    }
+  }
+  assert.ok(
+    together.lists.length + together.gets.length < alone.gets.length * 0.7,
+    `shared ${together.lists.length} requests, alone ${alone.gets.length}`,
+  );
+  // The jobs end at 3, 5 and 7 minutes: each is seen within the cap of 30 s, shared or not.
+  for (const [i, d] of [3, 5, 7].entries()) {
+    assert.ok(together.ended[i]! >= d * MINUTE && together.ended[i]! <= d * MINUTE + 30 * SECOND);
+  }
+});
+
+Deno.test("a job seen DONE in another wait's poll ends its own wait then, not at its next poll", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  const shared = sharedPolls(client, { clock });
+  const t0 = clock.now();
+  // a polls every 2 minutes (and ends at 3 min), c every second (and ends at 7 min).
+  const run = await clock.run(() =>
+    waitAll(
+      client,
+      clock,
+      ["a", "c"],
+      (i) =>
+        i === 0
+          ? { shared, firstIntervalMs: 2 * MINUTE, maxIntervalMs: 2 * MINUTE }
+          : { shared, firstIntervalMs: SECOND, maxIntervalMs: SECOND, backoff: 1 },
+    )
+  );
+  const aEnded = run.endedAt[0]! - t0;
+  assert.ok(aEnded >= 3 * MINUTE && aEnded <= 3 * MINUTE + SECOND, `a's wait ended at ${aEnded}`);
+  assert.equal(gets(sim, run.ids[0]).length, 0, "a made no request of its own");
+  await sim.close();
+});
+
+Deno.test("a job that failed, seen in another wait's poll, fails its wait with Tamr's reason", async () => {
+  const { sim, client, clock } = tenantOf({
+    pendingMs: 0,
+    durations,
+    failures: { "load:a": { reason: "PLANNING_FAILED", message: "Simulated." } },
+  });
+  const shared = sharedPolls(client, { clock });
+  const run = await clock.run(() =>
+    waitAll(
+      client,
+      clock,
+      ["a", "b"],
+      (i) =>
+        i === 0
+          ? { shared, firstIntervalMs: 2 * MINUTE, maxIntervalMs: 2 * MINUTE }
+          : { shared, firstIntervalMs: SECOND, maxIntervalMs: SECOND, backoff: 1 },
+    )
+  );
+  const [a, b] = run.results;
+  assert.equal(a!.status, "rejected");
+  assert.ok(a!.status === "rejected" && a!.reason instanceof JobFailedError);
+  assert.equal((a!.reason as JobFailedError).reason, "PLANNING_FAILED");
+  assert.equal(b!.status, "fulfilled");
+  await sim.close();
+});
+
+/** The client with its list changed by `list` (a tenant that answers lists its own way). */
+function withList(
+  client: JobClient,
+  list: (options: ListJobsOptions) => AsyncIterable<Job>,
+): JobClient {
+  return {
+    createJob: (c, o) => client.createJob(c, o),
+    getJob: (id, o) => client.getJob(id, o),
+    stopJob: (id, o) => client.stopJob(id, o),
+    listJobs: (o) => list(o ?? {}),
+  };
+}
+
+Deno.test("a tenant that ignores the filter: lists stop after the first, polls are GETs", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  // Another job on the tenant shows up in an unfiltered list.
+  await clock.run(() => client.createJob({ load: { sourceId: "other" } }));
+  const unfiltered = withList(client, (o) => client.listJobs({ ...o, filter: undefined }));
+  const shared = sharedPolls(unfiltered, { clock });
+  const run = await clock.run(() => waitAll(unfiltered, clock, ["a", "b"], () => ({ shared })));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  assert.equal(lists(sim).length, 1, "one list, then none");
+  assert.equal(shared.listing, false);
+  assert.ok(gets(sim).length > 4, "the polls went on as GETs");
+  await sim.close();
+});
+
+Deno.test("a tenant that refuses the filter (400): lists stop, polls are GETs, the waits end", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations, refuseFilters: true });
+  const shared = sharedPolls(client, { clock });
+  const run = await clock.run(() => waitAll(client, clock, ["a", "b"], () => ({ shared })));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  assert.equal(lists(sim).length, 1);
+  assert.equal(lists(sim)[0]!.status, 400);
+  assert.equal(shared.listing, false);
+  await sim.close();
+});
+
+Deno.test("no list is sent once a search found the tenant refuses filters", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  const shared = sharedPolls(client, { clock, filtersRefused: () => true });
+  await clock.run(() => waitAll(client, clock, ["a", "b"], () => ({ shared })));
+  assert.equal(lists(sim).length, 0);
+  await sim.close();
+});
+
+Deno.test("a list that fails is not retried: the poll is a GET at once, and lists rest a minute", async () => {
+  const { sim, client, clock } = tenantOf({
+    pendingMs: 0,
+    durations,
+    faults: [{ kind: "status", status: 503, path: "list", times: 1 }],
+  });
+  const shared = sharedPolls(client, { clock });
+  const run = await clock.run(() => waitAll(client, clock, ["a", "b"], () => ({ shared })));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const all = lists(sim);
+  assert.equal(all[0]!.status, 503);
+  assert.equal(all[1]!.status, 200, "the failed list was not tried again as a list");
+  const getAfter = sim.requests[sim.requests.indexOf(all[0]!) + 1]!;
+  assert.match(getAfter.path, /\/jobs\/[^/]+$/, "a GET made the poll at once");
+  assert.equal(getAfter.time, all[0]!.time);
+  assert.ok(all[1]!.time - all[0]!.time >= SHARED_POLL_REST_MS, "lists rested for a minute");
+  assert.equal(shared.listing, true, "a failure is not a refusal");
+  await sim.close();
+});
+
+Deno.test("a job the list leaves out is read with a GET, and after two misses past 30 s never asked for again", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  let hidden = "";
+  const hiding = withList(client, async function* (o) {
+    for await (const job of client.listJobs(o)) if (job.jobId !== hidden) yield job;
+  });
+  const shared = sharedPolls(hiding, { clock });
+  const run = await clock.run(async () => {
+    hidden = (await client.createJob({ load: { sourceId: "c" } })).jobId;
+    const other = (await client.createJob({ load: { sourceId: "a" } })).jobId;
+    return await Promise.all(
+      [hidden, other].map((id) => waitForJob(hiding, id, { clock, shared })),
+    );
+  });
+  assert.equal(run[0]!.status.state, "DONE");
+  // Left out in its first 30 s it may just not be listed yet; past them, twice at most.
+  const created = sim.requests.find((r) => r.method === "POST")!.time;
+  const late = lists(sim).filter((l) => l.time >= created + NOT_YET_VISIBLE_MS);
+  assert.ok(late.length >= 2);
+  assert.equal(late.filter((l) => askedIn(l.query).includes(hidden)).length, 2);
+  assert.ok(gets(sim, hidden).length >= 1, "read with a GET");
+  await sim.close();
+});
+
+Deno.test("DONE in a list without statusHistory: the job is read whole with a GET", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  const bare = withList(client, async function* (o) {
+    for await (const job of client.listJobs(o)) {
+      const { statusHistory: _, ...rest } = job;
+      yield rest as Job;
+    }
+  });
+  const shared = sharedPolls(bare, { clock });
+  const run = await clock.run(() => waitAll(bare, clock, ["a", "b"], () => ({ shared })));
+  for (const r of run.results) {
+    assert.ok(r.status === "fulfilled" && Array.isArray(r.value.statusHistory), "read whole");
+  }
+  await sim.close();
+});
+
+Deno.test("a lone wait polls with GET; with more than 30 waits a list asks for 30 at most", async () => {
+  const { sim, client, clock } = tenantOf({
+    pendingMs: 0,
+    durations: { default: 2 * MINUTE },
+    jobLimit: 50,
+  });
+  const shared = sharedPolls(client, { clock });
+  await clock.run(() => waitAll(client, clock, ["solo"], () => ({ shared })));
+  assert.equal(lists(sim).length, 0);
+  assert.ok(gets(sim).length > 0);
+  const many = Array.from({ length: 40 }, (_, i) => `s${i}`);
+  await clock.run(() => waitAll(client, clock, many, () => ({ shared })));
+  const sizes = lists(sim).map((l) => askedIn(l.query).length);
+  assert.ok(sizes.length > 0);
+  assert.equal(Math.max(...sizes), SHARED_POLL_JOBS);
+  await sim.close();
+});
+
+Deno.test("an abort ends a wait between shared polls with the signal's reason; the others go on", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  const shared = sharedPolls(client, { clock });
+  const controller = new AbortController();
+  const run = await clock.run(async () => {
+    const waiting = waitAll(client, clock, ["a", "b"], (i) => ({
+      shared,
+      ...(i === 1 ? { signal: controller.signal } : {}),
+    }));
+    await clock.sleep(MINUTE);
+    controller.abort(new Error("stop here"));
+    return await waiting;
+  });
+  assert.equal(run.results[0]!.status, "fulfilled");
+  const b = run.results[1]!;
+  assert.ok(b.status === "rejected" && /stop here/.test(String(b.reason)));
+  const afterAbort = lists(sim).filter((l) => l.time > run.endedAt[1]!);
+  for (const l of afterAbort) {
+    assert.ok(!askedIn(l.query).includes(run.ids[1]!), "b is not asked for");
+  }
+  await sim.close();
+});
