@@ -28,6 +28,8 @@ export interface Trial {
   second: RunMetrics;
   /** Run 1 on a tenant with no earlier jobs: nothing to learn. */
   cold: RunMetrics;
+  /** Run 2 with each job polled alone (as on a tenant whose list does not filter). */
+  alone: RunMetrics;
   /** The walkthrough on run 2's durations. */
   walk: RunMetrics;
   /** The walkthrough on run 1's durations (for requests per job on the same jobs). */
@@ -103,6 +105,14 @@ export async function runTrial(seed: number): Promise<Trial> {
     concurrency,
     learn: true,
   });
+  const alone = await runOurs({
+    label: "ours, run 2, each job polled alone (no shared list)",
+    scenario: variedScenario(2 * seed),
+    plan,
+    concurrency,
+    history: first.history,
+    run: { sharePolls: false },
+  });
   const walk = await runWalkthrough({
     label: "walkthrough: sequential, 30 s polls",
     scenario: variedScenario(2 * seed),
@@ -113,7 +123,7 @@ export async function runTrial(seed: number): Promise<Trial> {
     scenario: variedScenario(firstSeed),
     plan,
   });
-  return { seed, first, second, cold, walk, walkFirst };
+  return { seed, first, second, cold, alone, walk, walkFirst };
 }
 
 /** A run's wall time over the lower bound of its own jobs at `slots` sources at once. */
@@ -160,6 +170,10 @@ export function printStandard(r: StandardRuns, bound: PipelineBound, bound4: Pip
   say(
     "Requests count everything: creates, polls, the look for jobs to attach to and the learning.",
   );
+  say(
+    "A poll is one list filtered by job_id answering for every job being waited on (shared), " +
+      "or a GET of one job.",
+  );
   say();
   say(
     `Durations varying ±10% from run to run (uniform, seeded), ${r.trials.length} trials; each ` +
@@ -170,6 +184,7 @@ export function printStandard(r: StandardRuns, bound: PipelineBound, bound4: Pip
     r.trials.map((t) => t.first),
     r.trials.map((t) => t.second),
     r.trials.map((t) => t.cold),
+    r.trials.map((t) => t.alone),
     r.trials.map((t) => t.walk),
   ].map((runs) => summary(runs, DEFAULT_CONCURRENCY));
   say(table(

@@ -228,9 +228,12 @@ Deno.test("the start event's expectations reach every step of the state, p90 inc
   ]);
 });
 
-Deno.test("a step is slower than usual past its p90 (and a tenth past its median), only while it runs", () => {
+Deno.test("a step is slower than usual past its p90 (and a tenth and a second past its median), only while it runs", () => {
   assert.equal(slowAfterMs({ expectedMs: 5 * MIN, p90Ms: 7 * MIN }), 7 * MIN);
   assert.equal(slowAfterMs({ expectedMs: 10 * MIN, p90Ms: 10 * MIN }), 11 * MIN);
+  // A second past the median at least: a sub-second step is never slower for a late timer.
+  assert.equal(slowAfterMs({ expectedMs: 100, p90Ms: 105 }), 1_100);
+  assert.equal(slowAfterMs({ expectedMs: 5_000, p90Ms: 5_400 }), 6_000);
   const input = { sources: ["s1"], dataProduct: "dp" };
   const running = stateOf(
     input,

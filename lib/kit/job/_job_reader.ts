@@ -10,8 +10,8 @@ import type { WaitOptions } from "./wait_options.ts";
 export interface JobReader {
   /** Polls the job: through the shared list when there is one, else (or as its fallback) a GET. */
   read(): Promise<Job>;
-  /** A GET of the job, never the list. */
-  get(): Promise<Job>;
+  /** A GET of the job, never the list, as it came (not yet taken). */
+  fetch(): Promise<Job>;
   /** The job as an answer brought it: reported as a poll (`onPoll`), checked for its state. */
   take(job: Job): Job;
 }
@@ -61,12 +61,12 @@ export function jobReader(
     };
     return untilAborted(client.getJob(jobId, { signal, onRetry, poll }), signal);
   };
-  const read = async (direct: boolean): Promise<Job> => {
+  const read = async (): Promise<Job> => {
     if (signal?.aborted) throw signal.reason;
-    const job = shared && !direct
+    const job = shared
       ? await untilAborted(shared.poll(fetchOne, { signal, onRetry }), signal)
       : await fetchOne();
     return take(job);
   };
-  return { read: () => read(false), get: () => read(true), take };
+  return { read, fetch: fetchOne, take };
 }

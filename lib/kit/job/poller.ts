@@ -78,7 +78,7 @@ export async function waitForJob(
     until: deadline,
     waitingFor: "it ends or reaches its deadline",
   });
-  const heard = hearing(clock, signal);
+  const heard = hearing(clock, signal, options.shared !== undefined);
   const shared = options.shared?.join(jobId, (job) => heard.hear(job)) ?? null;
   const reader = jobReader(client, jobId, options, {
     clock,
@@ -105,11 +105,9 @@ export async function waitForJob(
       const brought = await heard.nap(wait);
       let job: Job;
       try {
-        job = brought === null
-          ? await reader.read()
-          : isDone(brought) && !Array.isArray(brought.statusHistory)
-          ? await reader.get() // its times are read from the job itself
-          : reader.take(brought);
+        job = brought === null ? await reader.read() : reader.take(
+          isDone(brought) && shared ? await shared.settle(brought, reader.fetch) : brought,
+        );
       } catch (error) {
         // Our client gives up on a failing poll only at the deadline; another JobClient may give
         // up sooner: either way the wait goes on (at the poll schedule's pace) until the deadline.
@@ -138,27 +136,38 @@ export async function waitForJob(
 /**
  * A wait's sleep that news of its job ends early: `hear` is called with the job as another wait's
  * poll brought it, `nap` sleeps until then or for `ms`, and returns what was heard (null: nothing).
+ * Without shared polls there is nothing to hear: a plain sleep.
  */
-function hearing(clock: Clock, signal: AbortSignal | undefined) {
+function hearing(clock: Clock, signal: AbortSignal | undefined, shared: boolean) {
   let heard: Job | null = null;
   let wake: AbortController | null = null;
+  const sleep = async (ms: number) => {
+    const woken = new AbortController();
+    const forward = () => woken.abort(signal?.reason);
+    signal?.addEventListener("abort", forward, { once: true });
+    wake = woken;
+    try {
+      await clock.sleep(ms, woken.signal);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (!woken.signal.aborted) throw error;
+    } finally {
+      wake = null;
+      signal?.removeEventListener("abort", forward);
+    }
+  };
   return {
     hear(job: Job) {
       heard = job;
       wake?.abort();
     },
     async nap(ms: number): Promise<Job | null> {
-      if (heard === null) {
-        wake = new AbortController();
-        const either = signal ? AbortSignal.any([signal, wake.signal]) : wake.signal;
-        try {
-          await clock.sleep(ms, either);
-        } catch (error) {
-          if (signal?.aborted || !wake.signal.aborted) throw error;
-        } finally {
-          wake = null;
-        }
+      if (!shared) {
+        await clock.sleep(ms, signal);
+        return null;
       }
+      if (signal?.aborted) throw signal.reason;
+      if (heard === null) await sleep(ms);
       const job = heard;
       heard = null;
       return job;

@@ -12,7 +12,9 @@
  * - a refusal (400 and the like) or a malformed page: lists stop for the run;
  * - a list that fails (no answer, 5xx) is not retried: the poll is a `GET` with all of its riding
  *   out an outage, and lists rest for a minute.
- * A lone wait always polls with `GET`.
+ * A lone wait always polls with `GET`. How a job ended must be right: the first job a list shows
+ * DONE is read again with `GET`, and unless the two agree (its error, its history), so is every
+ * job a list shows DONE.
  */
 import type { Clock } from "../clock.ts";
 import { ApiError } from "../errors.ts";
@@ -48,6 +50,11 @@ const MISSES_ALLOWED = 2;
 export interface SharedWait {
   /** The time of this wait's next poll (ms since the epoch): the soonest due are asked for first. */
   due(at: number): void;
+  /**
+   * This wait's job as a list showed it DONE, made sure of: until one such job was read again
+   * with `get()` and found the same (its error, its history), every one is read again.
+   */
+  settle(listed: Job, get: () => Promise<Job>): Promise<Job>;
   /** One poll of this wait's job: a shared list when it can, else `get()`. */
   poll(get: () => Promise<Job>, options: RequestOptions): Promise<Job>;
   /** The wait is over: its job is no longer asked for. */
@@ -159,10 +166,19 @@ export function sharedPolls(
       if (job && m !== me && members.get(m.jobId) === m) m.seen(job);
     }
     const mine = found.get(me.jobId);
-    // A list may give a job without its history: the times of a job that ended are read whole.
-    return mine && !(mine.status?.state === "DONE" && !Array.isArray(mine.statusHistory))
-      ? mine
-      : await get();
+    if (!mine) return await get();
+    return mine.status?.state === "DONE" ? await settle(mine, get) : mine;
+  };
+
+  // How a job ended must be right: a list might give less of a job than a GET (its error, its
+  // history). The first job a list shows DONE is read again; lists are trusted with ends only if
+  // they agreed.
+  let endsTrusted: boolean | null = null;
+  const settle = async (listed: Job, get: () => Promise<Job>): Promise<Job> => {
+    if (endsTrusted === true) return listed;
+    const job = await get();
+    endsTrusted ??= sameEnd(listed, job);
+    return job;
   };
 
   return {
@@ -177,12 +193,22 @@ export function sharedPolls(
           me.dueAt = at;
         },
         poll: (get, o) => poll(me, get, o),
+        settle,
         leave: () => {
           if (members.get(jobId) === me) members.delete(jobId);
         },
       };
     },
   };
+}
+
+/** Whether a job as listed ended as the job read alone did: DONE, the same error, the same history. */
+function sameEnd(listed: Job, job: Job): boolean {
+  if (listed.status?.state !== "DONE" || job.status?.state !== "DONE") return false;
+  if (JSON.stringify(listed.status.error ?? null) !== JSON.stringify(job.status.error ?? null)) {
+    return false;
+  }
+  return JSON.stringify(listed.statusHistory ?? null) === JSON.stringify(job.statusHistory ?? null);
 }
 
 /** One page of the list filtered to the jobs asked for, tried once. */

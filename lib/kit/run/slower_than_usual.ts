@@ -1,7 +1,7 @@
 /**
  * "Slower than usual": a step still running past the 90th percentile of its earlier durations (and
- * at least a tenth past their median, since with one or two earlier runs the 90th percentile is
- * the median itself, which half of all runs pass). Views mark it from the state; the step says it
+ * at least a tenth and a second past their median, since with one or two earlier runs the 90th
+ * percentile is the median itself, which half of all runs pass). Views mark it from the state; the step says it
  * once, as a warning, from its poll loop.
  */
 import type { Job } from "../api/types.ts";
@@ -13,6 +13,11 @@ import type { StepView } from "./run_state.ts";
 
 /** A step is slower than usual only past this multiple of its median too. */
 export const SLOW_MEDIAN_FACTOR = 1.1;
+/**
+ * And only this much past its median at least: below a second, what looks slower is how late a
+ * timer fired or a poll came, not the job (a sub-second demo step on a busy machine).
+ */
+export const SLOW_MIN_EXCESS_MS = 1_000;
 
 /**
  * How long a step may run before it is slower than usual (ms from its start), or null when its
@@ -32,7 +37,8 @@ export function slowAfterMs(
   step: { expectedMs: number | null; p90Ms: number | null },
 ): number | null {
   if (step.p90Ms === null) return null;
-  return Math.max(step.p90Ms, SLOW_MEDIAN_FACTOR * (step.expectedMs ?? 0));
+  const median = step.expectedMs ?? 0;
+  return Math.max(step.p90Ms, SLOW_MEDIAN_FACTOR * median, median + SLOW_MIN_EXCESS_MS);
 }
 
 /**
