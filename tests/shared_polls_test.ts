@@ -299,3 +299,24 @@ Deno.test("an abort ends a wait between shared polls with the signal's reason; t
   }
   await sim.close();
 });
+
+Deno.test("polls due while a list that asks for their jobs is out wait for its answer: one list, not one each", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
+  // A list that takes 2 s to answer: the other wait's poll comes due while it is out.
+  const slow = withList(client, async function* (o) {
+    await clock.sleep(2 * SECOND);
+    yield* client.listJobs(o);
+  });
+  const shared = sharedPolls(slow, { clock });
+  const every10s = { shared, firstIntervalMs: 10 * SECOND, maxIntervalMs: 10 * SECOND, backoff: 1 };
+  const run = await clock.run(() => waitAll(slow, clock, ["a", "b", "c"], () => every10s));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const sent = lists(sim).map((l) => l.time);
+  // The list is sent 2 s after it is asked for: two lists never start within 2 s of each other.
+  for (let i = 1; i < sent.length; i++) {
+    assert.ok(sent[i]! - sent[i - 1]! >= 2 * SECOND, `lists at ${sent.join(", ")}`);
+  }
+  // a ends at 3 minutes: about one list every 10 s until then, not three.
+  assert.ok(sent.filter((t) => t - sent[0]! < 3 * MINUTE).length <= 20, `${sent.length} lists`);
+  await sim.close();
+});

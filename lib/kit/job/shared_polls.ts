@@ -12,7 +12,8 @@
  * - a refusal (400 and the like) or a malformed page: lists stop for the run;
  * - a list that fails (no answer, 5xx) is not retried: the poll is a `GET` with all of its riding
  *   out an outage, and lists rest for a minute.
- * A lone wait always polls with `GET`. How a job ended must be right: the first job a list shows
+ * A poll that comes due while a list that asks for its job is out waits for that list's answer. A
+ * lone wait always polls with `GET`. How a job ended must be right: the first job a list shows
  * DONE is read again with `GET`, and unless the two agree (its error, its history), so is every
  * job a list shows DONE.
  */
@@ -85,6 +86,10 @@ interface Member {
   dueAt: number;
   joinedAt: number;
   misses: number;
+  /** The list out now that asks for this job: a poll due meanwhile waits for its answer. */
+  out: Promise<Map<string, Job> | null> | null;
+  /** Its poll is waiting for a list (it reads the answer there, not by `seen`). */
+  polling: boolean;
 }
 
 /**
@@ -139,9 +144,8 @@ export function sharedPolls(
     return others.length === 0 ? null : [me, ...others];
   };
 
-  const poll = async (me: Member, get: () => Promise<Job>, o: RequestOptions): Promise<Job> => {
-    const batch = batchFor(me);
-    if (!batch) return await get();
+  /** One list for `batch`: the jobs it found by id, or null when it could not be used. */
+  const listFor = async (batch: Member[], o: RequestOptions): Promise<Map<string, Job> | null> => {
     const asked = new Map(batch.map((m) => [m.jobId, m]));
     let jobs: Job[];
     try {
@@ -150,22 +154,44 @@ export function sharedPolls(
       if (o.signal?.aborted) throw error;
       if (refusal(error)) listing = false;
       else restUntil = now() + SHARED_POLL_REST_MS;
-      return await get();
+      return null;
     }
     const found = new Map<string, Job>();
     for (const job of jobs) {
       if (!asked.has(job.jobId)) listing = false; // not filtered: lists would cost, not save
       else found.set(job.jobId, job);
     }
-    if (!listing) return await get();
+    if (!listing) return null;
     for (const m of batch) {
       const job = found.get(m.jobId);
       // A job just created may not be listed yet: misses count from NOT_YET_VISIBLE_MS on.
       m.misses = job ? 0 : now() - m.joinedAt < NOT_YET_VISIBLE_MS ? m.misses : m.misses + 1;
-      // A member that left while the list was out is not told (its wait is over).
-      if (job && m !== me && members.get(m.jobId) === m) m.seen(job);
+      // Told, unless its own poll waits for this list (it reads the answer there) or it left.
+      if (job && !m.polling && members.get(m.jobId) === m) m.seen(job);
     }
-    const mine = found.get(me.jobId);
+    return found;
+  };
+
+  /** This member's poll: the list already out for it, or a new one, or a `GET`. */
+  const poll = async (me: Member, get: () => Promise<Job>, o: RequestOptions): Promise<Job> => {
+    let out = me.out;
+    let batch: Member[] | null = null;
+    if (!out) {
+      batch = batchFor(me);
+      if (!batch) return await get();
+      out = listFor(batch, o);
+      for (const m of batch) m.out = out;
+    }
+    let found: Map<string, Job> | null;
+    me.polling = true;
+    try {
+      found = await out.catch(() => null); // one aborted elsewhere: this poll asks on its own
+    } finally {
+      me.polling = false;
+      for (const m of batch ?? []) if (m.out === out) m.out = null;
+    }
+    if (o.signal?.aborted) throw o.signal.reason;
+    const mine = found?.get(me.jobId);
     if (!mine) return await get();
     return mine.status?.state === "DONE" ? await settle(mine, get) : mine;
   };
@@ -186,7 +212,15 @@ export function sharedPolls(
       return listing;
     },
     join(jobId, seen) {
-      const me: Member = { jobId, seen, dueAt: now(), joinedAt: now(), misses: 0 };
+      const me: Member = {
+        jobId,
+        seen,
+        dueAt: now(),
+        joinedAt: now(),
+        misses: 0,
+        out: null,
+        polling: false,
+      };
       members.set(jobId, me);
       return {
         due: (at) => {
