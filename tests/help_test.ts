@@ -206,6 +206,44 @@ Deno.test("the README's kit script refreshes its sources and data product on the
   }
 });
 
+Deno.test("the README's shared-polls script waits for two jobs with lists by job_id on the simulated tenant", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}README.md`);
+  const kit = readme.slice(readme.indexOf("## The kit"));
+  const script = [...kit.matchAll(/```ts\n([\s\S]*?)```/g)][1]?.[1];
+  assert.ok(script && script.includes("sharedPolls(client)"), "the kit section's second example");
+  const sim = await startSimTenant({
+    scenario: { pendingMs: 20, durations: { default: 3_000 } },
+    apiKey: SECRET_KEY,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-readme-" });
+  try {
+    const file = `${dir}/script.ts`;
+    await Deno.writeTextFile(
+      file,
+      script.replace('"https://acme.tamr.cloud"', JSON.stringify(sim.baseUrl))
+        .replace('"./lib/mod.ts"', JSON.stringify(`${ROOT}lib/mod.ts`)),
+    );
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env=TAMR_API_KEY", file],
+      env: childEnv({ TAMR_API_KEY: SECRET_KEY }),
+      clearEnv: true,
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+    assert.equal(sim.creates().length, 2);
+    assert.ok(sim.creates().every((j) => j.status.state === "DONE" && !j.status.error));
+    assert.ok(
+      sim.requests.some((q) => q.path.endsWith("/jobs") && q.query.includes("job_id")),
+      "the two jobs were polled with a list by job_id",
+    );
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("main.ts's copy of the top-level --help is exactly commander's (regenerate if not)", async () => {
   const { ROOT_HELP } = await import("../lib/app/help/help_snapshot.ts");
   const { commanderRootHelp } = await import("../lib/app/program/root_help.ts");
