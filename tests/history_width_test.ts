@@ -119,3 +119,18 @@ Deno.test("history fits a 40-column terminal; to a pipe it is 80 columns whateve
   assert.ok(piped.some((l) => l.length > 40 && l.length <= 80), piped.join("\n"));
   assert.ok(piped.every((l) => l.length <= 80));
 });
+
+Deno.test("historyText() narrow: two runs in the same minute keep their seconds, so they differ", () => {
+  const twice = [runs[0]!, {
+    ...runs[1]!,
+    startedAt: new Date(Date.parse(runs[0]!.startedAt) + 20_000).toISOString(),
+  }];
+  const lines = historyText(twice, 2, 40).split("\n");
+  const starts = lines.filter((l) => /^ {2}12-\d\d /.test(l)).map((l) =>
+    l.trim().split(/\s+/).slice(0, 2).join(" ")
+  );
+  assert.equal(starts.length, 2, lines.join("\n"));
+  assert.notEqual(starts[0], starts[1]);
+  assert.match(starts[0]!, /^12-\d\d \d\d:\d\d:\d\d$/);
+  for (const line of lines) assert.ok(line.length <= 40, line);
+});

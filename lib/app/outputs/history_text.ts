@@ -52,8 +52,15 @@ export function historyText(
   return [...head, "", ...runsTable(runs, w), "", ...trendsTable(runs, w)].join("\n") + "\n";
 }
 
-/** `12-02 14:03`: a run's start, short, for a narrow terminal. */
-const shortDateTime = (rfc3339: string) => dateTime(rfc3339).slice(5, 16);
+/**
+ * A run's start, short, for a narrow terminal: `12-02 14:03`, or `12-02 14:03:07` when two of the
+ * runs shown started in the same minute (they would look alike).
+ */
+function shortDateTimes(runs: readonly RunRecord[]): (r: RunRecord) => string {
+  const minutes = runs.map((r) => dateTime(r.startedAt).slice(5, 16));
+  const end = new Set(minutes).size < minutes.length ? 19 : 16;
+  return (r) => dateTime(r.startedAt).slice(5, end);
+}
 
 /**
  * One line per run: started, outcome, total time, its slowest step. When the slowest step would
@@ -69,7 +76,7 @@ function runsTable(runs: readonly RunRecord[], width: number): string[] {
   const full = fitTable(columns((r) => dateTime(r.startedAt)), width);
   return full.shown.includes("slowest step")
     ? full.lines
-    : fitTable(columns((r) => shortDateTime(r.startedAt)), width).lines;
+    : fitTable(columns(shortDateTimes(runs)), width).lines;
 }
 
 /** The run's slowest step and its time: `update:dp (20m03s)`. */
