@@ -622,10 +622,20 @@ Deno.test("Dashboard with color off (NO_COLOR) draws no escape codes, even where
 Deno.test("detachedText() says what goes on after detaching: a real run, and the demo", () => {
   const state = runningRun().state();
   assert.equal(
-    detachedText(state, "tamr-refresh run --resume --state /tmp/j.json"),
+    detachedText(state, "tamr-refresh run --resume --state /tmp/j.json", 120),
     "Detached. The job already running keeps running on Tamr; later steps will not start until" +
       " you resume the run:\n  tamr-refresh run --resume --state /tmp/j.json\n",
   );
+  // At 40 columns: wrapped between words, the command on one line however long.
+  const narrow = detachedText(
+    state,
+    "tamr-refresh run --resume --state /tmp/a/long/path/j.json",
+    40,
+  );
+  const lines = narrow.trimEnd().split("\n");
+  for (const line of lines.slice(0, -1)) assert.ok(line.length <= 40, line);
+  assert.equal(lines.at(-1), "  tamr-refresh run --resume --state /tmp/a/long/path/j.json");
+  assert.match(lines.join(" "), /^Detached\. The job already running keeps running on Tamr; later/);
   assert.match(
     detachedText(state, undefined),
     /^Detached: the demo's tenant is built in and stops/,

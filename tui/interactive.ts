@@ -5,6 +5,7 @@
 import { createJobClient } from "../lib/kit/api/client.ts";
 import type { RunSettings, Settings } from "../lib/app/settings/config.ts";
 import { InterruptedError } from "../lib/kit/errors.ts";
+import { wrapWords } from "./_format.ts";
 import type { RunState, RunStore } from "../lib/kit/run/run_state.ts";
 import type { RunHold } from "../lib/kit/run/hold.ts";
 import type { Job } from "../lib/kit/api/types.ts";
@@ -93,7 +94,7 @@ export interface DashboardRun {
 export async function startDashboard(
   store: RunStore,
   controller: AbortController,
-  io: Pick<Io, "env" | "err">,
+  io: Pick<Io, "env" | "err" | "terminal">,
   run: DashboardRun,
 ): Promise<{ detached: boolean }> {
   const resumable = run.resumeCommand !== undefined;
@@ -105,15 +106,27 @@ export async function startDashboard(
     color: !io.env.NO_COLOR,
     detachEndsRun: !resumable,
   });
-  if (result.detached) io.err(detachedText(store.state, run.resumeCommand));
+  if (result.detached) {
+    io.err(detachedText(store.state, run.resumeCommand, io.terminal.columns?.() ?? 80));
+  }
   return result;
 }
 
-/** What detaching leaves behind, said once the dashboard closed. */
-export function detachedText(state: RunState, resumeCommand: string | undefined): string {
+/**
+ * What detaching leaves behind, said once the dashboard closed: wrapped to `columns` between words,
+ * the resume command on one line however long (broken, it would not paste as one).
+ */
+export function detachedText(
+  state: RunState,
+  resumeCommand: string | undefined,
+  columns = 80,
+): string {
+  const wrap = (text: string) => wrapWords(text, Math.max(20, columns)).join("\n") + "\n";
   if (resumeCommand === undefined) {
-    return "Detached: the demo's tenant is built in and stops with this process, so detaching " +
-      "ends the demo and its jobs.\n";
+    return wrap(
+      "Detached: the demo's tenant is built in and stops with this process, so detaching " +
+        "ends the demo and its jobs.",
+    );
   }
   const running = state.counts.creating + state.counts.running;
   const jobs = running === 0
@@ -121,6 +134,6 @@ export function detachedText(state: RunState, resumeCommand: string | undefined)
     : running === 1
     ? "The job already running keeps running on Tamr"
     : `The ${running} jobs already running keep running on Tamr`;
-  return `Detached. ${jobs}; later steps will not start until you resume the run:\n` +
+  return wrap(`Detached. ${jobs}; later steps will not start until you resume the run:`) +
     `  ${resumeCommand}\n`;
 }
