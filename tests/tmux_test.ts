@@ -287,10 +287,12 @@ tmuxTest(
         assert.equal(await t.exitCode(), 0);
         const end = lastFrame(await t.capture());
         assert.doesNotMatch(end, /d detach/, "the keys are gone from the last frame once detached");
+        // Wrapped to the terminal between words; the command on a line of its own, whole.
         assert.match(
-          end,
-          /^Detached\. The 2 jobs already running keep running on Tamr; later steps will not start until you resume the run:\n {2}\S.* --resume .*$/m,
+          flat(end),
+          /Detached\. The 2 jobs already running keep running on Tamr; later steps will not start until you resume the run: \S.* --resume /,
         );
+        assert.match(end, /run:\n {2}\S.* --resume \S+ \S+\.json$/m);
       });
       const jobs = sim.creates();
       assert.equal(jobs.length, 2, "the data product's update never started");
