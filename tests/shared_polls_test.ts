@@ -320,3 +320,19 @@ Deno.test("polls due while a list that asks for their jobs is out wait for its a
   assert.ok(sent.filter((t) => t - sent[0]! < 3 * MINUTE).length <= 20, `${sent.length} lists`);
   await sim.close();
 });
+
+Deno.test("a list page that cannot be read rests lists for a minute; a second time, lists stop", async () => {
+  const { sim, client, clock } = tenantOf({
+    pendingMs: 0,
+    durations,
+    faults: [{ kind: "malformed", path: "list", times: 2 }],
+  });
+  const shared = sharedPolls(client, { clock });
+  const run = await clock.run(() => waitAll(client, clock, ["a", "b", "c"], () => ({ shared })));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const all = lists(sim);
+  assert.equal(all.length, 2, "the cut page, a minute's rest, the second cut page, then none");
+  assert.ok(all[1]!.time - all[0]!.time >= SHARED_POLL_REST_MS);
+  assert.equal(shared.listing, false);
+  await sim.close();
+});

@@ -9,7 +9,7 @@
  * - a job it leaves out is read with `GET /jobs/{id}` (and after two misses past its first 30 s,
  *   always so);
  * - a job it gives that was not asked for means the tenant did not filter: lists stop for the run;
- * - a refusal (400 and the like) or a malformed page: lists stop for the run;
+ * - a refusal (400 and the like), or a page that cannot be read twice: lists stop for the run;
  * - a list that fails (no answer, 5xx) is not retried: the poll is a `GET` with all of its riding
  *   out an outage, and lists rest for a minute.
  * A poll that comes due while a list that asks for its job is out waits for that list's answer. A
@@ -132,6 +132,7 @@ export function sharedPolls(
   const members = new Map<string, Member>();
   let listing = true;
   let restUntil = -Infinity;
+  let unreadablePages = 0;
 
   /** The jobs one list for `me` asks for: `me` first, then the others soonest due; null: a `GET`. */
   const batchFor = (me: Member): Member[] | null => {
@@ -152,7 +153,8 @@ export function sharedPolls(
       jobs = await firstPage(client, asked, o);
     } catch (error) {
       if (o.signal?.aborted) throw error;
-      if (refusal(error)) listing = false;
+      // A page that could not be read may be a cut answer once; twice, it is how lists come.
+      if (refusal(error) || (unreadable(error) && ++unreadablePages >= 2)) listing = false;
       else restUntil = now() + SHARED_POLL_REST_MS;
       return null;
     }
@@ -269,9 +271,14 @@ async function firstPage(
   return jobs;
 }
 
-/** A list the tenant will not answer as asked, now or later: a 4xx other than 408 and 429, or a page it sent that could not be read. */
+/** A list the tenant will not answer as asked, now or later: a 4xx other than 408 and 429. */
 function refusal(error: unknown): boolean {
   if (!(error instanceof ApiError) || error.status === null) return false;
-  if (error.status === 200) return true;
   return error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+}
+
+/** A list answered 2xx with a page that could not be read (cut, malformed, not JSON). */
+function unreadable(error: unknown): boolean {
+  return error instanceof ApiError && error.status !== null && error.status >= 200 &&
+    error.status < 300;
 }
