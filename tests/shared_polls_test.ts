@@ -8,7 +8,12 @@ import { createJobClient } from "../lib/kit/api/client.ts";
 import type { Job, JobClient, ListJobsOptions } from "../lib/kit/api/types.ts";
 import { JobFailedError } from "../lib/kit/errors.ts";
 import { waitForJob } from "../lib/kit/job/poller.ts";
-import { SHARED_POLL_JOBS, SHARED_POLL_REST_MS, sharedPolls } from "../lib/kit/job/shared_polls.ts";
+import {
+  SHARED_POLL_JOBS,
+  SHARED_POLL_PATIENCE_MS,
+  SHARED_POLL_REST_MS,
+  sharedPolls,
+} from "../lib/kit/job/shared_polls.ts";
 import { NOT_YET_VISIBLE_MS, type WaitOptions } from "../lib/kit/job/wait_options.ts";
 import { createInProcessTenant, type InProcessTenant } from "../lib/sim/in_process.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
@@ -76,11 +81,10 @@ Deno.test("one list by job_id answers for every job waited on together: fewer re
   const alone = await polled(false);
   const together = await polled(true);
   assert.equal(alone.lists.length, 0);
-  // a's end, the first a list shows, is read again with a GET; the two agree, so b's end is taken
-  // from the list. Once both have ended, c is waited on alone: its polls are GETs.
+  // a and b: one GET each, to read how they ended; once both have, c is waited on alone: GETs.
   const getsOf = (id: string) => together.gets.filter((p) => p.endsWith(id)).length;
   assert.equal(getsOf(together.ids[0]!), 1);
-  assert.equal(getsOf(together.ids[1]!), 0);
+  assert.equal(getsOf(together.ids[1]!), 1);
   for (const l of together.lists) {
     const asked = askedIn(l.query);
     assert.ok(asked.length >= 2 && asked.length <= 3, l.query);
@@ -238,24 +242,41 @@ Deno.test("a job the list leaves out is read with a GET, and after two misses pa
   await sim.close();
 });
 
-Deno.test("a list that gives less of a finished job (no error, no history): every end is read with a GET", async () => {
+Deno.test("a list that leaves out status.error: a failure after a success is still a failure", async () => {
+  // a succeeds first (its end says nothing of errors), then b fails while c still runs.
   const { sim, client, clock } = tenantOf({
     pendingMs: 0,
     durations,
-    failures: { "load:a": { reason: "PLANNING_FAILED", message: "Simulated." } },
+    failures: { "load:b": { reason: "PLANNING_FAILED", message: "Simulated." } },
   });
+  const errorless = withList(client, async function* (o) {
+    for await (const job of client.listJobs(o)) {
+      yield { ...job, status: { state: job.status.state } } as Job;
+    }
+  });
+  const shared = sharedPolls(errorless, { clock });
+  const run = await clock.run(() => waitAll(errorless, clock, ["a", "b", "c"], () => ({ shared })));
+  const [a, b, c] = run.results;
+  assert.equal(a!.status, "fulfilled");
+  assert.ok(b!.status === "rejected" && b!.reason instanceof JobFailedError, "b failed");
+  assert.equal((b!.reason as JobFailedError).reason, "PLANNING_FAILED");
+  assert.equal(c!.status, "fulfilled");
+  await sim.close();
+});
+
+Deno.test("a list that leaves out statusHistory: a finished job is read whole with a GET", async () => {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations });
   const bare = withList(client, async function* (o) {
     for await (const job of client.listJobs(o)) {
       const { statusHistory: _, ...rest } = job;
-      yield { ...rest, status: { state: job.status.state } } as Job;
+      yield rest as Job;
     }
   });
   const shared = sharedPolls(bare, { clock });
   const run = await clock.run(() => waitAll(bare, clock, ["a", "b", "c"], () => ({ shared })));
-  const [a, b] = run.results;
-  assert.ok(a!.status === "rejected" && a!.reason instanceof JobFailedError, "a failed");
-  // b ends while c still runs: a list shows it DONE, and it is read again (the lists disagreed).
-  assert.ok(b!.status === "fulfilled" && Array.isArray(b!.value.statusHistory), "read whole");
+  for (const r of run.results) {
+    assert.ok(r.status === "fulfilled" && Array.isArray(r.value.statusHistory), "read whole");
+  }
   await sim.close();
 });
 
@@ -334,5 +355,25 @@ Deno.test("a list page that cannot be read rests lists for a minute; a second ti
   assert.equal(all.length, 2, "the cut page, a minute's rest, the second cut page, then none");
   assert.ok(all[1]!.time - all[0]!.time >= SHARED_POLL_REST_MS);
   assert.equal(shared.listing, false);
+  await sim.close();
+});
+
+Deno.test("a list that hangs is given up on after 5 s: the polls are GETs, lists rest a minute", async () => {
+  const { sim, client, clock } = tenantOf({
+    pendingMs: 0,
+    durations,
+    faults: [{ kind: "hang", path: "list", times: 1 }],
+  });
+  const shared = sharedPolls(client, { clock });
+  const run = await clock.run(() => waitAll(client, clock, ["a", "b", "c"], () => ({ shared })));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const hung = lists(sim)[0]!;
+  const after = sim.requests.filter((r) => r.time > hung.time);
+  // Every wait whose poll waited for the hung list makes it as a GET once it was given up on.
+  const firstGet = after.find((r) => /\/jobs\/[^/]+$/.test(r.path))!;
+  assert.equal(firstGet.time - hung.time, SHARED_POLL_PATIENCE_MS);
+  const nextList = lists(sim)[1]!;
+  assert.ok(nextList.time - hung.time >= SHARED_POLL_PATIENCE_MS + SHARED_POLL_REST_MS);
+  assert.equal(shared.listing, true, "a slow list is not a refusal");
   await sim.close();
 });

@@ -105,9 +105,10 @@ export async function waitForJob(
       const brought = await heard.nap(wait);
       let job: Job;
       try {
-        job = brought === null ? await reader.read() : reader.take(
-          isDone(brought) && shared ? await shared.settle(brought, reader.fetch) : brought,
-        );
+        // How a job ended is read from the job itself, never from another wait's list.
+        job = brought === null
+          ? await reader.read()
+          : reader.take(isDone(brought) ? await reader.fetch() : brought);
       } catch (error) {
         // Our client gives up on a failing poll only at the deadline; another JobClient may give
         // up sooner: either way the wait goes on (at the poll schedule's pace) until the deadline.

@@ -10,14 +10,13 @@
  *   always so);
  * - a job it gives that was not asked for means the tenant did not filter: lists stop for the run;
  * - a refusal (400 and the like), or a page that cannot be read twice: lists stop for the run;
- * - a list that fails (no answer, 5xx) is not retried: the poll is a `GET` with all of its riding
- *   out an outage, and lists rest for a minute.
+ * - a list that fails (no answer, 5xx, none within 5 s) is not retried: the poll is a `GET` with
+ *   all of its riding out an outage, and lists rest for a minute.
  * A poll that comes due while a list that asks for its job is out waits for that list's answer. A
- * lone wait always polls with `GET`. How a job ended must be right: the first job a list shows
- * DONE is read again with `GET`, and unless the two agree (its error, its history), so is every
- * job a list shows DONE.
+ * lone wait always polls with `GET`. How a job ended is always read with `GET`: a list may give
+ * less of a job (its error, its history), and success or failure is the answer that must be right.
  */
-import type { Clock } from "../clock.ts";
+import { type Clock, realClock } from "../clock.ts";
 import { ApiError } from "../errors.ts";
 import { anyOf, fieldIs, renderFilter } from "../api/job_filter.ts";
 import type { Job, JobClient, RequestOptions } from "../api/types.ts";
@@ -25,7 +24,12 @@ import { NOT_YET_VISIBLE_MS } from "./wait_options.ts";
 
 /** The most jobs one list request asks for: the API's largest page. */
 export const SHARED_POLL_JOBS = 30;
-/** After a list that failed (no answer, 5xx), polls are `GET`s for this long. */
+/**
+ * A list not answered within this is given up on, and its polls are made as `GET`s: a list that
+ * hangs must not hold up every wait until the request's own timeout.
+ */
+export const SHARED_POLL_PATIENCE_MS = 5_000;
+/** After a list that failed (no answer, 5xx, too slow), polls are `GET`s for this long. */
 export const SHARED_POLL_REST_MS = 60_000;
 /** Lists that leave a job out this many times in a row: that job is read with `GET` from then on. */
 const MISSES_ALLOWED = 2;
@@ -51,11 +55,6 @@ const MISSES_ALLOWED = 2;
 export interface SharedWait {
   /** The time of this wait's next poll (ms since the epoch): the soonest due are asked for first. */
   due(at: number): void;
-  /**
-   * This wait's job as a list showed it DONE, made sure of: until one such job was read again
-   * with `get()` and found the same (its error, its history), every one is read again.
-   */
-  settle(listed: Job, get: () => Promise<Job>): Promise<Job>;
   /** One poll of this wait's job: a shared list when it can, else `get()`. */
   poll(get: () => Promise<Job>, options: RequestOptions): Promise<Job>;
   /** The wait is over: its job is no longer asked for. */
@@ -128,7 +127,8 @@ export function sharedPolls(
   client: Pick<JobClient, "listJobs">,
   options: SharedPollsOptions = {},
 ): SharedPolls {
-  const now = () => options.clock?.now() ?? Date.now();
+  const clock = options.clock ?? realClock;
+  const now = () => clock.now();
   const members = new Map<string, Member>();
   let listing = true;
   let restUntil = -Infinity;
@@ -149,14 +149,18 @@ export function sharedPolls(
   const listFor = async (batch: Member[], o: RequestOptions): Promise<Map<string, Job> | null> => {
     const asked = new Map(batch.map((m) => [m.jobId, m]));
     let jobs: Job[];
+    const patience = patienceFor(clock, o.signal);
     try {
-      jobs = await firstPage(client, asked, o);
+      jobs = await firstPage(client, asked, { ...o, signal: patience.signal });
     } catch (error) {
       if (o.signal?.aborted) throw error;
+      // A list slower than `SHARED_POLL_PATIENCE_MS` was given up on: the polls are GETs now.
       // A page that could not be read may be a cut answer once; twice, it is how lists come.
       if (refusal(error) || (unreadable(error) && ++unreadablePages >= 2)) listing = false;
       else restUntil = now() + SHARED_POLL_REST_MS;
       return null;
+    } finally {
+      patience.done();
     }
     const found = new Map<string, Job>();
     for (const job of jobs) {
@@ -195,18 +199,9 @@ export function sharedPolls(
     if (o.signal?.aborted) throw o.signal.reason;
     const mine = found?.get(me.jobId);
     if (!mine) return await get();
-    return mine.status?.state === "DONE" ? await settle(mine, get) : mine;
-  };
-
-  // How a job ended must be right: a list might give less of a job than a GET (its error, its
-  // history). The first job a list shows DONE is read again; lists are trusted with ends only if
-  // they agreed.
-  let endsTrusted: boolean | null = null;
-  const settle = async (listed: Job, get: () => Promise<Job>): Promise<Job> => {
-    if (endsTrusted === true) return listed;
-    const job = await get();
-    endsTrusted ??= sameEnd(listed, job);
-    return job;
+    // How a job ended is read from the job itself: a list may give less of it (its error, its
+    // history), and a success cannot show that it does (it has no error to leave out).
+    return mine.status?.state === "DONE" ? await get() : mine;
   };
 
   return {
@@ -229,7 +224,6 @@ export function sharedPolls(
           me.dueAt = at;
         },
         poll: (get, o) => poll(me, get, o),
-        settle,
         leave: () => {
           if (members.get(jobId) === me) members.delete(jobId);
         },
@@ -238,13 +232,26 @@ export function sharedPolls(
   };
 }
 
-/** Whether a job as listed ended as the job read alone did: DONE, the same error, the same history. */
-function sameEnd(listed: Job, job: Job): boolean {
-  if (listed.status?.state !== "DONE" || job.status?.state !== "DONE") return false;
-  if (JSON.stringify(listed.status.error ?? null) !== JSON.stringify(job.status.error ?? null)) {
-    return false;
-  }
-  return JSON.stringify(listed.statusHistory ?? null) === JSON.stringify(job.statusHistory ?? null);
+/**
+ * A signal that aborts when `signal` does or once `SHARED_POLL_PATIENCE_MS` passed on `clock`;
+ * `done()` ends the wait for it.
+ */
+function patienceFor(clock: Clock, signal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const forward = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", forward, { once: true });
+  const timer = new AbortController();
+  clock.sleep(SHARED_POLL_PATIENCE_MS, timer.signal).then(
+    () => controller.abort(new Error("the list was not answered in time")),
+    () => {}, // done() first
+  );
+  return {
+    signal: controller.signal,
+    done() {
+      timer.abort();
+      signal?.removeEventListener("abort", forward);
+    },
+  };
 }
 
 /** One page of the list filtered to the jobs asked for, tried once. */
