@@ -426,3 +426,17 @@ tmuxTest("NO_COLOR=1: the dashboard draws no colour or style escape codes", asyn
     });
   });
 });
+
+tmuxTest(
+  "demo --verbose in a terminal prints plain lines with every HTTP exchange, not a dashboard drawn over them",
+  async () => {
+    await withTmux(["demo", "--verbose", "--speed", "20"], {}, async (t) => {
+      assert.equal(await t.exitCode(), 0);
+      const all = await t.capture();
+      assert.equal(titleLines(all).length, 0, `no dashboard:\n${all}`);
+      assert.ok((all.match(/ http POST \/api\/v1beta1\/jobs 200 /g) ?? []).length >= 9, all);
+      assert.match(all, / http GET \/api\/v1beta1\/jobs\/job_\w+ 200 /);
+      assert.match(all, /succeeded \(DONE\)/);
+    });
+  },
+);

@@ -27,7 +27,8 @@ export async function showRun(
   },
 ): Promise<{ dashboard: Promise<{ detached: boolean }> | null }> {
   const { verbose, hold, resumeCommand } = view;
-  if (view.interactive) {
+  // The HTTP lines of --verbose would be drawn over by the dashboard: plain lines instead.
+  if (view.interactive && !verbose) {
     const { startDashboard } = await import("../../../tui/interactive.ts");
     return { dashboard: startDashboard(store, controller, io, { hold, resumeCommand }) };
   }

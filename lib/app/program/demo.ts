@@ -15,7 +15,7 @@ export function addDemoCommand(program: Command, ctx: CommandContext): void {
       "--speed <n>",
       "run about N times faster, 1-1000 (default 1: about 14 s)",
     )
-    .option("-v, --verbose", "one line per HTTP exchange on stderr")
+    .option("-v, --verbose", "one line per HTTP exchange on stderr; plain lines, not the dashboard")
     .addHelpText(
       "after",
       teach(

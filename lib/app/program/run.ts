@@ -106,7 +106,10 @@ function reportOptions<A extends unknown[], O extends OptionValues, G extends Op
 ) {
   return command
     .option("--env-file <file>", "read variables from this file (.env is read when present)")
-    .option("-v, --verbose", "one line per HTTP exchange on stderr (never the key)")
+    .option(
+      "-v, --verbose",
+      "one line per HTTP exchange on stderr (never the key); plain lines, not the dashboard",
+    )
     .option("--junit <file>", "write a JUnit XML report (one test case per step) when the run ends")
     .option(
       "--notify <url>",
