@@ -113,3 +113,18 @@ Deno.test("the CLI: `run --resume` alone with TAMR_BASE_URL exported resumes the
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("run --resume --base-url URL --data-product ID takes the rest of the plan from the journal those name", async () => {
+  const files = new Map([
+    [`${dir}/127.0.0.1_9002--dp2.json`, journalFor("dp2", "http://127.0.0.1:9002", false)],
+  ]);
+  const io = fakeIo(files, { env });
+  const flags = { resume: true, baseUrl: "http://127.0.0.1:9002", dataProduct: "dp2" };
+  const { settings, journal } = await resolveRunSettings(flags, io);
+  assert.equal(journal?.path, `${dir}/127.0.0.1_9002--dp2.json`);
+  assert.deepEqual(settings.sources, ["s1"]);
+  assert.equal(settings.dataProduct, "dp2");
+  // Another part of a plan given: the journal's plan is not mixed in (the run then says they differ).
+  const mixed = await resolveRunSettings({ ...flags, source: ["s9"] }, io);
+  assert.deepEqual(mixed.settings.sources, ["s9"]);
+});

@@ -131,7 +131,7 @@ export function journalLayer(loaded: LoadedJournal, above: readonly Layer[]): La
     above.some((layer) => keys.some((k) => layer[k] !== undefined));
   const where = (field: string) => `"${field}" in the run journal ${path}`;
   const layer: { -readonly [K in keyof Layer]: Layer[K] } = {};
-  if (!gives(PLAN_VALUES)) {
+  if (!gives(PLAN_VALUES) || namesOnly(above, journal)) {
     const input = planInputOf(journal);
     layer.sources = () => ids(where("plan"))(input.sources);
     layer.dataProduct = () => id(where("plan"))(input.dataProduct);
@@ -151,6 +151,23 @@ export function journalLayer(loaded: LoadedJournal, above: readonly Layer[]): La
     layer.requestTimeoutMs = () => pacing.requestTimeoutMs;
   }
   return layer;
+}
+
+/**
+ * True when the layers above name the journal's data product and no other part of a plan (`run
+ * --resume --base-url URL --data-product ID`, which finds the journal by them): the journal's
+ * plan is still the one to resume.
+ */
+function namesOnly(above: readonly Layer[], journal: LoadedJournal["journal"]): boolean {
+  const named = above.find((layer) => layer.dataProduct !== undefined)?.dataProduct;
+  if (named === undefined) return false;
+  const others = PLAN_VALUES.filter((k) => k !== "dataProduct");
+  if (above.some((layer) => others.some((k) => layer[k] !== undefined))) return false;
+  try {
+    return named() === planInputOf(journal).dataProduct;
+  } catch {
+    return false; // an invalid id: said where the run reads it
+  }
 }
 
 /** The defaults, from `lib/kit/defaults.ts`. */
