@@ -44,9 +44,17 @@ Deno.test("jobs get prints one job, and --output json prints it as JSON", async 
 
 Deno.test("jobs list shows recent jobs newest first, and --running only unfinished ones", async () => {
   await withJobs({ default: 100, "load:slow": 60_000 }, async (baseUrl, ids) => {
-    await new Promise((r) => setTimeout(r, 400));
-    const all = await runCli(["jobs", "list"], env(baseUrl));
+    // Until the short jobs have ended (one succeeded, one failed).
+    let all = await runCli(["jobs", "list"], env(baseUrl));
+    while (!/PLANNING_FAILED/.test(all.stdout) || !/SUCCEEDED/.test(all.stdout)) {
+      assert.equal(all.code, 0, all.stderr);
+      all = await runCli(["jobs", "list"], env(baseUrl));
+    }
     assert.equal(all.code, 0, all.stderr);
+    // The columns line up, however long the state (PLANNING_FAILED): "since" starts each at once.
+    const lines = all.stdout.trimEnd().split("\n");
+    const since = lines[0]!.indexOf("since");
+    for (const line of lines.slice(1)) assert.match(line.slice(since), /^\d{4}-\d\d-\d\d /, line);
     const rows = all.stdout.trim().split("\n").slice(1).map((l) => l.split(/ +/)[0]);
     assert.deepEqual(rows, [ids.slow, ids.bad, ids.ok]);
     const running = await runCli(["jobs", "list", "--running"], env(baseUrl));

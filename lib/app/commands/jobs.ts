@@ -70,7 +70,7 @@ async function listJobs(
   io: Io,
 ): Promise<void> {
   let n = 0;
-  if (!o.json) io.out(`${"job".padEnd(24)} ${"step".padEnd(32)} ${"state".padEnd(9)} since\n`);
+  if (!o.json) io.out(`${"job".padEnd(24)} ${"step".padEnd(32)} ${"state".padEnd(15)} since\n`);
   for await (const job of client.listJobs({ signal: io.signal })) {
     if (o.running && job.status.state === "DONE") continue;
     io.out(o.json ? JSON.stringify(job) + "\n" : listLine(job));
@@ -159,6 +159,6 @@ function listLine(job: Job): string {
   const err = job.status.error;
   const state = job.status.state === "DONE" ? (err ? err.reason : "SUCCEEDED") : job.status.state;
   return `${job.jobId.padEnd(24)} ${(stepIdFor(job.configuration) ?? "?").padEnd(32)} ${
-    state.padEnd(9)
+    state.padEnd(15)
   } ${dateTime(job.status.stateStartTime)}\n`;
 }
