@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startSimTenant } from "../lib/sim/server.ts";
+import { parseScenario } from "../lib/sim/parse_scenario.ts";
 import { childEnv, type CliResult, ROOT, runCli, SECRET_KEY } from "./_cli.ts";
 
 /** Every command a user can ask for help on, as they would type it. */
@@ -281,4 +282,15 @@ Deno.test("history's help and the README name the history file as historyPathOf(
     /`--state runs\/j\.json` keeps it in `runs\/j\.history\.jsonl`/,
   );
   for (const text of [history, readme]) assert.doesNotMatch(text, /<journal>\.history\.jsonl/);
+});
+
+Deno.test("sim --help's example scenario is one the simulated tenant takes", async () => {
+  const r = await runCli(["sim", "--help"], childEnv());
+  assert.equal(r.code, 0, r.stderr);
+  const example = r.stdout.split("for example:\n")[1]?.split("\n  durations and failures")[0];
+  assert.ok(example, r.stdout);
+  const scenario = parseScenario(JSON.parse(example));
+  assert.equal(scenario.durations?.["load:s1"], 60_000);
+  assert.equal(scenario.faults?.[0]?.kind, "status");
+  for (const line of r.stdout.split("\n")) assert.ok(line.length <= 80, line);
 });
