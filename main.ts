@@ -23,6 +23,16 @@ const hard = new AbortController();
 const onSignal = (signal: "SIGHUP" | "SIGINT" | "SIGTERM") => () => {
   if (first.signal.aborted) {
     hard.abort(new InterruptedError(signal));
+    try {
+      Deno.stderr.writeSync(
+        new TextEncoder().encode(
+          `\nA second ${signal}: exiting now. Jobs asked to stop may still be stopping on Tamr; ` +
+            "`run --resume` finishes the run (a job it finds stopped by this run is run again).\n",
+        ),
+      );
+    } catch {
+      // stderr is gone too: the exit code says it
+    }
     Deno.exit(EXIT_CODES[signal]);
   }
   first.abort(new InterruptedError(signal));

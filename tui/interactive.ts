@@ -14,6 +14,9 @@ import { type AskDeps, askForInit, askForRun, type InitTarget, promptsUntil } fr
 import { answeredSettings, defaultsFrom } from "./answers.ts";
 import { writeConfigFile } from "./save_config.ts";
 import { runDashboard } from "./dashboard_app.tsx";
+import { keepOwnSignals } from "./_own_signals.ts";
+
+keepOwnSignals();
 
 /** Lists up to `max` recent jobs of a tenant, newest first; given up on the first interrupt. */
 function recentJobsLister(io: Io): NonNullable<AskDeps["listRecentJobs"]> {

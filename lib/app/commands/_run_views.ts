@@ -6,6 +6,13 @@ import type { RunHold } from "../../kit/run/hold.ts";
 import type { RunStore } from "../../kit/run/run_state.ts";
 import type { RunResult } from "../../kit/run/run_options.ts";
 import type { Io } from "../io.ts";
+import {
+  JSON_HEARTBEAT_MS,
+  progressJson,
+  progressText,
+  startHeartbeat,
+  TEXT_HEARTBEAT_MS,
+} from "../outputs/heartbeat.ts";
 import { createJsonReporter } from "../outputs/json.ts";
 import { createTextReporter } from "../outputs/text.ts";
 
@@ -32,12 +39,20 @@ export async function showRun(
     const { startDashboard } = await import("../../../tui/interactive.ts");
     return { dashboard: startDashboard(store, controller, io, { hold, resumeCommand }) };
   }
-  if (view.output === "json") {
+  const json = view.output === "json";
+  if (json) {
     store.subscribe(createJsonReporter(io.out));
     store.subscribe(createTextReporter(io.err, { verbose }));
   } else {
     store.subscribe(createTextReporter(io.out, { verbose }));
   }
+  // A line on stdout now and then: a reader that went away is noticed while the jobs run.
+  startHeartbeat(store, {
+    clock: io.clock,
+    everyMs: json ? JSON_HEARTBEAT_MS : TEXT_HEARTBEAT_MS,
+    write: io.out,
+    line: json ? progressJson : progressText,
+  });
   return { dashboard: null };
 }
 

@@ -21,6 +21,8 @@ export interface JournalStep {
   endedAt?: string;
   /** Its job's phases from Tamr's statusHistory (RFC 3339), once the step ended and Tamr said. */
   jobTimes?: { createdAt?: string; runningAt?: string; doneAt?: string };
+  /** This run asked Tamr to stop the job: a resume that finds it stopped runs the step again. */
+  stopRequested?: boolean;
 }
 
 /** The run journal: enough to continue a run after a crash, and never the API key. */
@@ -135,16 +137,24 @@ export function applyToJournal(j: JournalData, e: RunEvent): boolean {
     next.outcome = e.state as StepOutcome;
     next.endedAt = e.endedAt ?? e.time;
     if (e.jobTimes) next.jobTimes = e.jobTimes;
-  } else if ((e.state === "creating" || e.state === "queued") && prev.outcome) {
+  } else if (
+    (e.state === "creating" || e.state === "queued") && (prev.outcome || prev.stopRequested)
+  ) {
     // A step run again after an earlier failure starts afresh: no old outcome, job or times.
-    for (const k of ["outcome", "jobId", "startedAt", "endedAt", "jobTimes"] as const) {
+    for (
+      const k of ["outcome", "jobId", "startedAt", "endedAt", "jobTimes", "stopRequested"] as const
+    ) {
       delete next[k];
     }
+  } else if (e.state === "stopping" && e.jobState === undefined && next.jobId !== undefined) {
+    // This run asked Tamr to stop the job (a STOPPING seen on Tamr carries Tamr's state): a resume
+    // that finds it stopped runs the step again instead of calling it stopped by someone else.
+    next.stopRequested = true;
   }
   if (e.state === "creating" && !next.startedAt) next.startedAt = e.time;
   if (
     next.jobId === prev.jobId && next.outcome === prev.outcome &&
-    next.startedAt === prev.startedAt
+    next.startedAt === prev.startedAt && next.stopRequested === prev.stopRequested
   ) return false;
   if (e.state === "succeeded" && next.startedAt && !prev.outcome) {
     // Tamr's own duration when the event has it: ours would add the time to notice the end.

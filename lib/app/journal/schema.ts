@@ -66,6 +66,8 @@ const planStep = z.object({
 const journalStep = z.looseObject({
   jobId: nonEmpty.exactOptional(),
   outcome: z.enum(STEP_OUTCOMES, must("a step outcome")).exactOptional(),
+  // This run asked Tamr to stop the step's job (kept since stopped jobs are run again on resume).
+  stopRequested: z.boolean(must("true or false")).exactOptional(),
   startedAt: time.exactOptional(),
   endedAt: time.exactOptional(),
   // Kept since the run history: older journals have none.

@@ -1,5 +1,5 @@
 /** What a step reads from its job: when Tamr created it, how long it took, its phases. */
-import type { Job } from "../api/types.ts";
+import type { Job, JobClient } from "../api/types.ts";
 import { jobPhases } from "../job/job_times.ts";
 import type { TenantClock } from "../job/tenant_clock.ts";
 import type { StepEvent } from "./events.ts";
@@ -47,4 +47,41 @@ export function createdOnOurClock(job: Job, tenantClock: TenantClock): number | 
   if (created === undefined) return null;
   const { lo, hi } = tenantClock.offset();
   return Number.isFinite(lo) && Number.isFinite(hi) ? created - (lo + hi) / 2 : created;
+}
+
+/** Outcomes after which a resumed step runs again rather than polling its old job. */
+const RUN_AGAIN: ReadonlySet<string> = new Set(["failed", "timed_out", "stopped"]);
+
+/**
+ * Whether a resumed step polls the job the earlier run had for it: not when that step ended
+ * failed, timed out or stopped, nor when the earlier run asked Tamr to stop the job and it ended
+ * stopped (one GET): that step is run again.
+ */
+export async function resumesJob(
+  prior: {
+    jobId?: string | undefined;
+    outcome?: string | undefined;
+    stopRequested?: boolean | undefined;
+  },
+  ctx: { client: JobClient; signal: AbortSignal },
+): Promise<boolean> {
+  if (!prior.jobId || RUN_AGAIN.has(prior.outcome ?? "")) return false;
+  return !await stoppedByUs(prior, ctx);
+}
+
+/**
+ * True when the earlier run asked Tamr to stop the step's job and it ended stopped (one GET).
+ * Any doubt (the job still going, a failed read) is false: the step polls the job as usual.
+ */
+async function stoppedByUs(
+  prior: { jobId?: string | undefined; stopRequested?: boolean | undefined },
+  ctx: { client: JobClient; signal: AbortSignal },
+): Promise<boolean> {
+  if (!prior.stopRequested || !prior.jobId) return false;
+  try {
+    const job = await ctx.client.getJob(prior.jobId, { signal: ctx.signal });
+    return job.status?.state === "DONE" && job.status.error?.reason === "STOPPED_BY_USER";
+  } catch {
+    return false;
+  }
 }

@@ -14,7 +14,7 @@ import { type CreateContext, createOrAttach } from "./create.ts";
 import type { RunEvent, StepEvent, StepState } from "./events.ts";
 import type { PlanStep } from "./plan.ts";
 import { type SlowWatch, slowWatch } from "./slower_than_usual.ts";
-import { createdOnOurClock, jobCreatedAt, jobDuration, timesOf } from "./_step_job.ts";
+import { createdOnOurClock, jobCreatedAt, jobDuration, resumesJob, timesOf } from "./_step_job.ts";
 
 export { jobDuration } from "./_step_job.ts";
 
@@ -51,6 +51,8 @@ export interface PriorStep {
   jobId?: string | undefined;
   /** How the step ended in the earlier run, when it did. */
   outcome?: string | undefined;
+  /** The earlier run asked Tamr to stop this job: found stopped, the step runs again. */
+  stopRequested?: boolean | undefined;
   /** When the step began in the earlier run (RFC 3339), when known. */
   startedAt?: string | undefined;
   /** When it ended in the earlier run (RFC 3339), when known. */
@@ -82,9 +84,6 @@ export interface StepContext extends Omit<CreateContext, "onState" | "warn" | "o
   prior?: PriorStep | undefined;
 }
 
-/** Outcomes after which a resumed step runs again rather than polling its old job. */
-const RUN_AGAIN: ReadonlySet<string> = new Set(["failed", "timed_out", "stopped"]);
-
 /** Runs one step to its end. */
 export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd> {
   const now = () => new Date(ctx.clock.now()).toISOString();
@@ -108,7 +107,7 @@ export async function runStep(step: PlanStep, ctx: StepContext): Promise<StepEnd
   let found: Job | null = null; // a job found running, as the search read it
   let otherRun = false;
   const prior = ctx.prior;
-  if (prior?.jobId && !RUN_AGAIN.has(prior.outcome ?? "")) {
+  if (prior?.jobId && await resumesJob(prior, ctx)) {
     job = { jobId: prior.jobId };
     attached = true;
     warn(`Resuming: polling job ${prior.jobId} again instead of creating a new one.`, prior.jobId);
