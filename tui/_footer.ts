@@ -10,6 +10,21 @@ export function runningJobs(state: RunState): number {
   return state.steps.filter((s) => s.state === "creating" || s.state === "running").length;
 }
 
+/** The quit question: how many jobs quitting stops, and those of another run it leaves alone. */
+function quitQuestion(state: RunState): string {
+  const active = state.steps.filter((s) => s.state === "creating" || s.state === "running");
+  const others = active.filter((s) => s.otherRun).length;
+  const ours = active.length - others;
+  const left = others === 0
+    ? ""
+    : ` (${plural(others, "job", "jobs")} of another run ${
+      others === 1 ? "keeps" : "keep"
+    } running)`;
+  return ours > 0
+    ? `Stop ${plural(ours, "running job", "running jobs")}${left} and quit? y/n`
+    : `Quit${left}? y/n`;
+}
+
 /**
  * The last lines of the frame: the summary once the run ended; nothing once detached; else the quit
  * question, the word that the run is stopping its jobs, or the keys.
@@ -25,11 +40,7 @@ export function footer(
   if (state.finishedAt !== null) return summaryLines(state, columns);
   if (detached) return [];
   if (overlay === "confirm-quit") {
-    const n = runningJobs(state);
-    const ask = n > 0
-      ? `Stop ${plural(n, "running job", "running jobs")} and quit? y/n`
-      : "Quit? y/n";
-    return [{ kind: "text", parts: [{ text: ask, tone: "yellow" }] }];
+    return [{ kind: "text", parts: [{ text: quitQuestion(state), tone: "yellow" }] }];
   }
   if (quitting) {
     return [{

@@ -103,7 +103,7 @@ export async function startDashboard(
   const resumable = run.resumeCommand !== undefined;
   const result = await runDashboard({
     store,
-    onQuit: () => controller.abort(new InterruptedError("SIGINT")),
+    onQuit: () => controller.abort(new InterruptedError("SIGINT", "Quit from the dashboard")),
     onDetach: () => {},
     hold: run.hold,
     color: !io.env.NO_COLOR,

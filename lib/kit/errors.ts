@@ -187,10 +187,13 @@ export class InterruptedError extends Error {
   override name = "InterruptedError";
   /** The signal that interrupted the run. */
   readonly signal: InterruptSignal;
-  /** For the signal received. */
-  constructor(signal: InterruptSignal) {
+  /** For the signal received; `message` says it otherwise (a quit from the dashboard is a SIGINT). */
+  constructor(signal: InterruptSignal, message?: string) {
     super(
-      signal === "SIGPIPE" ? "Interrupted: standard output was closed" : `Interrupted by ${signal}`,
+      message ??
+        (signal === "SIGPIPE"
+          ? "Interrupted: standard output was closed"
+          : `Interrupted by ${signal}`),
     );
     this.signal = signal;
   }

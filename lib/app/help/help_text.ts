@@ -74,7 +74,10 @@ export const HELP = {
     codes: ["0", "1", "2", "3", "4", "5", "130", "141"],
     stopRule: true,
   },
-  demo: { env: ["CI", "NO_COLOR"], codes: ["0", "1", "2", "130", "141"] },
+  demo: {
+    env: ["CI", "NO_COLOR"],
+    codes: [["0", "every step succeeded"], "1", "2", "130", "141"],
+  },
   sim: { env: [], codes: ["2", ["130", "stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP)"]] },
   jobs: { env: CONNECTION, codes: [...JOB_CODES] },
   jobsRead: {
