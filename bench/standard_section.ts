@@ -5,6 +5,7 @@
  * earlier jobs, a second run with the first's history, a first run with nothing to learn, and the
  * walkthrough on the same durations as each of the two runs.
  */
+import type { RunOptions } from "../lib/kit/run/run_options.ts";
 import type { Scenario } from "../lib/sim/scenario.ts";
 import { listMakespan, optimalMakespan, type PipelineBound, pipelineBound } from "./bound.ts";
 import { clock, max, mean, table } from "./report.ts";
@@ -91,13 +92,18 @@ export async function runTrial(seed: number): Promise<Trial> {
     concurrency,
     learn: true,
   });
-  const second = await runOurs({
-    label: "ours, run 2: the history of run 1",
-    scenario: variedScenario(2 * seed),
-    plan,
-    concurrency,
-    history: first.history,
-  });
+  // Run 2 on its own seed with run 1's history, shared polls or (as on a tenant whose list cannot
+  // be used) each job polled alone.
+  const secondRun = (label: string, run: Partial<RunOptions> = {}) =>
+    runOurs({
+      label,
+      scenario: variedScenario(2 * seed),
+      plan,
+      concurrency,
+      history: first.history,
+      run,
+    });
+  const second = await secondRun("ours, run 2: the history of run 1");
   const cold = await runOurs({
     label: "ours, run 1 on a tenant with no earlier jobs",
     scenario: variedScenario(firstSeed),
@@ -105,13 +111,8 @@ export async function runTrial(seed: number): Promise<Trial> {
     concurrency,
     learn: true,
   });
-  const alone = await runOurs({
-    label: "ours, run 2, each job polled alone (no shared list)",
-    scenario: variedScenario(2 * seed),
-    plan,
-    concurrency,
-    history: first.history,
-    run: { sharePolls: false },
+  const alone = await secondRun("ours, run 2, each job polled alone (no shared list)", {
+    sharePolls: false,
   });
   const walk = await runWalkthrough({
     label: "walkthrough: sequential, 30 s polls",

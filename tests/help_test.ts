@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startSimTenant } from "../lib/sim/server.ts";
+import { type SimTenant, startSimTenant } from "../lib/sim/server.ts";
 import { parseScenario } from "../lib/sim/parse_scenario.ts";
 import { childEnv, type CliResult, ROOT, runCli, SECRET_KEY } from "./_cli.ts";
 
@@ -167,13 +167,21 @@ Deno.test("every export of the kit (lib/mod.ts) has JSDoc with an @example", asy
   assert.deepEqual(missing, [], "exports without a description and an @example");
 });
 
-Deno.test("the README's kit script refreshes its sources and data product on the simulated tenant", async () => {
+/** The kit section's `n`th TypeScript example of the README. */
+async function kitExample(n: number): Promise<string | undefined> {
   const readme = await Deno.readTextFile(`${ROOT}README.md`);
-  const script = readme.match(/## The kit[\s\S]*?```ts\n([\s\S]*?)```/)?.[1];
-  assert.ok(script, "the README has a TypeScript example in its kit section");
-  assert.ok(script.trim().split("\n").length <= 12, "a short script");
+  const kit = readme.slice(readme.indexOf("## The kit"));
+  return [...kit.matchAll(/```ts\n([\s\S]*?)```/g)][n]?.[1];
+}
+
+/** Runs a README script against a simulated tenant of `durationMs` jobs, then `check`s the tenant. */
+async function runKitExample(
+  script: string,
+  durationMs: number,
+  check: (sim: SimTenant) => void,
+): Promise<void> {
   const sim = await startSimTenant({
-    scenario: { pendingMs: 20, durations: { default: 50 } },
+    scenario: { pendingMs: 20, durations: { default: durationMs } },
     apiKey: SECRET_KEY,
   });
   const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-readme-" });
@@ -194,55 +202,37 @@ Deno.test("the README's kit script refreshes its sources and data product on the
       stderr: "piped",
     }).output();
     assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-    const created = sim.creates().map((j) => JSON.stringify(j.configuration));
-    assert.deepEqual(created, [
+    assert.ok(sim.creates().every((j) => j.status.state === "DONE" && !j.status.error));
+    check(sim);
+  } finally {
+    await sim.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("the README's kit script refreshes its sources and data product on the simulated tenant", async () => {
+  const script = await kitExample(0);
+  assert.ok(script, "the README has a TypeScript example in its kit section");
+  assert.ok(script.trim().split("\n").length <= 12, "a short script");
+  await runKitExample(script, 50, (sim) => {
+    assert.deepEqual(sim.creates().map((j) => JSON.stringify(j.configuration)), [
       JSON.stringify({ load: { sourceId: "src_crm" } }),
       JSON.stringify({ load: { sourceId: "src_erp" } }),
       JSON.stringify({ update: { dataProductId: "dp_customers" } }),
     ]);
-    assert.ok(sim.creates().every((j) => j.status.state === "DONE" && !j.status.error));
-  } finally {
-    await sim.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("the README's shared-polls script waits for two jobs with lists by job_id on the simulated tenant", async () => {
-  const readme = await Deno.readTextFile(`${ROOT}README.md`);
-  const kit = readme.slice(readme.indexOf("## The kit"));
-  const script = [...kit.matchAll(/```ts\n([\s\S]*?)```/g)][1]?.[1];
+  const script = await kitExample(1);
   assert.ok(script && script.includes("sharedPolls(client)"), "the kit section's second example");
-  const sim = await startSimTenant({
-    scenario: { pendingMs: 20, durations: { default: 3_000 } },
-    apiKey: SECRET_KEY,
-  });
-  const dir = await Deno.makeTempDir({ prefix: "tamr-refresh-readme-" });
-  try {
-    const file = `${dir}/script.ts`;
-    await Deno.writeTextFile(
-      file,
-      script.replace('"https://acme.tamr.cloud"', JSON.stringify(sim.baseUrl))
-        .replace('"./lib/mod.ts"', JSON.stringify(`${ROOT}lib/mod.ts`)),
-    );
-    const r = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-env=TAMR_API_KEY", file],
-      env: childEnv({ TAMR_API_KEY: SECRET_KEY }),
-      clearEnv: true,
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  await runKitExample(script, 3_000, (sim) => {
     assert.equal(sim.creates().length, 2);
-    assert.ok(sim.creates().every((j) => j.status.state === "DONE" && !j.status.error));
     assert.ok(
       sim.requests.some((q) => q.path.endsWith("/jobs") && q.query.includes("job_id")),
       "the two jobs were polled with a list by job_id",
     );
-  } finally {
-    await sim.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("main.ts's copy of the top-level --help is exactly commander's (regenerate if not)", async () => {

@@ -1,5 +1,8 @@
 /** The Tamr Cloud Jobs API's shapes, as far as tamr-refresh relies on them. Unknown fields are kept and ignored. */
 import type { PollRetry } from "./retry.ts";
+import type { ListJobsOptions } from "./list_jobs_options.ts";
+
+export type { ListJobsOptions } from "./list_jobs_options.ts";
 
 /**
  * Tamr's documented job states. A DONE job may have succeeded, failed or been stopped.
@@ -187,27 +190,6 @@ export interface RequestOptions {
 export interface GetJobOptions extends RequestOptions {
   /** Retry as a poll does, until the wait's deadline, instead of by the client's policy. */
   poll?: PollRetry | undefined;
-}
-
-/**
- * What `listJobs()` takes: the per-request options, the page size, the documented `filter`, and
- * whether a page that fails is tried again.
- *
- * @example
- * ```ts
- * import type { ListJobsOptions } from "@tamr-refresh/kit";
- *
- * // Two jobs in one request, or an error at once: the caller has another way to ask.
- * const options: ListJobsOptions = { filter: 'job_id = "a" OR job_id = "b"', once: true };
- * ```
- */
-export interface ListJobsOptions extends RequestOptions {
-  /** Jobs per page, 1 to 30 (default 30). */
-  pageSize?: number | undefined;
-  /** The documented filter (`job_filter.ts` builds one); sent unchanged on every page. */
-  filter?: string | undefined;
-  /** `true`: a page that fails throws at once instead of being retried by the client's policy. */
-  once?: boolean | undefined;
 }
 
 /**
