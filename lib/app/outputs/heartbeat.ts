@@ -1,7 +1,7 @@
 /**
  * A line now and then while nothing happens (plain lines and NDJSON, never the dashboard): what
  * is running and how far the run is. A log that stays silent for the twenty minutes of a data
- * product looks hung (and CI systems end jobs that print nothing for ten), and a reader of stdout
+ * product looks hung (and some CI systems end jobs that print nothing for ten), and a reader of stdout
  * that went away (`| head`) is only noticed when something is written: this line is what notices
  * it, so the jobs are stopped then rather than when they end.
  */
