@@ -16,7 +16,7 @@ import {
 } from "../lib/kit/job/shared_polls.ts";
 import { NOT_YET_VISIBLE_MS, type WaitOptions } from "../lib/kit/job/wait_options.ts";
 import { createInProcessTenant, type InProcessTenant } from "../lib/sim/in_process.ts";
-import type { Scenario } from "../lib/sim/scenario.ts";
+import type { Fault, Scenario } from "../lib/sim/scenario.ts";
 import { VirtualClock } from "../lib/sim/virtual_clock.ts";
 
 const SECOND = 1_000;
@@ -61,6 +61,15 @@ async function waitAll(
 }
 
 const durations = { "load:a": 3 * MINUTE, "load:b": 5 * MINUTE, "load:c": 7 * MINUTE };
+
+/** Waits for `sources`' jobs with shared polls on a tenant whose answers meet `faults`; all succeed. */
+async function sharedWithFaults(faults: Fault[], sources = ["a", "b", "c"]) {
+  const { sim, client, clock } = tenantOf({ pendingMs: 0, durations, faults });
+  const shared = sharedPolls(client, { clock });
+  const run = await clock.run(() => waitAll(client, clock, sources, () => ({ shared })));
+  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  return { sim, shared };
+}
 
 Deno.test("one list by job_id answers for every job waited on together: fewer requests than alone", async () => {
   const polled = async (share: boolean) => {
@@ -199,14 +208,12 @@ Deno.test("no list is sent once a search found the tenant refuses filters", asyn
 });
 
 Deno.test("a list that fails is not retried: the poll is a GET at once, and lists rest a minute", async () => {
-  const { sim, client, clock } = tenantOf({
-    pendingMs: 0,
-    durations,
-    faults: [{ kind: "status", status: 503, path: "list", times: 1 }],
-  });
-  const shared = sharedPolls(client, { clock });
-  const run = await clock.run(() => waitAll(client, clock, ["a", "b"], () => ({ shared })));
-  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const { sim, shared } = await sharedWithFaults([{
+    kind: "status",
+    status: 503,
+    path: "list",
+    times: 1,
+  }], ["a", "b"]);
   const all = lists(sim);
   assert.equal(all[0]!.status, 503);
   assert.equal(all[1]!.status, 200, "the failed list was not tried again as a list");
@@ -343,14 +350,7 @@ Deno.test("polls due while a list that asks for their jobs is out wait for its a
 });
 
 Deno.test("a list page that cannot be read rests lists for a minute; a second time, lists stop", async () => {
-  const { sim, client, clock } = tenantOf({
-    pendingMs: 0,
-    durations,
-    faults: [{ kind: "malformed", path: "list", times: 2 }],
-  });
-  const shared = sharedPolls(client, { clock });
-  const run = await clock.run(() => waitAll(client, clock, ["a", "b", "c"], () => ({ shared })));
-  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const { sim, shared } = await sharedWithFaults([{ kind: "malformed", path: "list", times: 2 }]);
   const all = lists(sim);
   assert.equal(all.length, 2, "the cut page, a minute's rest, the second cut page, then none");
   assert.ok(all[1]!.time - all[0]!.time >= SHARED_POLL_REST_MS);
@@ -359,14 +359,7 @@ Deno.test("a list page that cannot be read rests lists for a minute; a second ti
 });
 
 Deno.test("a list that hangs is given up on after 5 s: the polls are GETs, lists rest a minute", async () => {
-  const { sim, client, clock } = tenantOf({
-    pendingMs: 0,
-    durations,
-    faults: [{ kind: "hang", path: "list", times: 1 }],
-  });
-  const shared = sharedPolls(client, { clock });
-  const run = await clock.run(() => waitAll(client, clock, ["a", "b", "c"], () => ({ shared })));
-  for (const r of run.results) assert.equal(r.status, "fulfilled");
+  const { sim, shared } = await sharedWithFaults([{ kind: "hang", path: "list", times: 1 }]);
   const hung = lists(sim)[0]!;
   const after = sim.requests.filter((r) => r.time > hung.time);
   // Every wait whose poll waited for the hung list makes it as a GET once it was given up on.

@@ -7,12 +7,17 @@ import { summaryLines } from "./_summary.ts";
 
 /** Jobs the run started and that have not ended: what quitting would stop. */
 export function runningJobs(state: RunState): number {
-  return state.steps.filter((s) => s.state === "creating" || s.state === "running").length;
+  return activeSteps(state).length;
+}
+
+/** The steps being created or running: the ones quitting would stop. */
+function activeSteps(state: RunState) {
+  return state.steps.filter((s) => s.state === "creating" || s.state === "running");
 }
 
 /** The quit question: how many jobs quitting stops, and those of another run it leaves alone. */
 function quitQuestion(state: RunState): string {
-  const active = state.steps.filter((s) => s.state === "creating" || s.state === "running");
+  const active = activeSteps(state);
   const others = active.filter((s) => s.otherRun).length;
   const ours = active.length - others;
   const left = others === 0

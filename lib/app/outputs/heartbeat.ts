@@ -7,6 +7,7 @@
  */
 import type { Clock } from "../../kit/clock.ts";
 import type { RunState, RunStore } from "../../kit/run/run_state.ts";
+import { progress } from "../../kit/run/summary.ts";
 import { timeOfDay } from "./time_text.ts";
 
 /** NDJSON: a `progress` line at most this long after the last line. */
@@ -60,12 +61,13 @@ export function startHeartbeat(
 
 /** `{"type":"progress",…}`: the steps running and how many of all have ended. */
 export function progressJson(state: RunState, now: number): string {
+  const { done, total } = progress(state);
   return JSON.stringify({
     type: "progress",
     time: new Date(now).toISOString(),
     running: runningSteps(state),
-    ended: endedCount(state),
-    steps: state.steps.length,
+    ended: done,
+    steps: total,
   }) + "\n";
 }
 
@@ -75,18 +77,12 @@ export function progressText(state: RunState, now: number): string {
   const shown = running.length > 3
     ? `${running.slice(0, 3).join(", ")} and ${running.length - 3} more`
     : running.join(", ") || "waiting for a slot";
-  return `${timeOfDay(now)} still running: ${shown} (${
-    endedCount(state)
-  } of ${state.steps.length} steps ended)\n`;
+  const { done, total } = progress(state);
+  return `${timeOfDay(now)} still running: ${shown} (${done} of ${total} steps ended)\n`;
 }
 
 function runningSteps(state: RunState): string[] {
   return state.steps
     .filter((s) => s.state === "running" || s.state === "stopping" || s.state === "creating")
     .map((s) => s.id);
-}
-
-function endedCount(state: RunState): number {
-  const c = state.counts;
-  return c.succeeded + c.failed + c.stopped + c.timed_out + c.skipped;
 }
